@@ -1,0 +1,266 @@
+//! Loading a digest folder: manifest, articles, ordering into sections.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::manifest::{self, ArticleOrder, ArticleRef, Manifest};
+use crate::model::{Article, Digest, DigestMeta, Section};
+use crate::source::{self, markdown::slug, AssetStore, Limits};
+
+/// Options for loading a digest.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Allow article paths outside the digest folder.
+    pub allow_outside: bool,
+    pub limits: Limits,
+    /// Stands in for "today" when the manifest has no date (tests, reproducible builds).
+    pub today: Option<NaiveDate>,
+    /// `SOURCE_DATE_EPOCH`, when set.
+    pub source_date_epoch: Option<i64>,
+}
+
+impl LoadOptions {
+    /// Options from the environment: `SOURCE_DATE_EPOCH` is honoured.
+    pub fn from_env() -> Self {
+        LoadOptions {
+            source_date_epoch: std::env::var("SOURCE_DATE_EPOCH")
+                .ok()
+                .and_then(|v| v.trim().parse().ok()),
+            ..Default::default()
+        }
+    }
+}
+
+/// Loads and validates a digest folder. Every problem found is in the
+/// returned diagnostics; the digest is `None` when any of them is an error.
+pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Digest>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let Some(manifest) = manifest::load(dir, opts.allow_outside, &mut diags) else {
+        return (None, diags);
+    };
+    let digest = assemble(&manifest, opts, &mut diags);
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    (digest, diags)
+}
+
+fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option<Digest> {
+    let mut assets = AssetStore::default();
+    let mut load = |r: &ArticleRef, diags: &mut Diagnostics| {
+        source::load_article(&r.path, &m.language, &opts.limits, &mut assets, diags)
+    };
+
+    // (section title, articles) in reading order.
+    let mut groups: Vec<(Option<String>, Vec<Article>)> = match &m.order {
+        ArticleOrder::Sections(plans) => plans
+            .iter()
+            .map(|p| {
+                let articles = p.articles.iter().filter_map(|r| load(r, diags)).collect();
+                (Some(p.title.clone()), articles)
+            })
+            .collect(),
+        ArticleOrder::Flat(refs) => {
+            group_by_front_matter(refs.iter().filter_map(|r| load(r, diags)).collect())
+        }
+        ArticleOrder::Discover => {
+            let refs = discover(&m.dir, diags);
+            let mut articles: Vec<Article> = refs.iter().filter_map(|r| load(r, diags)).collect();
+            // By date, then file name; undated articles last.
+            articles.sort_by(|a, b| {
+                let key = |x: &Article| (x.meta.date.is_none(), x.meta.date.map(|d| d.sort_key()));
+                key(a).cmp(&key(b)).then_with(|| a.path.cmp(&b.path))
+            });
+            group_by_front_matter(articles)
+        }
+    };
+
+    for (title, articles) in &groups {
+        if articles.is_empty() && !diags.has_errors() {
+            let mut d = Diagnostic::warning(match title {
+                Some(t) => format!("section {t:?} has no articles"),
+                None => "the digest has no articles".to_string(),
+            })
+            .at(m.dir.join(manifest::MANIFEST_NAME));
+            if title.is_none() {
+                d = d
+                    .hint("list articles in pressbook.toml, or put .md/.txt files under articles/");
+                d.severity = crate::diag::Severity::Error;
+            }
+            diags.push(d);
+        }
+    }
+    groups.retain(|(_, a)| !a.is_empty());
+
+    // Final ids: unique and stable for the same input.
+    let mut n = 0;
+    let sections = groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, (title, mut articles))| {
+            for a in &mut articles {
+                n += 1;
+                let s = slug(&a.meta.title);
+                a.id = if s.is_empty() {
+                    format!("a{n:02}")
+                } else {
+                    format!("a{n:02}-{s}")
+                };
+            }
+            let id = match &title {
+                Some(t) if !slug(t).is_empty() => format!("s{}-{}", i + 1, slug(t)),
+                _ => format!("s{}", i + 1),
+            };
+            Section {
+                title,
+                id,
+                articles,
+            }
+        })
+        .collect();
+
+    let date = m
+        .date
+        .or(opts.today)
+        .unwrap_or_else(|| Utc::now().date_naive());
+    let modified = opts
+        .source_date_epoch
+        .and_then(|s| DateTime::from_timestamp(s, 0))
+        .unwrap_or_else(|| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    let (identifier, uuid) = identifier(m.identifier.as_deref(), &m.title, date);
+    Some(Digest {
+        meta: DigestMeta {
+            title: m.title.clone(),
+            subtitle: m.subtitle.clone(),
+            editor: m.editor.clone(),
+            publisher: m.publisher.clone(),
+            language: m.language.clone(),
+            date,
+            identifier,
+            uuid,
+            rights: m.rights.clone(),
+            description: m.description.clone(),
+            modified,
+            page_size: m.page_size,
+            compact: m.compact,
+            fonts: m.fonts.clone(),
+        },
+        sections,
+        assets: assets.into_assets(),
+    })
+}
+
+/// The identifier as given (a UUID inside it is used for the package), or
+/// a name-based UUID from title and date, so rebuilds keep the same id.
+fn identifier(given: Option<&str>, title: &str, date: NaiveDate) -> (String, uuid::Uuid) {
+    match given {
+        Some(id) => {
+            let bare = id.strip_prefix("urn:uuid:").unwrap_or(id);
+            match uuid::Uuid::parse_str(bare) {
+                Ok(u) => (format!("urn:uuid:{u}"), u),
+                Err(_) => (
+                    id.to_string(),
+                    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, id.as_bytes()),
+                ),
+            }
+        }
+        None => {
+            let name = format!("pressbook:{title}:{date}");
+            let u = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes());
+            (format!("urn:uuid:{u}"), u)
+        }
+    }
+}
+
+/// Groups a flat list by front-matter `section`, sections in order of first
+/// appearance. With no sections at all, one untitled group.
+fn group_by_front_matter(articles: Vec<Article>) -> Vec<(Option<String>, Vec<Article>)> {
+    if articles.iter().all(|a| a.meta.section.is_none()) {
+        return vec![(None, articles)];
+    }
+    let mut groups: Vec<(Option<String>, Vec<Article>)> = Vec::new();
+    for a in articles {
+        let title = Some(
+            a.meta
+                .section
+                .clone()
+                .unwrap_or_else(|| "Other".to_string()),
+        );
+        match groups.iter_mut().find(|(t, _)| *t == title) {
+            Some((_, v)) => v.push(a),
+            None => groups.push((title, vec![a])),
+        }
+    }
+    groups
+}
+
+/// Every `.md`/`.txt` under `DIR/articles`, sorted by path.
+fn discover(dir: &Path, diags: &mut Diagnostics) -> Vec<ArticleRef> {
+    let root = dir.join("articles");
+    let mut found: Vec<PathBuf> = Vec::new();
+    let mut pending = vec![root.clone()];
+    while let Some(d) = pending.pop() {
+        let entries = match std::fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(e) => {
+                if d != root || root.exists() {
+                    diags.push(Diagnostic::error(format!("cannot list folder: {e}")).at(&d));
+                }
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let p = entry.path();
+            let ft = entry.file_type();
+            if ft.as_ref().is_ok_and(|t| t.is_dir()) {
+                pending.push(p);
+            } else if matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("md" | "markdown" | "txt")
+            ) {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    found
+        .into_iter()
+        .map(|path| ArticleRef {
+            listed: path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .display()
+                .to_string(),
+            path,
+            line: 0,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_stable() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let (a, ua) = identifier(None, "T", d);
+        let (b, ub) = identifier(None, "T", d);
+        assert_eq!((a.clone(), ua), (b, ub));
+        assert!(a.starts_with("urn:uuid:"));
+        let (c, _) = identifier(None, "T", d.succ_opt().unwrap());
+        assert_ne!(a, c);
+        let (isbn, u) = identifier(Some("urn:isbn:9780000000000"), "T", d);
+        assert_eq!(isbn, "urn:isbn:9780000000000");
+        assert_eq!(u.get_version_num(), 5);
+        let (given, u) = identifier(
+            Some("urn:uuid:6f1c2d3e-8a4b-5c6d-9e0f-1a2b3c4d5e6f"),
+            "T",
+            d,
+        );
+        assert_eq!(given, "urn:uuid:6f1c2d3e-8a4b-5c6d-9e0f-1a2b3c4d5e6f");
+        assert_eq!(u.to_string(), "6f1c2d3e-8a4b-5c6d-9e0f-1a2b3c4d5e6f");
+    }
+}

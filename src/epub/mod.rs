@@ -1,0 +1,217 @@
+//! The EPUB 3 back end: XHTML pages packaged with epub-builder.
+
+pub mod xhtml;
+
+use std::io::{Cursor, Read, Seek, Write};
+
+use epub_builder::{
+    EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
+};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime as ZipDateTime, ZipArchive, ZipWriter};
+
+use crate::model::Digest;
+use crate::xml;
+use xhtml::{Pages, CONTENTS_FILE, COVER_FILE, COVER_IMAGE, TITLE_FILE};
+
+/// Builds the whole EPUB in memory and returns its bytes.
+pub fn package(digest: &Digest) -> anyhow::Result<Vec<u8>> {
+    let m = &digest.meta;
+    let zip = ZipLibrary::new().map_err(epub_err)?;
+    let mut b = EpubBuilder::new(zip).map_err(epub_err)?;
+    b.epub_version(EpubVersion::V30);
+    b.set_title(m.title.clone());
+    b.set_lang(m.language.clone());
+    if let Some(e) = &m.editor {
+        b.add_author(e.clone());
+    }
+    if let Some(d) = &m.description {
+        b.add_description(d.clone());
+    }
+    if let Some(r) = &m.rights {
+        b.set_license(r.clone());
+    }
+    for s in digest.sections.iter().filter_map(|s| s.title.as_ref()) {
+        b.add_subject(s.clone());
+    }
+    b.set_generator(format!("pressbook {}", env!("CARGO_PKG_VERSION")));
+    b.set_uuid(m.uuid);
+    b.set_modified_date(m.modified);
+    b.set_publication_date(m.date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    b.set_toc_name("Contents");
+    for (property, value) in [
+        ("schema:accessMode", "textual"),
+        ("schema:accessMode", "visual"),
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityFeature", "readingOrder"),
+        ("schema:accessibilityFeature", "alternativeText"),
+        ("schema:accessibilityHazard", "none"),
+        (
+            "schema:accessibilitySummary",
+            "A digest of articles with a navigable table of contents, headings that mark its structure, text alternatives for images, and notes linked both ways.",
+        ),
+    ] {
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new(
+            property.to_string(),
+            xml::escape(value),
+        )));
+    }
+
+    b.stylesheet(xhtml::STYLESHEET.as_bytes())
+        .map_err(epub_err)?;
+    let cover = crate::cover::render_png(digest).map_err(|e| anyhow::anyhow!("cover: {e}"))?;
+    b.add_cover_image(COVER_IMAGE, cover.as_slice(), "image/png")
+        .map_err(epub_err)?;
+    for a in &digest.assets {
+        b.add_resource(
+            format!("images/{}", a.name),
+            a.data.as_slice(),
+            a.media_type,
+        )
+        .map_err(epub_err)?;
+    }
+
+    let pages = Pages::new(digest);
+    b.add_content(
+        EpubContent::new(COVER_FILE, pages.cover().as_bytes())
+            .title("Cover")
+            .reftype(ReferenceType::Cover),
+    )
+    .map_err(epub_err)?;
+    b.add_content(
+        EpubContent::new(TITLE_FILE, pages.title_page().as_bytes())
+            .title("Title page")
+            .reftype(ReferenceType::TitlePage),
+    )
+    .map_err(epub_err)?;
+    b.add_content(
+        EpubContent::new(CONTENTS_FILE, pages.contents().as_bytes())
+            .title("Contents")
+            .reftype(ReferenceType::Toc),
+    )
+    .map_err(epub_err)?;
+
+    let mut first = true;
+    for s in &digest.sections {
+        let level = if let Some(title) = &s.title {
+            let page = pages.section(s);
+            b.add_content(
+                EpubContent::new(xhtml::section_file(s), page.as_bytes())
+                    .title(title.clone())
+                    .level(1),
+            )
+            .map_err(epub_err)?;
+            2
+        } else {
+            1
+        };
+        for a in &s.articles {
+            let page = pages.article(s, a);
+            let file = xhtml::article_file(a);
+            let mut content = EpubContent::new(file.clone(), page.as_bytes())
+                .title(a.meta.title.clone())
+                .level(level);
+            for h in a.body.iter().filter_map(|b| match b {
+                crate::model::Block::Heading {
+                    level: 2,
+                    id,
+                    content,
+                } => Some((id, content)),
+                _ => None,
+            }) {
+                content = content.child(
+                    TocElement::new(format!("{file}#{}", h.0), xhtml::plain(h.1)).level(level + 1),
+                );
+            }
+            if first {
+                content = content.reftype(ReferenceType::Text);
+                first = false;
+            }
+            b.add_content(content).map_err(epub_err)?;
+        }
+    }
+
+    let mut raw = Vec::new();
+    b.generate(&mut raw).map_err(epub_err)?;
+    let mut out = Cursor::new(Vec::with_capacity(raw.len()));
+    normalize_zip(&raw, &mut out, digest)?;
+    Ok(out.into_inner())
+}
+
+fn epub_err(e: epub_builder::Error) -> anyhow::Error {
+    anyhow::anyhow!("EPUB packaging failed: {e}")
+}
+
+/// Rewrites epub-builder's zip so that the same input gives the same bytes
+/// (fixed timestamps and permissions; it stamps the wall clock), and adds the
+/// OPF metadata it has no setter for (`dc:publisher`, a non-UUID identifier).
+fn normalize_zip<W: Write + Seek>(raw: &[u8], out: W, digest: &Digest) -> anyhow::Result<()> {
+    let m = &digest.meta;
+    let mut archive = ZipArchive::new(Cursor::new(raw))?;
+    let mut writer = ZipWriter::new(out);
+    let when = {
+        use chrono::{Datelike, Timelike};
+        let t = m.modified.naive_utc();
+        ZipDateTime::from_date_and_time(
+            t.year().clamp(1980, 2107) as u16,
+            t.month() as u8,
+            t.day() as u8,
+            t.hour() as u8,
+            t.minute() as u8,
+            t.second() as u8,
+        )
+        .unwrap_or_default()
+    };
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i)?;
+        let name = entry.name().to_string();
+        let mut data = Vec::with_capacity(entry.size() as usize);
+        entry.read_to_end(&mut data)?;
+        let method = if name == "mimetype" {
+            CompressionMethod::Stored
+        } else {
+            CompressionMethod::Deflated
+        };
+        let options = SimpleFileOptions::default()
+            .compression_method(method)
+            .last_modified_time(when)
+            .unix_permissions(0o644);
+        if name.ends_with("content.opf") {
+            data = patch_opf(String::from_utf8(data)?, digest).into_bytes();
+        }
+        writer.start_file(name, options)?;
+        writer.write_all(&data)?;
+    }
+    writer.finish()?;
+    Ok(())
+}
+
+/// Inserts metadata elements epub-builder cannot write.
+fn patch_opf(opf: String, digest: &Digest) -> String {
+    let m = &digest.meta;
+    let mut extra = String::new();
+    if let Some(p) = &m.publisher {
+        extra.push_str(&format!(
+            "    <dc:publisher>{}</dc:publisher>\n",
+            xml::escape(p)
+        ));
+    }
+    if !m.identifier.starts_with("urn:uuid:") {
+        extra.push_str(&format!(
+            "    <dc:identifier id=\"digest-id\">{}</dc:identifier>\n",
+            xml::escape(&m.identifier)
+        ));
+    }
+    if let Some(s) = &m.subtitle {
+        extra.push_str(&format!(
+            "    <dc:title id=\"subtitle\">{}</dc:title>\n    <meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>\n",
+            xml::escape(s)
+        ));
+    }
+    match opf.find("  </metadata>") {
+        Some(i) if !extra.is_empty() => format!("{}{}{}", &opf[..i], extra, &opf[i..]),
+        _ => opf,
+    }
+}

@@ -1,0 +1,601 @@
+//! The model as XHTML pages for the EPUB.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::model::{
+    visit_inline_text, Align, Article, Block, Digest, Footnote, ImageSrc, Inline, Section,
+};
+use crate::xml::Xml;
+
+pub const STYLESHEET: &str = include_str!("style.css");
+
+/// File names of the pages, shared by the pages and the package.
+pub fn article_file(a: &Article) -> String {
+    format!("{}.xhtml", a.id)
+}
+
+pub fn section_file(s: &Section) -> String {
+    format!("{}.xhtml", s.id)
+}
+
+pub const COVER_FILE: &str = "cover.xhtml";
+pub const TITLE_FILE: &str = "title.xhtml";
+pub const CONTENTS_FILE: &str = "contents.xhtml";
+pub const COVER_IMAGE: &str = "images/cover.png";
+
+/// Writes XHTML pages for one digest.
+pub struct Pages<'a> {
+    digest: &'a Digest,
+    /// Article source file → page, so links between articles keep working.
+    by_path: HashMap<PathBuf, String>,
+}
+
+impl<'a> Pages<'a> {
+    pub fn new(digest: &'a Digest) -> Self {
+        let by_path = digest
+            .articles()
+            .map(|a| {
+                let key = a.path.canonicalize().unwrap_or_else(|_| a.path.clone());
+                (key, article_file(a))
+            })
+            .collect();
+        Pages { digest, by_path }
+    }
+
+    fn start(&self, x: &mut Xml, title: &str, lang: &str, body_class: &str) {
+        x.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n");
+        x.open(
+            "html",
+            &[
+                ("xmlns", "http://www.w3.org/1999/xhtml"),
+                ("xmlns:epub", "http://www.idpf.org/2007/ops"),
+                ("lang", lang),
+                ("xml:lang", lang),
+            ],
+        )
+        .newline();
+        x.open("head", &[]).newline();
+        x.empty("meta", &[("charset", "UTF-8")]).newline();
+        x.element("title", &[], title).newline();
+        x.empty(
+            "link",
+            &[
+                ("rel", "stylesheet"),
+                ("type", "text/css"),
+                ("href", "stylesheet.css"),
+            ],
+        )
+        .newline();
+        x.close("head").newline();
+        x.open("body", &[("class", body_class)]).newline();
+    }
+
+    fn end(x: &mut Xml) -> String {
+        x.newline().close("body").newline().close("html").newline();
+        std::mem::take(x).finish()
+    }
+
+    pub fn cover(&self) -> String {
+        let m = &self.digest.meta;
+        let mut x = Xml::new();
+        self.start(&mut x, &m.title, &m.language, "cover");
+        x.open("section", &[("epub:type", "cover"), ("class", "cover")]);
+        let alt = cover_alt(self.digest);
+        x.empty("img", &[("src", COVER_IMAGE), ("alt", &alt)]);
+        x.close("section");
+        Self::end(&mut x)
+    }
+
+    pub fn title_page(&self) -> String {
+        let m = &self.digest.meta;
+        let mut x = Xml::new();
+        self.start(&mut x, &m.title, &m.language, "titlepage");
+        x.open(
+            "section",
+            &[("epub:type", "titlepage"), ("class", "titlepage")],
+        )
+        .newline();
+        x.element("h1", &[("class", "title")], &m.title).newline();
+        if let Some(s) = &m.subtitle {
+            x.element("p", &[("class", "subtitle")], s).newline();
+        }
+        let (year, week) = m.iso_week();
+        x.element(
+            "p",
+            &[("class", "issue")],
+            &format!("{} · Week {week}, {year}", m.date.format("%-d %B %Y")),
+        )
+        .newline();
+        if let Some(e) = &m.editor {
+            x.element("p", &[("class", "editor")], &format!("Edited by {e}"))
+                .newline();
+        }
+        if let Some(p) = &m.publisher {
+            x.element("p", &[("class", "publisher")], p).newline();
+        }
+        if let Some(d) = &m.description {
+            x.element("p", &[("class", "description")], d).newline();
+        }
+        if let Some(r) = &m.rights {
+            x.element("p", &[("class", "rights")], r).newline();
+        }
+        x.close("section");
+        Self::end(&mut x)
+    }
+
+    pub fn contents(&self) -> String {
+        let m = &self.digest.meta;
+        let mut x = Xml::new();
+        self.start(&mut x, "Contents", &m.language, "contents");
+        x.open("section", &[("epub:type", "toc"), ("class", "contents")])
+            .newline();
+        x.element("h1", &[], "Contents").newline();
+        for s in &self.digest.sections {
+            if let Some(t) = &s.title {
+                x.open("h2", &[]);
+                x.element("a", &[("href", &section_file(s))], t);
+                x.close("h2").newline();
+            }
+            x.open("ol", &[("class", "entries")]).newline();
+            for a in &s.articles {
+                x.open("li", &[]);
+                x.element("a", &[("href", &article_file(a))], &a.meta.title);
+                if let Some(src) = &a.meta.source {
+                    x.text(" ");
+                    x.element("span", &[("class", "entry-source")], src);
+                }
+                x.close("li").newline();
+            }
+            x.close("ol").newline();
+        }
+        x.close("section");
+        Self::end(&mut x)
+    }
+
+    pub fn section(&self, s: &Section) -> String {
+        let m = &self.digest.meta;
+        let title = s.title.as_deref().unwrap_or("Articles");
+        let mut x = Xml::new();
+        self.start(&mut x, title, &m.language, "section-opener");
+        x.open(
+            "section",
+            &[("class", "section-opener"), ("epub:type", "part")],
+        )
+        .newline();
+        x.element("h1", &[], title).newline();
+        x.open("ul", &[]).newline();
+        for a in &s.articles {
+            x.open("li", &[]);
+            x.element("a", &[("href", &article_file(a))], &a.meta.title);
+            x.close("li").newline();
+        }
+        x.close("ul").newline().close("section");
+        Self::end(&mut x)
+    }
+
+    pub fn article(&self, section: &Section, a: &Article) -> String {
+        let mut x = Xml::new();
+        self.start(&mut x, &a.meta.title, &a.meta.language, "article");
+        x.open("article", &[("id", &a.id), ("class", "article")])
+            .newline();
+        x.open("header", &[("class", "article-head")]).newline();
+        if let Some(t) = &section.title {
+            x.element("p", &[("class", "kicker")], t).newline();
+        }
+        x.element("h1", &[("class", "headline")], &a.meta.title)
+            .newline();
+        if let Some(author) = &a.meta.author {
+            x.element("p", &[("class", "byline")], &format!("By {author}"))
+                .newline();
+        }
+        let source_line: Vec<String> = [a.meta.source.clone(), a.meta.date.map(|d| d.to_string())]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !source_line.is_empty() {
+            x.element("p", &[("class", "source-line")], &source_line.join(" · "))
+                .newline();
+        }
+        if let Some(s) = &a.meta.summary {
+            x.element("p", &[("class", "summary")], s).newline();
+        }
+        x.close("header").newline();
+
+        let mut w = BodyWriter {
+            pages: self,
+            article: a,
+            x: &mut x,
+            note_refs_seen: Vec::new(),
+        };
+        w.blocks(&a.body);
+        w.footnotes(&a.footnotes);
+        attribution(&mut x, a);
+        x.close("article");
+        Self::end(&mut x)
+    }
+
+    /// Where a link points inside the book, or `None` if it cannot be
+    /// followed there (a relative link to a file not in the book).
+    fn link_target(&self, article: &Article, url: &str) -> Option<String> {
+        if url.starts_with('#') {
+            return Some(url.to_string());
+        }
+        if has_scheme(url) {
+            return valid_url(url).then(|| url.to_string());
+        }
+        let (file, frag) = match url.split_once('#') {
+            Some((f, frag)) => (f, Some(frag)),
+            None => (url, None),
+        };
+        let dir = article.path.parent().unwrap_or(Path::new("."));
+        let target = dir.join(file);
+        let key = target.canonicalize().unwrap_or(target);
+        let page = self.by_path.get(&key)?;
+        Some(match frag {
+            Some(f) => format!("{page}#{f}"),
+            None => page.clone(),
+        })
+    }
+}
+
+fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && s.starts_with(|c: char| c.is_ascii_alphabetic())
+    })
+}
+
+/// EPUBCheck rejects hrefs that are not valid URLs (spaces, control characters).
+fn valid_url(url: &str) -> bool {
+    !url.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == '"')
+}
+
+/// The cover's alternative text: everything that is drawn on it.
+pub fn cover_alt(d: &Digest) -> String {
+    let m = &d.meta;
+    let mut parts = vec![m.title.clone()];
+    parts.extend(m.subtitle.clone());
+    parts.push(m.date.format("%-d %B %Y").to_string());
+    parts.extend(m.publisher.clone());
+    format!("Cover: {}", parts.join(", "))
+}
+
+/// The block at the end of every article saying where it came from.
+fn attribution(x: &mut Xml, a: &Article) {
+    let at = a.meta.attribution();
+    x.open("footer", &[("class", "attribution")]).newline();
+    x.element(
+        "h2",
+        &[("class", "attribution-title")],
+        "About this article",
+    )
+    .newline();
+    x.open("dl", &[]).newline();
+    let row = |x: &mut Xml, label: &str, value: &dyn Fn(&mut Xml)| {
+        x.element("dt", &[], label);
+        x.open("dd", &[]);
+        value(x);
+        x.close("dd").newline();
+    };
+    row(x, "Source", &|x| {
+        x.text(at.source.unwrap_or("Not stated"));
+    });
+    if let Some(author) = at.author {
+        row(x, "Author", &|x| {
+            x.text(author);
+        });
+    }
+    if let Some(date) = at.date {
+        row(x, "Published", &|x| {
+            x.text(&date.to_string());
+        });
+    }
+    if let Some(url) = at.url {
+        row(x, "Original", &|x| {
+            if has_scheme(url) && valid_url(url) {
+                x.element("a", &[("href", url), ("class", "url")], url);
+            } else {
+                x.text(url);
+            }
+        });
+    }
+    if let Some(rights) = at.rights {
+        row(x, "Rights", &|x| {
+            x.text(rights);
+        });
+    }
+    x.close("dl").newline();
+    x.close("footer").newline();
+}
+
+struct BodyWriter<'p, 'a, 'x> {
+    pages: &'p Pages<'a>,
+    article: &'p Article,
+    x: &'x mut Xml,
+    /// Footnotes referenced so far, to give each reference a unique id.
+    note_refs_seen: Vec<u32>,
+}
+
+impl BodyWriter<'_, '_, '_> {
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            self.block(b);
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Heading { level, id, content } => {
+                let tag = ["h2", "h3", "h4", "h5", "h6", "h6"][(*level as usize).clamp(1, 6) - 1];
+                self.x.open(tag, &[("id", id)]);
+                self.inlines(content);
+                self.x.close(tag).newline();
+            }
+            Block::Paragraph(content) => {
+                self.x.open("p", &[]);
+                self.inlines(content);
+                self.x.close("p").newline();
+            }
+            Block::Quote(inner) => {
+                self.x.open("blockquote", &[]).newline();
+                self.blocks(inner);
+                self.x.close("blockquote").newline();
+            }
+            Block::List { start, items } => {
+                let tag = if start.is_some() { "ol" } else { "ul" };
+                let start_attr = start.filter(|s| *s != 1).map(|s| s.to_string());
+                match &start_attr {
+                    Some(s) => self.x.open(tag, &[("start", s)]),
+                    None => self.x.open(tag, &[]),
+                };
+                self.x.newline();
+                for item in items {
+                    self.x.open("li", &[]);
+                    // A one-paragraph item is written without <p>, as tight lists are.
+                    match item.as_slice() {
+                        [Block::Paragraph(content)] => self.inlines(content),
+                        _ => self.blocks(item),
+                    }
+                    self.x.close("li").newline();
+                }
+                self.x.close(tag).newline();
+            }
+            Block::Code { lang, text } => {
+                let class = lang.as_ref().map(|l| format!("language-{l}"));
+                self.x.open("pre", &[]);
+                match &class {
+                    Some(c) => self.x.open("code", &[("class", c)]),
+                    None => self.x.open("code", &[]),
+                };
+                self.x.text(text.strip_suffix('\n').unwrap_or(text));
+                self.x.close("code").close("pre").newline();
+            }
+            Block::Table(t) => {
+                self.x.open("div", &[("class", "table-wrap")]);
+                self.x.open("table", &[]).newline();
+                let align = |i: usize| match t.align.get(i).copied().unwrap_or(Align::None) {
+                    Align::Left => Some("text-align: left"),
+                    Align::Center => Some("text-align: center"),
+                    Align::Right => Some("text-align: right"),
+                    Align::None => None,
+                };
+                if !t.head.is_empty() {
+                    self.x.open("thead", &[]).open("tr", &[]);
+                    for (i, cell) in t.head.iter().enumerate() {
+                        self.cell("th", align(i), cell);
+                    }
+                    self.x.close("tr").close("thead").newline();
+                }
+                self.x.open("tbody", &[]).newline();
+                for row in &t.rows {
+                    self.x.open("tr", &[]);
+                    for (i, cell) in row.iter().enumerate() {
+                        self.cell("td", align(i), cell);
+                    }
+                    self.x.close("tr").newline();
+                }
+                self.x.close("tbody").close("table").close("div").newline();
+            }
+            Block::Image { src, alt, title } => {
+                self.x.open("figure", &[]);
+                self.image(src, alt);
+                let caption = title.as_deref().unwrap_or(alt);
+                if !caption.is_empty() {
+                    self.x.element("figcaption", &[], caption);
+                }
+                self.x.close("figure").newline();
+            }
+            Block::Rule => {
+                self.x.empty("hr", &[]).newline();
+            }
+        }
+    }
+
+    fn cell(&mut self, tag: &str, align: Option<&str>, content: &[Inline]) {
+        match align {
+            Some(style) => self.x.open(tag, &[("style", style)]),
+            None => self.x.open(tag, &[]),
+        };
+        self.inlines(content);
+        self.x.close(tag);
+    }
+
+    fn image(&mut self, src: &ImageSrc, alt: &str) {
+        match src {
+            ImageSrc::Asset(id) => {
+                let name = format!("images/{}", self.pages.digest.asset(*id).name);
+                self.x.empty("img", &[("src", &name), ("alt", alt)]);
+            }
+            // Remote images are not allowed in an EPUB: link to them.
+            ImageSrc::Remote(url) if has_scheme(url) && valid_url(url) => {
+                self.x
+                    .open("a", &[("href", url), ("class", "remote-image")]);
+                self.x.text(&format!(
+                    "[Image: {}]",
+                    if alt.is_empty() { url } else { alt }
+                ));
+                self.x.close("a");
+            }
+            ImageSrc::Remote(url) => {
+                self.x.element(
+                    "span",
+                    &[("class", "remote-image")],
+                    &format!("[Image: {}]", if alt.is_empty() { url } else { alt }),
+                );
+            }
+        }
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        for i in inlines {
+            self.inline(i);
+        }
+    }
+
+    fn inline(&mut self, i: &Inline) {
+        match i {
+            Inline::Text(t) => {
+                self.x.text(t);
+            }
+            Inline::Emph(c) => self.wrap("em", c),
+            Inline::Strong(c) => self.wrap("strong", c),
+            Inline::Strike(c) => self.wrap("del", c),
+            Inline::Code(t) => {
+                self.x.element("code", &[], t);
+            }
+            Inline::Link {
+                url,
+                title,
+                content,
+            } => match self.pages.link_target(self.article, url) {
+                Some(href) => {
+                    match title {
+                        Some(t) => self.x.open("a", &[("href", &href), ("title", t)]),
+                        None => self.x.open("a", &[("href", &href)]),
+                    };
+                    self.inlines(content);
+                    self.x.close("a");
+                }
+                None => self.wrap("span", content),
+            },
+            Inline::Image { src, alt } => self.image(src, alt),
+            Inline::NoteRef { number } => {
+                let n = *number;
+                let count = self.note_refs_seen.iter().filter(|&&m| m == n).count();
+                self.note_refs_seen.push(n);
+                let id = if count == 0 {
+                    format!("fnref{n}")
+                } else {
+                    format!("fnref{n}-{}", count + 1)
+                };
+                self.x.open("sup", &[]);
+                self.x.element(
+                    "a",
+                    &[
+                        ("epub:type", "noteref"),
+                        ("role", "doc-noteref"),
+                        ("id", &id),
+                        ("href", &format!("#fn{n}")),
+                    ],
+                    &n.to_string(),
+                );
+                self.x.close("sup");
+            }
+            Inline::LineBreak => {
+                self.x.empty("br", &[]);
+            }
+        }
+    }
+
+    fn wrap(&mut self, tag: &str, content: &[Inline]) {
+        self.x.open(tag, &[]);
+        self.inlines(content);
+        self.x.close(tag);
+    }
+
+    fn footnotes(&mut self, notes: &[Footnote]) {
+        if notes.is_empty() {
+            return;
+        }
+        self.x
+            .open(
+                "section",
+                &[("class", "footnotes"), ("epub:type", "footnotes")],
+            )
+            .newline();
+        self.x
+            .element("h2", &[("class", "notes-title")], "Notes")
+            .newline();
+        for note in notes {
+            let n = note.number;
+            self.x.open(
+                "aside",
+                &[
+                    ("epub:type", "footnote"),
+                    ("role", "doc-footnote"),
+                    ("id", &format!("fn{n}")),
+                ],
+            );
+            let referenced = self.note_refs_seen.contains(&n);
+            let marker = |x: &mut Xml| {
+                if referenced {
+                    x.element(
+                        "a",
+                        &[
+                            ("href", &format!("#fnref{n}")),
+                            ("role", "doc-backlink"),
+                            ("class", "note-number"),
+                        ],
+                        &format!("{n}."),
+                    );
+                } else {
+                    x.element("span", &[("class", "note-number")], &format!("{n}."));
+                }
+                x.text(" ");
+            };
+            // The number goes inside the first paragraph, as readers expect.
+            match note.content.split_first() {
+                Some((Block::Paragraph(first), rest)) => {
+                    self.x.open("p", &[]);
+                    marker(self.x);
+                    self.inlines(first);
+                    self.x.close("p");
+                    self.blocks(rest);
+                }
+                _ => {
+                    self.x.open("p", &[]);
+                    marker(self.x);
+                    self.x.close("p");
+                    self.blocks(&note.content);
+                }
+            }
+            self.x.close("aside").newline();
+        }
+        self.x.close("section").newline();
+    }
+}
+
+/// Plain text of inlines (for titles and alt text).
+pub fn plain(inlines: &[Inline]) -> String {
+    let mut s = String::new();
+    visit_inline_text(inlines, &mut |t| s.push_str(t));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes() {
+        assert!(has_scheme("https://example.org"));
+        assert!(has_scheme("mailto:a@b.c"));
+        assert!(!has_scheme("images/a.png"));
+        assert!(!has_scheme("c:/x"[2..].as_ref()));
+        assert!(!valid_url("https://example.org/a b"));
+    }
+}

@@ -1,0 +1,193 @@
+//! pressbook: a folder of articles in, an EPUB 3 and a typeset PDF out.
+//!
+//! The pipeline runs one way:
+//! `manifest` + `source` → `digest` (the [`model`]) → one [`Renderer`] per
+//! output format (`epub`, later `pdf`) → [`output`] (atomic writes).
+//! `main.rs` only parses arguments and calls [`build`] or [`check`].
+
+pub mod cover;
+pub mod diag;
+pub mod digest;
+pub mod epub;
+pub mod fonts;
+pub mod manifest;
+pub mod model;
+pub mod output;
+pub mod source;
+pub mod xml;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use diag::Diagnostic;
+pub use digest::LoadOptions;
+use model::Digest;
+
+/// Output formats a build can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Epub,
+    Pdf,
+    All,
+}
+
+/// One output format. Each renderer reads the finished model and writes
+/// one file; it never reaches back into loading.
+pub trait Renderer {
+    /// Human name, e.g. "EPUB".
+    fn name(&self) -> &'static str;
+    /// File extension without the dot.
+    fn extension(&self) -> &'static str;
+    /// Writes the digest to `path` (atomically).
+    fn render(&self, digest: &Digest, path: &Path) -> anyhow::Result<Written>;
+}
+
+/// What a renderer wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub path: PathBuf,
+    pub format: &'static str,
+    pub bytes: u64,
+    /// Page count, for paged formats.
+    pub pages: Option<usize>,
+    pub articles: usize,
+}
+
+pub struct EpubRenderer;
+
+impl Renderer for EpubRenderer {
+    fn name(&self) -> &'static str {
+        "EPUB"
+    }
+    fn extension(&self) -> &'static str {
+        "epub"
+    }
+    fn render(&self, digest: &Digest, path: &Path) -> anyhow::Result<Written> {
+        let bytes = epub::package(digest)?;
+        output::write_bytes(path, &bytes)?;
+        Ok(Written {
+            path: path.to_path_buf(),
+            format: self.name(),
+            bytes: bytes.len() as u64,
+            pages: None,
+            articles: digest.articles().count(),
+        })
+    }
+}
+
+/// Options for [`build`].
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub dir: PathBuf,
+    /// Output folder; default `DIR/dist`.
+    pub out: Option<PathBuf>,
+    pub format: Format,
+    pub load: LoadOptions,
+    /// Treat warnings as errors.
+    pub strict: bool,
+}
+
+/// The result of a successful build.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub written: Vec<Written>,
+    pub warnings: Vec<Diagnostic>,
+    /// Notes for the user that are not problems (e.g. a format not yet built).
+    pub notes: Vec<String>,
+}
+
+/// Why a build failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The input has problems; every one found is listed.
+    #[error("the digest has {} problem(s)", .0.iter().filter(|d| d.is_error()).count())]
+    Input(Vec<Diagnostic>),
+    /// Writing an output failed.
+    #[error("{0:#}")]
+    Output(anyhow::Error),
+}
+
+/// Loads and validates the digest at `dir`, writing nothing.
+pub fn check(
+    dir: &Path,
+    opts: &LoadOptions,
+    strict: bool,
+) -> Result<(Digest, Vec<Diagnostic>), BuildError> {
+    let (digest, mut diags) = digest::load(dir, opts);
+    if strict {
+        diags.make_strict();
+    }
+    match digest {
+        Some(d) if !diags.has_errors() => Ok((d, diags.into_vec())),
+        _ => Err(BuildError::Input(diags.into_vec())),
+    }
+}
+
+/// The output file name: title and issue date, e.g. `frontline-weekly-2026-11-23`.
+pub fn output_stem(digest: &Digest) -> String {
+    let slug = source::markdown::slug(&digest.meta.title);
+    let base = if slug.is_empty() { "digest" } else { &slug };
+    format!("{base}-{}", digest.meta.date.format("%Y-%m-%d"))
+}
+
+/// Loads the digest at `opts.dir` and writes the requested formats.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let (digest, warnings) = check(&opts.dir, &opts.load, opts.strict)?;
+    let out_dir = opts.out.clone().unwrap_or_else(|| opts.dir.join("dist"));
+    prepare_out_dir(&out_dir).map_err(BuildError::Output)?;
+
+    let mut notes = Vec::new();
+    let renderers: Vec<Box<dyn Renderer>> = match opts.format {
+        Format::Epub => vec![Box::new(EpubRenderer)],
+        Format::All => {
+            notes.push("PDF output is not built yet; `all` wrote the EPUB alone".to_string());
+            vec![Box::new(EpubRenderer)]
+        }
+        Format::Pdf => {
+            return Err(BuildError::Input(vec![Diagnostic::error(
+                "PDF output is not available in this version",
+            )
+            .hint("build the EPUB with --format epub")]))
+        }
+    };
+    let stem = output_stem(&digest);
+    let mut written = Vec::new();
+    for r in renderers {
+        let path = out_dir.join(format!("{stem}.{}", r.extension()));
+        let w = r
+            .render(&digest, &path)
+            .with_context(|| format!("cannot write the {} to {}", r.name(), path.display()))
+            .map_err(BuildError::Output)?;
+        written.push(w);
+    }
+    Ok(BuildReport {
+        written,
+        warnings,
+        notes,
+    })
+}
+
+fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+    output::clean_stale(dir);
+    Ok(())
+}
+
+/// Collects diagnostics into a printable report (for the CLI and tests).
+pub fn render_diagnostics(diags: &[Diagnostic]) -> String {
+    let mut s = String::new();
+    for d in diags {
+        s.push_str(&d.to_string());
+        s.push_str("\n\n");
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if errors > 0 {
+        s.push_str(&format!(
+            "error: stopped with {errors} error(s) and {warnings} warning(s)\n"
+        ));
+    }
+    s
+}

@@ -1,0 +1,363 @@
+//! The document model: what every back end reads.
+//!
+//! The loader (`source`) and the orderer (`digest`) produce these types; the
+//! writers (`xhtml`/`epub`, `layout`/`pdf`) only consume them. Nothing here
+//! knows about any output format.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// A whole digest, in reading order.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    pub meta: DigestMeta,
+    pub sections: Vec<Section>,
+    /// Local images referenced by articles, each stored once.
+    pub assets: Vec<Asset>,
+}
+
+impl Digest {
+    /// Every article in reading order, across sections.
+    pub fn articles(&self) -> impl Iterator<Item = &Article> {
+        self.sections.iter().flat_map(|s| s.articles.iter())
+    }
+
+    pub fn asset(&self, id: AssetId) -> &Asset {
+        &self.assets[id.0]
+    }
+}
+
+/// Metadata of the digest as a whole, from `pressbook.toml`.
+#[derive(Debug, Clone)]
+pub struct DigestMeta {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub editor: Option<String>,
+    pub publisher: Option<String>,
+    /// BCP 47 language tag, e.g. `en-GB`.
+    pub language: String,
+    /// The issue date.
+    pub date: NaiveDate,
+    /// The identifier as the editor gave it (or the derived `urn:uuid:`).
+    pub identifier: String,
+    /// A UUID for the package: the identifier itself when it is one, else
+    /// derived from it, so it is stable across builds.
+    pub uuid: uuid::Uuid,
+    pub rights: Option<String>,
+    pub description: Option<String>,
+    /// Timestamp for "last modified" fields: the digest date at midnight UTC,
+    /// or `SOURCE_DATE_EPOCH` when set. Never the wall clock.
+    pub modified: DateTime<Utc>,
+    pub page_size: PageSize,
+    pub compact: bool,
+    /// Extra font files named in the manifest (absolute paths).
+    pub fonts: FontChoice,
+}
+
+impl DigestMeta {
+    /// ISO 8601 week of the issue date, e.g. `(2026, 48)`.
+    pub fn iso_week(&self) -> (i32, u32) {
+        use chrono::Datelike;
+        let w = self.date.iso_week();
+        (w.year(), w.week())
+    }
+}
+
+/// Font files the manifest asks for instead of the bundled ones.
+#[derive(Debug, Clone, Default)]
+pub struct FontChoice {
+    pub regular: Option<PathBuf>,
+    pub italic: Option<PathBuf>,
+    pub bold: Option<PathBuf>,
+    pub bold_italic: Option<PathBuf>,
+    pub fallback: Vec<PathBuf>,
+}
+
+/// Paper sizes for the PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PageSize {
+    #[default]
+    A4,
+    Letter,
+    A5,
+}
+
+impl PageSize {
+    /// Width and height in PostScript points.
+    pub fn points(self) -> (f32, f32) {
+        match self {
+            PageSize::A4 => (595.276, 841.89),
+            PageSize::Letter => (612.0, 792.0),
+            PageSize::A5 => (419.528, 595.276),
+        }
+    }
+}
+
+/// A titled group of articles. The title is `None` for a digest without
+/// sections.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub title: Option<String>,
+    /// Unique, XML-safe id, e.g. `s1-world`.
+    pub id: String,
+    pub articles: Vec<Article>,
+}
+
+/// One article, parsed.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Unique, XML-safe id, stable for the same input, e.g. `a03-idlib`.
+    pub id: String,
+    /// The source file (for messages).
+    pub path: PathBuf,
+    pub meta: ArticleMeta,
+    pub body: Vec<Block>,
+    /// Footnotes in order of first reference.
+    pub footnotes: Vec<Footnote>,
+}
+
+impl Article {
+    /// Number of words in the body (whitespace-separated tokens).
+    pub fn word_count(&self) -> usize {
+        let mut n = 0;
+        visit_text(&self.body, &mut |t| n += t.split_whitespace().count());
+        n
+    }
+}
+
+/// Calls `f` with every piece of text in `blocks`, in order.
+pub fn visit_text(blocks: &[Block], f: &mut dyn FnMut(&str)) {
+    for b in blocks {
+        match b {
+            Block::Heading { content, .. } | Block::Paragraph(content) => {
+                visit_inline_text(content, f)
+            }
+            Block::Quote(inner) => visit_text(inner, f),
+            Block::List { items, .. } => items.iter().for_each(|i| visit_text(i, f)),
+            Block::Code { text, .. } => f(text),
+            Block::Table(t) => {
+                for cell in t.head.iter().chain(t.rows.iter().flatten()) {
+                    visit_inline_text(cell, f)
+                }
+            }
+            Block::Image { alt, .. } => f(alt),
+            Block::Rule => {}
+        }
+    }
+}
+
+/// Calls `f` with every piece of text in `inlines`, in order.
+pub fn visit_inline_text(inlines: &[Inline], f: &mut dyn FnMut(&str)) {
+    for i in inlines {
+        match i {
+            Inline::Text(t) | Inline::Code(t) => f(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => visit_inline_text(c, f),
+            Inline::Link { content, .. } => visit_inline_text(content, f),
+            Inline::Image { alt, .. } => f(alt),
+            Inline::NoteRef { .. } | Inline::LineBreak => {}
+        }
+    }
+}
+
+/// What is known about an article's origin.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticleMeta {
+    pub title: String,
+    pub author: Option<String>,
+    /// The publication it came from, e.g. "Sky News".
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub date: Option<PubDate>,
+    /// Section name from front matter (used when the manifest lists no sections).
+    pub section: Option<String>,
+    /// BCP 47 tag: the article's own, else the digest's.
+    pub language: String,
+    pub rights: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// An original publication date, as precise as the source says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PubDate {
+    Year(i32),
+    Day(NaiveDate),
+}
+
+impl PubDate {
+    /// A date for ordering: a bare year sorts as its first day.
+    pub fn sort_key(self) -> NaiveDate {
+        match self {
+            PubDate::Day(d) => d,
+            PubDate::Year(y) => NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default(),
+        }
+    }
+}
+
+impl fmt::Display for PubDate {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            PubDate::Year(y) => write!(f, "{y}"),
+            PubDate::Day(d) => write!(f, "{}", d.format("%-d %B %Y")),
+        }
+    }
+}
+
+/// A block-level element of an article body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// `level` is 1–6 as written; writers shift it under the article title.
+    Heading {
+        level: u8,
+        id: String,
+        content: Vec<Inline>,
+    },
+    Paragraph(Vec<Inline>),
+    Quote(Vec<Block>),
+    /// `start` is `Some(n)` for an ordered list starting at `n`.
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
+    Code {
+        lang: Option<String>,
+        text: String,
+    },
+    Table(Table),
+    /// An image standing alone as a block (a figure).
+    Image {
+        src: ImageSrc,
+        alt: String,
+        title: Option<String>,
+    },
+    Rule,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub align: Vec<Align>,
+    pub head: Vec<Vec<Inline>>,
+    pub rows: Vec<Vec<Vec<Inline>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+/// Inline content of a paragraph, heading or cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Emph(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strike(Vec<Inline>),
+    Code(String),
+    Link {
+        url: String,
+        title: Option<String>,
+        content: Vec<Inline>,
+    },
+    Image {
+        src: ImageSrc,
+        alt: String,
+    },
+    /// A reference to `Article::footnotes[number - 1]`.
+    NoteRef {
+        number: u32,
+    },
+    LineBreak,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footnote {
+    /// 1-based, in order of first reference.
+    pub number: u32,
+    pub content: Vec<Block>,
+}
+
+/// Where an image comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImageSrc {
+    /// A local file, loaded into `Digest::assets`.
+    Asset(AssetId),
+    /// A remote URL: linked, never fetched.
+    Remote(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AssetId(pub usize);
+
+/// A local image, read once.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// File name inside the book, unique, e.g. `img-01-harbour.png`.
+    pub name: String,
+    pub media_type: &'static str,
+    pub data: Arc<Vec<u8>>,
+    /// Pixel size (for SVG: the viewBox size in CSS px).
+    pub width: u32,
+    pub height: u32,
+    pub format: ImageFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Jpeg,
+    Gif,
+    Svg,
+}
+
+impl ImageFormat {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "image/png",
+            ImageFormat::Jpeg => "image/jpeg",
+            ImageFormat::Gif => "image/gif",
+            ImageFormat::Svg => "image/svg+xml",
+        }
+    }
+}
+
+/// The attribution shown at the end of an article, derived from its meta.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribution<'a> {
+    pub source: Option<&'a str>,
+    pub author: Option<&'a str>,
+    pub date: Option<PubDate>,
+    pub url: Option<&'a str>,
+    pub rights: Option<&'a str>,
+}
+
+impl ArticleMeta {
+    pub fn attribution(&self) -> Attribution<'_> {
+        Attribution {
+            source: self.source.as_deref(),
+            author: self.author.as_deref(),
+            date: self.date,
+            url: self.url.as_deref(),
+            rights: self.rights.as_deref(),
+        }
+    }
+
+    /// "By Author · Source · 3 March 2026", with whatever is known.
+    pub fn byline(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(a) = &self.author {
+            parts.push(format!("By {a}"));
+        }
+        if let Some(s) = &self.source {
+            parts.push(s.clone());
+        }
+        if let Some(d) = self.date {
+            parts.push(d.to_string());
+        }
+        parts.join(" · ")
+    }
+}

@@ -1,0 +1,265 @@
+//! Helpers for end-to-end tests: run the real binary on real folders, and
+//! the real validators on what it writes. A missing validator is a failure,
+//! never a skip: `tests/run.sh` installs them.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// A fresh scratch folder under target/, unique per test.
+pub fn scratch(name: &str) -> PathBuf {
+    let d = repo().join("target/test-scratch").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Runs `pressbook ARGS` with a fixed environment.
+pub fn pressbook(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pressbook"))
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run pressbook")
+}
+
+/// Builds `dir` into `out` with `format`, asserting success; returns the
+/// files written, sorted.
+pub fn build(dir: &Path, out: &Path, format: &str) -> Vec<PathBuf> {
+    let o = pressbook(&[
+        "build",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        format,
+    ]);
+    assert!(
+        o.status.success(),
+        "build failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut files: Vec<PathBuf> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn only_with_ext(files: &[PathBuf], ext: &str) -> PathBuf {
+    let v: Vec<_> = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    assert_eq!(v.len(), 1, "expected one .{ext} in {files:?}");
+    v[0].clone()
+}
+
+/// EPUBCheck's verdict: (fatal, errors, warnings, messages).
+pub struct EpubCheck {
+    pub fatal: u64,
+    pub errors: u64,
+    pub warnings: u64,
+    pub report: String,
+}
+
+pub fn epubcheck(book: &Path) -> EpubCheck {
+    let jar = std::env::var("PRESSBOOK_EPUBCHECK_JAR").expect(
+        "PRESSBOOK_EPUBCHECK_JAR is not set: run the suite with `bash tests/run.sh`, which installs EPUBCheck",
+    );
+    assert!(Path::new(&jar).is_file(), "EPUBCheck jar {jar} is missing");
+    let o = Command::new("java")
+        .args(["-jar", &jar, "--json", "-"])
+        .arg(book)
+        .output()
+        .expect("java must be installed to run EPUBCheck");
+    let json = String::from_utf8_lossy(&o.stdout).to_string();
+    let count = |key: &str| -> u64 {
+        let k = format!("\"{key}\" : ");
+        json.find(&k)
+            .map(|i| {
+                json[i + k.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect::<String>()
+                    .parse()
+                    .unwrap_or(u64::MAX)
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {key} in EPUBCheck output:\n{json}\n{}",
+                    String::from_utf8_lossy(&o.stderr)
+                )
+            })
+    };
+    EpubCheck {
+        fatal: count("nFatal"),
+        errors: count("nError"),
+        warnings: count("nWarning"),
+        report: format!("{json}\n{}", String::from_utf8_lossy(&o.stderr)),
+    }
+}
+
+/// Every entry of a zip file: (name, bytes), in archive order.
+pub fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let f = std::fs::File::open(path).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut e = z.by_index(i).unwrap();
+            let mut v = Vec::new();
+            e.read_to_end(&mut v).unwrap();
+            (e.name().to_string(), v)
+        })
+        .collect()
+}
+
+/// The text content of an XHTML page: tags dropped, entities decoded,
+/// whitespace collapsed.
+pub fn xhtml_text(xhtml: &str) -> String {
+    const BLOCKS: &[&str] = &[
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "dt",
+        "dd",
+        "div",
+        "br",
+        "td",
+        "th",
+        "blockquote",
+        "figcaption",
+        "aside",
+        "section",
+        "header",
+        "footer",
+        "pre",
+        "tr",
+    ];
+    let body = xhtml.split("<body").nth(1).unwrap_or(xhtml);
+    let body = body.split_once('>').map_or(body, |(_, b)| b);
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find('>').map_or(rest.len(), |j| i + j + 1);
+        let tag = &rest[i + 1..end.saturating_sub(1)];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        rest = &rest[end..];
+        if name == "sup" && !tag.starts_with('/') {
+            // Note reference numbers are not part of the source paragraph.
+            rest = rest.split_once("</sup>").map_or("", |(_, r)| r);
+            continue;
+        }
+        if BLOCKS.contains(&name.as_str()) {
+            out.push(' ');
+        }
+    }
+    out.push_str(rest);
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    squash(&out)
+}
+
+/// Collapses runs of whitespace to one space.
+pub fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The paragraphs of a source article, read independently of pressbook's
+/// own parsers: plain text split at blank lines (attribution line dropped),
+/// Markdown through pulldown-cmark with the same options.
+pub fn source_paragraphs(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    if path.extension().is_some_and(|e| e == "txt") {
+        let mut lines: Vec<&str> = text.trim_end().lines().collect();
+        let last = lines.pop().unwrap_or_default();
+        assert!(
+            ["(c)", "(C)", "©"].iter().any(|p| last.starts_with(p)),
+            "{path:?} should end with an attribution line"
+        );
+        lines
+            .join("\n")
+            .split("\n\n")
+            .map(squash)
+            .filter(|p| !p.is_empty())
+            .collect()
+    } else {
+        use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+        let body = match text.strip_prefix("---\n") {
+            Some(rest) => rest
+                .split_once("\n---\n")
+                .map_or(rest, |(_, b)| b)
+                .to_string(),
+            None => text.clone(),
+        };
+        let opts = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_SMART_PUNCTUATION;
+        let mut paras = Vec::new();
+        let mut cur: Option<String> = None;
+        for ev in Parser::new_ext(&body, opts) {
+            match ev {
+                Event::Start(Tag::Paragraph) => cur = Some(String::new()),
+                Event::End(TagEnd::Paragraph) => {
+                    if let Some(p) = cur.take() {
+                        let p = squash(&p);
+                        if !p.is_empty() {
+                            paras.push(p);
+                        }
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some(p) = cur.as_mut() {
+                        p.push_str(&t)
+                    }
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some(p) = cur.as_mut() {
+                        p.push(' ')
+                    }
+                }
+                _ => {}
+            }
+        }
+        paras
+    }
+}
+
+/// Article files of a digest folder (everything under articles/).
+pub fn article_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join("articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "txt"))
+        .collect();
+    v.sort();
+    v
+}

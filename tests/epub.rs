@@ -1,0 +1,231 @@
+//! End-to-end: build real digests into EPUBs and check them with EPUBCheck
+//! and by reading the package back.
+
+mod common;
+
+use common::*;
+
+fn build_epub(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let out = scratch(name);
+    only_with_ext(&build(dir, &out, "epub"), "epub")
+}
+
+fn entry(entries: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, data) = entries
+        .iter()
+        .find(|(n, _)| n.ends_with(name))
+        .unwrap_or_else(|| panic!("no {name} in the book"));
+    String::from_utf8(data.clone()).unwrap()
+}
+
+fn assert_epubcheck_clean(book: &std::path::Path) {
+    let r = epubcheck(book);
+    assert_eq!(
+        (r.fatal, r.errors, r.warnings),
+        (0, 0, 0),
+        "EPUBCheck found problems in {book:?}:\n{}",
+        r.report
+    );
+}
+
+#[test]
+fn sample_digest_passes_epubcheck() {
+    let book = build_epub(&repo().join("input"), "epub-sample");
+    assert_eq!(
+        book.file_name().unwrap().to_str().unwrap(),
+        "frontline-weekly-2026-11-23.epub"
+    );
+    assert_epubcheck_clean(&book);
+}
+
+#[test]
+fn fixtures_pass_epubcheck() {
+    for name in ["flat", "discover"] {
+        let book = build_epub(&fixture(name), &format!("epub-fixture-{name}"));
+        assert_epubcheck_clean(&book);
+    }
+}
+
+#[test]
+fn opf_has_dublin_core_and_accessibility_metadata() {
+    let book = build_epub(&repo().join("input"), "epub-opf");
+    let entries = unzip(&book);
+    let opf = entry(&entries, "content.opf");
+    for needle in [
+        "<dc:title>Frontline Weekly</dc:title>",
+        ">Ines Varga</dc:creator>",
+        "<dc:publisher>Frontline Press</dc:publisher>",
+        "<dc:language>en-GB</dc:language>",
+        ">urn:uuid:6f1c2d3e-8a4b-5c6d-9e0f-1a2b3c4d5e6f</dc:identifier>",
+        "<dc:date>2026-11-23T00:00:00Z</dc:date>",
+        "<meta property=\"dcterms:modified\">2026-11-23T00:00:00Z</meta>",
+        "<dc:rights>",
+        "<dc:description>",
+        "<meta property=\"schema:accessMode\">textual</meta>",
+        "<meta property=\"schema:accessibilityFeature\">",
+        "<meta property=\"schema:accessibilityHazard\">none</meta>",
+        "<meta property=\"schema:accessibilitySummary\">",
+        "properties=\"cover-image\"",
+        "A briefing on the week",
+    ] {
+        assert!(opf.contains(needle), "OPF lacks {needle}:\n{opf}");
+    }
+    // The mimetype entry comes first, stored uncompressed.
+    assert_eq!(entries[0].0, "mimetype");
+    assert_eq!(entries[0].1, b"application/epub+zip");
+    assert!(entries.iter().any(|(n, _)| n.ends_with("toc.ncx")));
+    assert!(entries.iter().any(|(n, _)| n.ends_with("nav.xhtml")));
+}
+
+#[test]
+fn source_date_epoch_sets_modified() {
+    let out = scratch("epub-sde");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pressbook"))
+        .args(["build", "--format", "epub", "--out"])
+        .arg(&out)
+        .arg(fixture("flat"))
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let book = only_with_ext(
+        &std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect::<Vec<_>>(),
+        "epub",
+    );
+    let opf = entry(&unzip(&book), "content.opf");
+    assert!(
+        opf.contains("<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>"),
+        "{opf}"
+    );
+    // A non-UUID identifier is kept as the editor wrote it.
+    assert!(
+        opf.contains(">urn:isbn:9780000000002</dc:identifier>"),
+        "{opf}"
+    );
+}
+
+#[test]
+fn every_source_paragraph_is_in_the_book() {
+    let dir = repo().join("input");
+    let book = build_epub(&dir, "epub-text");
+    let entries = unzip(&book);
+    let text: String = entries
+        .iter()
+        .filter(|(n, _)| n.ends_with(".xhtml"))
+        .map(|(_, d)| xhtml_text(std::str::from_utf8(d).unwrap()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let files = article_files(&dir);
+    assert!(files.len() >= 6, "the sample should have 6–10 articles");
+    let mut checked = 0;
+    for f in files {
+        for p in source_paragraphs(&f) {
+            assert!(text.contains(&p), "paragraph from {f:?} is missing:\n{p}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 30, "only {checked} paragraphs checked");
+}
+
+#[test]
+fn plain_text_attribution_becomes_headline_and_block() {
+    let book = build_epub(&fixture("flat"), "epub-attr");
+    let entries = unzip(&book);
+    let page = entry(&entries, "a01-council-meets-decides-nothing.xhtml");
+    assert!(
+        page.contains("<h1 class=\"headline\">Council meets, decides nothing</h1>"),
+        "{page}"
+    );
+    assert!(page.contains("<footer class=\"attribution\">"));
+    assert!(page.contains("<dd>Fixture Gazette</dd>"), "{page}");
+    assert!(page.contains("<dd>2024</dd>"), "{page}");
+    assert!(
+        page.contains("<dd>© Fixture Gazette 2024: Council meets, decides nothing</dd>"),
+        "{page}"
+    );
+    // The attribution line is not left as a body paragraph.
+    assert_eq!(page.matches("© Fixture Gazette").count(), 1, "{page}");
+    let text = xhtml_text(&page);
+    assert!(text.contains("A second paragraph runs over two lines in the export."));
+}
+
+#[test]
+fn articles_carry_language_footnotes_and_links() {
+    let book = build_epub(&fixture("flat"), "epub-notes");
+    let entries = unzip(&book);
+    let greek = entry(&entries, "a03-σημειώσεις-a-mixed-script-article.xhtml");
+    assert!(greek.contains("lang=\"el\" xml:lang=\"el\""), "{greek}");
+    assert!(greek.contains("<p class=\"byline\">By Ana Test and Bo Test</p>"));
+    let notes = entry(&entries, "a02-notes-on-a-test.xhtml");
+    assert!(notes.contains("epub:type=\"noteref\""), "{notes}");
+    assert!(notes.contains("epub:type=\"footnote\""));
+    assert!(notes.contains("role=\"doc-backlink\""));
+    // A link to another article of the digest points at its page.
+    assert!(
+        notes.contains("href=\"a01-council-meets-decides-nothing.xhtml\""),
+        "{notes}"
+    );
+    // Remote images are linked, never embedded.
+    assert!(notes.contains("<a href=\"https://example.org/picture.png\" class=\"remote-image\">"));
+    // Every article has an attribution block, even with nothing known.
+    for (n, d) in &entries {
+        if n.contains("/a0") || n.starts_with("a0") {
+            assert!(
+                String::from_utf8_lossy(d).contains("class=\"attribution\""),
+                "{n}"
+            );
+        }
+    }
+}
+
+#[test]
+fn navigation_nests_sections_over_articles() {
+    let book = build_epub(&repo().join("input"), "epub-nav");
+    let entries = unzip(&book);
+    let nav = entry(&entries, "nav.xhtml");
+    // Two sections, each an <li> whose nested <ol> lists its articles.
+    let sections = nav.matches("s1-world.xhtml").count() + nav.matches("s2-").count();
+    assert!(sections >= 2, "{nav}");
+    let world = nav.split("s1-world.xhtml").nth(1).unwrap();
+    let nested = world.split("</li>").next().unwrap();
+    assert!(nested.contains("<ol>") && nested.contains("a01-"), "{nav}");
+    let ncx = entry(&entries, "toc.ncx");
+    assert!(
+        ncx.contains("<navPoint") && ncx.matches("<navPoint").count() >= 11,
+        "{ncx}"
+    );
+    let contents = entry(&entries, "contents.xhtml");
+    assert!(contents.contains("entry-source"), "contents lists sources");
+}
+
+#[test]
+fn discovered_articles_ordered_by_date_and_grouped() {
+    let book = build_epub(&fixture("discover"), "epub-discover");
+    let names: Vec<String> = unzip(&book)
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.contains("/a0"))
+        .collect();
+    let order: Vec<&str> = names
+        .iter()
+        .map(|n| n.rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "a01-year-only-plain-article.xhtml",
+            "a02-early-piece.xhtml",
+            "a03-later-piece.xhtml"
+        ]
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let a = build_epub(&repo().join("input"), "epub-repro-a");
+    let b = build_epub(&repo().join("input"), "epub-repro-b");
+    assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+}

