@@ -69,26 +69,40 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+impl Diagnostic {
+    /// The compiler-style text, with ANSI colours when `color` is set.
+    pub fn render(&self, color: bool) -> String {
+        let paint = |code: &str, s: &str| {
+            if color {
+                format!("\x1b[{code}m{s}\x1b[0m")
+            } else {
+                s.to_string()
+            }
         };
-        write!(f, "{label}: {}", self.message)?;
+        let label = match self.severity {
+            Severity::Error => paint("1;31", "error"),
+            Severity::Warning => paint("1;33", "warning"),
+        };
+        let mut out = format!("{label}{} {}", paint("1", ":"), paint("1", &self.message));
         if let Some(path) = &self.path {
-            write!(f, "\n  --> {}", path.display())?;
+            out.push_str(&format!("\n  {} {}", paint("1;34", "-->"), path.display()));
             if let Some(line) = self.line {
-                write!(f, ":{line}")?;
+                out.push_str(&format!(":{line}"));
                 if let Some(col) = self.column {
-                    write!(f, ":{col}")?;
+                    out.push_str(&format!(":{col}"));
                 }
             }
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  help: {hint}")?;
+            out.push_str(&format!("\n  {} {hint}", paint("1;36", "help:")));
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
     }
 }
 

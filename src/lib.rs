@@ -10,10 +10,14 @@ pub mod diag;
 pub mod digest;
 pub mod epub;
 pub mod fonts;
+pub mod listing;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod scaffold;
 pub mod source;
+pub mod term;
+pub mod watch;
 pub mod xml;
 
 use std::path::{Path, PathBuf};
@@ -76,8 +80,19 @@ impl Renderer for EpubRenderer {
     }
 }
 
-/// Options for [`build`].
+/// What a build is doing, for progress displays.
 #[derive(Debug, Clone)]
+pub enum Step {
+    Loaded { articles: usize },
+    Rendering(&'static str),
+    Wrote(Written),
+}
+
+/// A callback told about each [`Step`].
+pub type Progress = std::sync::Arc<dyn Fn(&Step) + Send + Sync>;
+
+/// Options for [`build`].
+#[derive(Clone)]
 pub struct BuildOptions {
     pub dir: PathBuf,
     /// Output folder; default `DIR/dist`.
@@ -86,6 +101,27 @@ pub struct BuildOptions {
     pub load: LoadOptions,
     /// Treat warnings as errors.
     pub strict: bool,
+    pub progress: Option<Progress>,
+}
+
+impl BuildOptions {
+    /// Options for building `dir` with defaults for everything else.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            dir: dir.into(),
+            out: None,
+            format: Format::All,
+            load: LoadOptions::from_env(),
+            strict: false,
+            progress: None,
+        }
+    }
+
+    fn report(&self, step: Step) {
+        if let Some(p) = &self.progress {
+            p(&step);
+        }
+    }
 }
 
 /// The result of a successful build.
@@ -134,6 +170,9 @@ pub fn output_stem(digest: &Digest) -> String {
 /// Loads the digest at `opts.dir` and writes the requested formats.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (digest, warnings) = check(&opts.dir, &opts.load, opts.strict)?;
+    opts.report(Step::Loaded {
+        articles: digest.articles().count(),
+    });
     let out_dir = opts.out.clone().unwrap_or_else(|| opts.dir.join("dist"));
     prepare_out_dir(&out_dir).map_err(BuildError::Output)?;
 
@@ -155,10 +194,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut written = Vec::new();
     for r in renderers {
         let path = out_dir.join(format!("{stem}.{}", r.extension()));
+        opts.report(Step::Rendering(r.name()));
         let w = r
             .render(&digest, &path)
             .with_context(|| format!("cannot write the {} to {}", r.name(), path.display()))
             .map_err(BuildError::Output)?;
+        opts.report(Step::Wrote(w.clone()));
         written.push(w);
     }
     Ok(BuildReport {
@@ -175,11 +216,11 @@ fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Collects diagnostics into a printable report (for the CLI and tests).
-pub fn render_diagnostics(diags: &[Diagnostic]) -> String {
+/// Diagnostics as a printable report, compiler style, optionally coloured.
+pub fn render_diagnostics(diags: &[Diagnostic], color: bool) -> String {
     let mut s = String::new();
     for d in diags {
-        s.push_str(&d.to_string());
+        s.push_str(&d.render(color));
         s.push_str("\n\n");
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();

@@ -3,14 +3,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use pressbook::{BuildError, BuildOptions, Format, LoadOptions};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use pressbook::{term, BuildError, BuildOptions, Format, LoadOptions};
 
 #[derive(Parser)]
 #[command(
     name = "pressbook",
     version,
-    about = "Turn a folder of articles into an EPUB 3 and a typeset PDF"
+    about = "Turn a folder of articles into an EPUB 3 and a typeset PDF",
+    after_help = "Start with `pressbook init my-digest`, then `pressbook build my-digest`."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -30,11 +31,17 @@ enum Command {
         /// Which files to write.
         #[arg(long, short, value_enum, default_value_t = FormatArg::All)]
         format: FormatArg,
+        /// Rebuild whenever an article, image or the manifest changes.
+        #[arg(long, short)]
+        watch: bool,
         #[command(flatten)]
         input: InputArgs,
         /// Print nothing but errors.
-        #[arg(long, short)]
+        #[arg(long, short, conflicts_with = "verbose")]
         quiet: bool,
+        /// Say what each step does.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Validate the digest in DIR as `build` would, writing nothing.
     Check {
@@ -43,6 +50,38 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// List the digest's articles in reading order.
+    List {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Create a digest folder with a commented manifest and two example articles.
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Add a Markdown article to the digest and list it in the manifest.
+    New {
+        /// The digest folder.
+        dir: PathBuf,
+        /// The article's headline.
+        headline: String,
+        /// The section to list it in (created if missing).
+        #[arg(long, short)]
+        section: Option<String>,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(clap::Args)]
@@ -56,6 +95,9 @@ struct InputArgs {
     /// Largest article file accepted, in KiB.
     #[arg(long, value_name = "KIB")]
     max_article_size: Option<u64>,
+    /// Largest image file accepted, in KiB.
+    #[arg(long, value_name = "KIB")]
+    max_image_size: Option<u64>,
 }
 
 impl InputArgs {
@@ -64,6 +106,9 @@ impl InputArgs {
         o.allow_outside = self.allow_outside;
         if let Some(k) = self.max_article_size {
             o.limits.max_article_bytes = k << 10;
+        }
+        if let Some(k) = self.max_image_size {
+            o.limits.max_image_bytes = k << 10;
         }
         o
     }
@@ -78,14 +123,18 @@ enum FormatArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let today = chrono::Local::now().date_naive();
     match cli.command {
         Command::Build {
             dir,
             out,
             format,
+            watch,
             input,
             quiet,
+            verbose,
         } => {
+            let progress = term::ProgressDisplay::new(verbose);
             let opts = BuildOptions {
                 load: input.load_options(),
                 dir,
@@ -96,34 +145,47 @@ fn main() -> ExitCode {
                     FormatArg::All => Format::All,
                 },
                 strict: input.strict,
+                progress: (!quiet).then(|| progress.callback()),
             };
-            match pressbook::build(&opts) {
-                Ok(report) => {
-                    if !quiet {
-                        eprint!("{}", pressbook::render_diagnostics(&report.warnings));
-                        for n in &report.notes {
-                            eprintln!("note: {n}");
+            let show = |result: Result<pressbook::BuildReport, BuildError>| {
+                progress.finish();
+                match result {
+                    Ok(report) => {
+                        if !quiet {
+                            term::print_diagnostics(&report.warnings);
+                            for n in &report.notes {
+                                eprintln!("note: {n}");
+                            }
+                            for w in &report.written {
+                                println!("{}", term::summary_line(w));
+                            }
                         }
-                        for w in &report.written {
-                            let pages = w.pages.map(|p| format!(", {p} pages")).unwrap_or_default();
-                            println!(
-                                "wrote {} ({}, {:.1} KiB{pages}, {} articles)",
-                                w.path.display(),
-                                w.format,
-                                w.bytes as f64 / 1024.0,
-                                w.articles
-                            );
-                        }
+                        ExitCode::SUCCESS
                     }
-                    ExitCode::SUCCESS
+                    Err(e) => fail(e),
                 }
-                Err(e) => fail(e),
+            };
+            if watch {
+                let result = pressbook::watch::watch(&opts, |r| {
+                    show(r);
+                    if !quiet {
+                        eprintln!(
+                            "watching {} for changes (Ctrl-C to stop)",
+                            opts.dir.display()
+                        );
+                    }
+                });
+                if let Err(e) = result {
+                    eprintln!("error: {e:#}");
+                }
+                return ExitCode::from(1);
             }
+            show(pressbook::build(&opts))
         }
         Command::Check { dir, input } => {
             match pressbook::check(&dir, &input.load_options(), input.strict) {
                 Ok((digest, warnings)) => {
-                    eprint!("{}", pressbook::render_diagnostics(&warnings));
+                    term::print_diagnostics(&warnings);
                     println!(
                         "ok: {} articles in {} sections, {} warning(s)",
                         digest.articles().count(),
@@ -135,12 +197,78 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+        Command::List { dir, json, input } => {
+            match pressbook::check(&dir, &input.load_options(), input.strict) {
+                Ok((digest, warnings)) => {
+                    term::print_diagnostics(&warnings);
+                    let entries = pressbook::listing::entries(&digest, &dir);
+                    if json {
+                        match serde_json::to_string_pretty(&entries) {
+                            Ok(s) => println!("{s}"),
+                            Err(e) => {
+                                eprintln!("error: {e}");
+                                return ExitCode::from(1);
+                            }
+                        }
+                    } else {
+                        print!("{}", pressbook::listing::table(&entries));
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Init { dir } => match pressbook::scaffold::init(&dir, today) {
+            Ok(files) => {
+                for f in files {
+                    println!("created {}", f.display());
+                }
+                println!("next: pressbook build {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(1)
+            }
+        },
+        Command::New {
+            dir,
+            headline,
+            section,
+        } => match pressbook::scaffold::new_article(&dir, &headline, section.as_deref(), today) {
+            Ok(path) => {
+                println!("created {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "pressbook",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
     }
 }
 
 fn fail(e: BuildError) -> ExitCode {
     match e {
-        BuildError::Input(diags) => eprint!("{}", pressbook::render_diagnostics(&diags)),
+        BuildError::Input(diags) => term::print_diagnostics(&diags),
         BuildError::Output(e) => eprintln!("error: {e:#}"),
     }
     ExitCode::from(1)

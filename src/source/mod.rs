@@ -540,7 +540,7 @@ mod tests {
             parse_pub_date("2026-11-20"),
             NaiveDate::from_ymd_opt(2026, 11, 20).map(PubDate::Day)
         );
-        assert_eq!(parse_pub_date("2026-11-20T08:00:00Z").is_some(), true);
+        assert!(parse_pub_date("2026-11-20T08:00:00Z").is_some());
         assert_eq!(parse_pub_date("2018"), Some(PubDate::Year(2018)));
         assert_eq!(parse_pub_date("last week"), None);
     }

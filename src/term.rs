@@ -1,0 +1,95 @@
+//! What the command line shows a person: colours, the progress bar and the
+//! summary lines. Kept out of `main.rs` so that it stays argument parsing.
+
+use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::diag::Diagnostic;
+use crate::{Progress, Step, Written};
+
+/// Whether to colour stderr: a terminal, and `NO_COLOR` unset.
+pub fn stderr_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        && std::io::stderr().is_terminal()
+}
+
+/// Prints diagnostics to stderr.
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    if !diags.is_empty() {
+        eprint!("{}", crate::render_diagnostics(diags, stderr_color()));
+    }
+}
+
+/// One summary line for a written file.
+pub fn summary_line(w: &Written) -> String {
+    let pages = w.pages.map(|p| format!(", {p} pages")).unwrap_or_default();
+    format!(
+        "wrote {} ({}, {}{pages}, {} articles)",
+        w.path.display(),
+        w.format,
+        human_size(w.bytes),
+        w.articles
+    )
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+/// A progress spinner on stderr that appears only on a terminal and only
+/// once the build has taken longer than a moment.
+pub struct ProgressDisplay {
+    bar: ProgressBar,
+    verbose: bool,
+}
+
+impl ProgressDisplay {
+    pub fn new(verbose: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        ProgressDisplay { bar, verbose }
+    }
+
+    /// The callback to hand to [`crate::BuildOptions::progress`].
+    pub fn callback(&self) -> Progress {
+        let shown_after = Duration::from_millis(300);
+        let start = Instant::now();
+        let is_tty = std::io::stderr().is_terminal();
+        let bar = self.bar.clone();
+        let verbose = self.verbose;
+        let shown = Arc::new(Mutex::new(false));
+        Arc::new(move |step: &Step| {
+            if let Ok(mut shown) = shown.lock() {
+                if is_tty && !*shown && start.elapsed() > shown_after {
+                    *shown = true;
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                    bar.enable_steady_tick(Duration::from_millis(100));
+                }
+            }
+            let msg = match step {
+                Step::Loaded { articles } => format!("loaded {articles} articles"),
+                Step::Rendering(f) => format!("writing the {f}"),
+                Step::Wrote(w) => format!("wrote {}", w.path.display()),
+            };
+            if verbose {
+                bar.suspend(|| eprintln!("{msg}"));
+            }
+            bar.set_message(msg);
+        })
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
