@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use notify::{EventKind, RecursiveMode, Watcher};
@@ -11,6 +11,8 @@ use crate::{build, BuildError, BuildOptions, BuildReport};
 
 /// Changes closer together than this make one rebuild.
 const DEBOUNCE: Duration = Duration::from_millis(250);
+/// A steady stream of changes still rebuilds this often.
+const MAX_DELAY: Duration = Duration::from_secs(2);
 
 /// Builds once, then again after every change under the digest folder
 /// (outside the output folder), calling `on_build` with each result. Returns
@@ -20,7 +22,7 @@ pub fn watch(
     mut on_build: impl FnMut(Result<BuildReport, BuildError>),
 ) -> anyhow::Result<()> {
     let out_dir = opts.out.clone().unwrap_or_else(|| opts.dir.join("dist"));
-    on_build(build(opts));
+    let _ = std::fs::create_dir_all(&out_dir);
     let out_dir = out_dir.canonicalize().unwrap_or(out_dir);
 
     let (tx, rx) = mpsc::channel();
@@ -31,17 +33,22 @@ pub fn watch(
     watcher
         .watch(&opts.dir, RecursiveMode::Recursive)
         .with_context(|| format!("cannot watch {}", opts.dir.display()))?;
+    // Watch first, then build: a change made during the first build is not missed.
+    on_build(build(opts));
 
     loop {
         let event = rx.recv().context("the file watcher stopped")?;
         if !matters(&event, &out_dir) {
             continue;
         }
-        // Let a burst of saves settle into one rebuild.
-        loop {
-            match rx.recv_timeout(DEBOUNCE) {
-                Ok(_) => continue,
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
+        // Let a burst of saves settle into one rebuild. Only relevant events
+        // extend the wait (someone reading dist/ must not hold it off).
+        let mut quiet_since = Instant::now();
+        let started = Instant::now();
+        while quiet_since.elapsed() < DEBOUNCE && started.elapsed() < MAX_DELAY {
+            match rx.recv_timeout(DEBOUNCE.saturating_sub(quiet_since.elapsed())) {
+                Ok(e) if matters(&e, &out_dir) => quiet_since = Instant::now(),
+                Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
                     anyhow::bail!("the file watcher stopped")
                 }

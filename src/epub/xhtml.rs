@@ -207,6 +207,7 @@ impl<'a> Pages<'a> {
             article: a,
             x: &mut x,
             note_refs_seen: Vec::new(),
+            top_heading: top_heading_level(&a.body),
         };
         w.blocks(&a.body);
         w.footnotes(&a.footnotes);
@@ -318,6 +319,8 @@ struct BodyWriter<'p, 'a, 'x> {
     x: &'x mut Xml,
     /// Footnotes referenced so far, to give each reference a unique id.
     note_refs_seen: Vec<u32>,
+    /// The article's highest heading level, written as <h2> under the headline.
+    top_heading: u8,
 }
 
 impl BodyWriter<'_, '_, '_> {
@@ -330,7 +333,8 @@ impl BodyWriter<'_, '_, '_> {
     fn block(&mut self, b: &Block) {
         match b {
             Block::Heading { level, id, content } => {
-                let tag = ["h2", "h3", "h4", "h5", "h6", "h6"][(*level as usize).clamp(1, 6) - 1];
+                let rank = level.saturating_sub(self.top_heading) as usize;
+                let tag = ["h2", "h3", "h4", "h5", "h6"][rank.min(4)];
                 self.x.open(tag, &[("id", id)]);
                 self.inlines(content);
                 self.x.close(tag).newline();
@@ -577,6 +581,18 @@ impl BodyWriter<'_, '_, '_> {
         }
         self.x.close("section").newline();
     }
+}
+
+/// The highest (smallest-numbered) heading level among the top-level blocks
+/// of an article body; writers put that level right under the headline.
+pub fn top_heading_level(body: &[Block]) -> u8 {
+    body.iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } => Some(*level),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(2)
 }
 
 /// Plain text of inlines (for titles and alt text).
