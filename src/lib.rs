@@ -10,10 +10,12 @@ pub mod diag;
 pub mod digest;
 pub mod epub;
 pub mod fonts;
+pub mod layout;
 pub mod listing;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod pdf;
 pub mod scaffold;
 pub mod source;
 pub mod term;
@@ -75,6 +77,48 @@ impl Renderer for EpubRenderer {
             format: self.name(),
             bytes: bytes.len() as u64,
             pages: None,
+            articles: digest.articles().count(),
+        })
+    }
+}
+
+/// The typeset PDF: [`layout`] lays the digest out on pages, [`pdf`] writes
+/// them. Problems found on the way (characters no font has, images that
+/// cannot be drawn) are collected in `warnings` for the build report.
+#[derive(Default)]
+pub struct PdfRenderer {
+    pub warnings: std::sync::Arc<std::sync::Mutex<Vec<Diagnostic>>>,
+}
+
+impl PdfRenderer {
+    /// Lays out and writes the PDF into memory: (bytes, page count, warnings).
+    pub fn render_bytes(digest: &Digest) -> anyhow::Result<(Vec<u8>, usize, Vec<Diagnostic>)> {
+        let fonts = std::sync::Arc::new(layout::FontSet::load(&digest.meta.fonts)?);
+        let style = layout::PageStyle::new(digest.meta.page_size, digest.meta.compact);
+        let doc = layout::layout(digest, &fonts, &style);
+        let bytes = pdf::write(&doc, &fonts, digest)?;
+        Ok((bytes, doc.pages.len(), doc.warnings))
+    }
+}
+
+impl Renderer for PdfRenderer {
+    fn name(&self) -> &'static str {
+        "PDF"
+    }
+    fn extension(&self) -> &'static str {
+        "pdf"
+    }
+    fn render(&self, digest: &Digest, path: &Path) -> anyhow::Result<Written> {
+        let (bytes, pages, warnings) = Self::render_bytes(digest)?;
+        output::write_bytes(path, &bytes)?;
+        if let Ok(mut w) = self.warnings.lock() {
+            w.extend(warnings);
+        }
+        Ok(Written {
+            path: path.to_path_buf(),
+            format: self.name(),
+            bytes: bytes.len() as u64,
+            pages: Some(pages),
             articles: digest.articles().count(),
         })
     }
@@ -169,26 +213,25 @@ pub fn output_stem(digest: &Digest) -> String {
 
 /// Loads the digest at `opts.dir` and writes the requested formats.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let (digest, warnings) = check(&opts.dir, &opts.load, opts.strict)?;
+    let (digest, mut warnings) = check(&opts.dir, &opts.load, opts.strict)?;
     opts.report(Step::Loaded {
         articles: digest.articles().count(),
     });
     let out_dir = opts.out.clone().unwrap_or_else(|| opts.dir.join("dist"));
     prepare_out_dir(&out_dir).map_err(BuildError::Output)?;
 
-    let mut notes = Vec::new();
+    let notes = Vec::new();
+    let pdf_warnings = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let pdf = || -> Box<dyn Renderer> {
+        Box::new(PdfRenderer {
+            warnings: pdf_warnings.clone(),
+        })
+    };
+    // `all` renders every format from the one loaded digest.
     let renderers: Vec<Box<dyn Renderer>> = match opts.format {
         Format::Epub => vec![Box::new(EpubRenderer)],
-        Format::All => {
-            notes.push("PDF output is not built yet; `all` wrote the EPUB alone".to_string());
-            vec![Box::new(EpubRenderer)]
-        }
-        Format::Pdf => {
-            return Err(BuildError::Input(vec![Diagnostic::error(
-                "PDF output is not available in this version",
-            )
-            .hint("build the EPUB with --format epub")]))
-        }
+        Format::Pdf => vec![pdf()],
+        Format::All => vec![Box::new(EpubRenderer), pdf()],
     };
     let stem = output_stem(&digest);
     let mut written = Vec::new();
@@ -202,6 +245,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         opts.report(Step::Wrote(w.clone()));
         written.push(w);
     }
+    let late: Vec<Diagnostic> = pdf_warnings
+        .lock()
+        .map(|mut w| std::mem::take(&mut *w))
+        .unwrap_or_default();
+    if opts.strict && !late.is_empty() {
+        let mut diags = diag::Diagnostics::new();
+        late.into_iter().for_each(|d| diags.push(d));
+        diags.make_strict();
+        return Err(BuildError::Input(diags.into_vec()));
+    }
+    warnings.extend(late);
     Ok(BuildReport {
         written,
         warnings,

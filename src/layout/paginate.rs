@@ -1,0 +1,141 @@
+//! The flow of strips → pages.
+//!
+//! Strips are placed top to bottom. When one does not fit, the page ends at
+//! the last place before it where a break is allowed (so a heading goes over
+//! with its paragraph, and no paragraph leaves a single line behind); only
+//! when a page has no such place is it broken where it is full.
+
+use std::sync::Arc;
+
+use super::blocks::Elem;
+use super::fonts::FontSet;
+use super::paragraph::{self, Align, ParaOpts, RichText, TextStyle};
+use super::shape::Shaper;
+use super::style::PageStyle;
+use super::units::{Point, Rgb};
+use super::{Item, LinkArea, OutlineEntry, Page};
+
+/// Places `elems` on pages.
+pub fn paginate(elems: &[Elem], style: &PageStyle) -> (Vec<Page>, Vec<OutlineEntry>) {
+    let avail = style.content_height();
+    let mut pages = Vec::new();
+    let mut outline = Vec::new();
+    let mut i = 0;
+    while i < elems.len() {
+        // Fill one page starting at strip `i`.
+        let start = i;
+        let mut y = 0.0f32;
+        let mut placed: Vec<(f32, &Elem)> = Vec::new();
+        // A repeated table header goes first.
+        if let Some(h) = &elems[i].header {
+            if !elems[i].new_page {
+                placed.push((0.0, h.as_ref()));
+                y += h.height;
+            }
+        }
+        let mut end = i;
+        while end < elems.len() {
+            let e = &elems[end];
+            if end > start && e.new_page {
+                break;
+            }
+            let before = if end == start { 0.0 } else { e.space_before };
+            if end > start && y + before + e.height > avail + 0.01 {
+                // Back up to the last strip a page may end before.
+                if let Some(b) = (start + 1..=end).rev().find(|&k| elems[k].break_before) {
+                    if b < end {
+                        let keep = placed.len() - (end - b);
+                        placed.truncate(keep);
+                    }
+                    end = b;
+                }
+                break;
+            }
+            y += before;
+            placed.push((y, e));
+            y += e.height;
+            end += 1;
+        }
+        if end == start {
+            end = start + 1;
+        }
+        pages.push(make_page(&placed, style, pages.len(), &mut outline));
+        i = end;
+    }
+    (pages, outline)
+}
+
+fn make_page(
+    placed: &[(f32, &Elem)],
+    style: &PageStyle,
+    index: usize,
+    outline: &mut Vec<OutlineEntry>,
+) -> Page {
+    let mut page = Page {
+        width: style.width,
+        height: style.height,
+        ..Page::default()
+    };
+    let (x0, y0) = (style.margin_left, style.margin_top);
+    for (y, e) in placed {
+        if page.article.is_none() {
+            page.article = e.article.as_deref().map(str::to_string);
+        }
+        if e.opening && *y < 1.0 {
+            page.opening = true;
+        }
+        for (p, it) in &e.items {
+            page.items.push((p.offset(x0, y0 + y), it.clone()));
+        }
+        for l in &e.links {
+            page.links.push(LinkArea {
+                x: l.x + x0,
+                y: l.y + y0 + y,
+                ..l.clone()
+            });
+        }
+        for d in &e.dests {
+            page.destinations.push((d.clone(), y0 + y));
+        }
+        for (level, title, dest) in &e.outline {
+            outline.push(OutlineEntry {
+                level: *level,
+                title: title.clone(),
+                page: index,
+                dest: dest.clone(),
+            });
+        }
+    }
+    page
+}
+
+/// Page numbers, centred at the foot of every page.
+pub fn add_folios(pages: &mut [Page], fonts: &Arc<FontSet>, style: &PageStyle) {
+    let mut shaper = Shaper::new();
+    let mut missing = Vec::new();
+    let st = TextStyle::serif(8.5).color(Rgb::GREY).no_hyphens();
+    for (n, page) in pages.iter_mut().enumerate() {
+        let rt = RichText::plain(&(n + 1).to_string(), st);
+        let opts = ParaOpts {
+            measure: style.measure,
+            indent: 0.0,
+            align: Align::Center,
+            lang: None,
+        };
+        let lines = paragraph::set(&rt, fonts, &mut shaper, &opts, &mut missing);
+        let y = style.height - style.margin_bottom * 0.5;
+        for line in lines {
+            for (p, it) in line.items {
+                page.items.push((p.offset(style.margin_left, y), it));
+            }
+        }
+    }
+}
+
+/// All the text items of a page with their positions (for tests).
+pub fn text_items(page: &Page) -> impl Iterator<Item = (Point, &super::TextRun)> {
+    page.items.iter().filter_map(|(p, it)| match it {
+        Item::Text(r) => Some((*p, r)),
+        _ => None,
+    })
+}

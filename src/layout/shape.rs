@@ -1,0 +1,220 @@
+//! Shaping: styled text → positioned glyphs, with harfrust.
+//!
+//! Each span of a paragraph is shaped once, as a whole, so kerning and
+//! ligatures work across word boundaries. Characters the span's face lacks
+//! are shaped with a fallback face, or reported as missing.
+
+use harfrust::{Buffer, ShapeOptions, ShaperFont};
+
+use super::fonts::{FaceId, FontSet};
+
+/// A shaped glyph of a paragraph.
+#[derive(Debug, Clone, Copy)]
+pub struct Glyph {
+    pub gid: u16,
+    pub face: FaceId,
+    /// Index of the span it came from.
+    pub span: u16,
+    /// Advance in points (kerning included).
+    pub advance: f32,
+    /// Offsets from the pen position, in points (y upwards).
+    pub dx: f32,
+    pub dy: f32,
+    /// Byte offset of its cluster in the paragraph text.
+    pub cluster: u32,
+    /// Length in bytes of the text this glyph stands for; 0 for the second
+    /// and later glyphs of one cluster.
+    pub text_len: u32,
+}
+
+/// A reusable shaper (keeps its buffer between calls).
+pub struct Shaper {
+    buffer: Option<Buffer>,
+}
+
+impl Default for Shaper {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Shaper {
+    pub fn new() -> Self {
+        Shaper {
+            buffer: Some(Buffer::new()),
+        }
+    }
+
+    /// Shapes `text` (which starts at byte `base` of the paragraph) with
+    /// `face` at `size`, appending glyphs to `out`. Characters no face covers
+    /// are appended to `missing`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn shape(
+        &mut self,
+        fonts: &FontSet,
+        face: FaceId,
+        size: f32,
+        span: u16,
+        text: &str,
+        base: usize,
+        out: &mut Vec<Glyph>,
+        missing: &mut Vec<char>,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        let start = out.len();
+        self.shape_raw(fonts, face, size, span, text, base, out);
+        // Runs of .notdef glyphs: try a fallback face for them.
+        let mut i = start;
+        while i < out.len() {
+            if out[i].gid != 0 {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < out.len() && out[j].gid == 0 {
+                j += 1;
+            }
+            let from = out[i..j].iter().map(|g| g.cluster).min().unwrap_or(0) as usize;
+            let to = out[i..j]
+                .iter()
+                .map(|g| g.cluster + g.text_len)
+                .max()
+                .unwrap_or(0) as usize;
+            let piece = &text[from - base..to - base];
+            match fonts.fallback_for(piece) {
+                Some(fb) => {
+                    let mut sub = Vec::new();
+                    self.shape_raw(fonts, fb, size, span, piece, from, &mut sub);
+                    let n = sub.len();
+                    out.splice(i..j, sub);
+                    i += n;
+                }
+                None => {
+                    for c in piece.chars() {
+                        if !c.is_whitespace() && !c.is_control() && !missing.contains(&c) {
+                            missing.push(c);
+                        }
+                    }
+                    i = j;
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn shape_raw(
+        &mut self,
+        fonts: &FontSet,
+        face_id: FaceId,
+        size: f32,
+        span: u16,
+        text: &str,
+        base: usize,
+        out: &mut Vec<Glyph>,
+    ) {
+        let face = fonts.face(face_id);
+        let shaper = ShaperFont::new(&face.font);
+        let mut buf = self.buffer.take().unwrap_or_default();
+        buf.clear();
+        buf.push_str(text);
+        buf.guess_segment_properties();
+        let buf = match harfrust::shape(&shaper, &mut buf, ShapeOptions::new()) {
+            Ok(()) => buf,
+            Err(_) => {
+                self.buffer = Some(Buffer::new());
+                return;
+            }
+        };
+        let scale = size / face.upem;
+        let infos = buf.glyph_infos();
+        let positions = buf.glyph_positions();
+        let first = out.len();
+        for (info, pos) in infos.iter().zip(positions) {
+            out.push(Glyph {
+                gid: u16::try_from(info.glyph_id).unwrap_or(0),
+                face: face_id,
+                span,
+                advance: pos.x_advance as f32 * scale,
+                dx: pos.x_offset as f32 * scale,
+                dy: pos.y_offset as f32 * scale,
+                cluster: (base + info.cluster as usize) as u32,
+                text_len: 0,
+            });
+        }
+        // Each cluster's text goes to its first glyph in logical order.
+        let glyphs = &mut out[first..];
+        let mut starts: Vec<u32> = glyphs.iter().map(|g| g.cluster).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let end = (base + text.len()) as u32;
+        let mut seen_prev: Option<u32> = None;
+        let rtl = glyphs.len() > 1 && glyphs[0].cluster > glyphs[glyphs.len() - 1].cluster;
+        let order: Vec<usize> = if rtl {
+            (0..glyphs.len()).rev().collect()
+        } else {
+            (0..glyphs.len()).collect()
+        };
+        for k in order {
+            let c = glyphs[k].cluster;
+            if seen_prev == Some(c) {
+                continue;
+            }
+            seen_prev = Some(c);
+            let idx = starts.partition_point(|&s| s <= c);
+            let next = starts.get(idx).copied().unwrap_or(end);
+            glyphs[k].text_len = next - c;
+        }
+        self.buffer = Some(buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::fonts::Role;
+
+    fn shape(text: &str) -> (Vec<Glyph>, Vec<char>) {
+        let fonts = FontSet::bundled();
+        let mut out = Vec::new();
+        let mut missing = Vec::new();
+        Shaper::new().shape(
+            &fonts,
+            Role::Regular.id(),
+            10.0,
+            0,
+            text,
+            0,
+            &mut out,
+            &mut missing,
+        );
+        (out, missing)
+    }
+
+    #[test]
+    fn ligature_keeps_its_text() {
+        let (g, missing) = shape("office");
+        assert!(missing.is_empty());
+        // "ffi" is one glyph standing for three characters.
+        assert!(g.len() < 6, "expected a ligature, got {} glyphs", g.len());
+        let total: u32 = g.iter().map(|g| g.text_len).sum();
+        assert_eq!(total, 6);
+        assert!(g.iter().any(|g| g.text_len == 3));
+    }
+
+    #[test]
+    fn kerning_changes_advances() {
+        let (av, _) = shape("AV");
+        let (a, _) = shape("A");
+        let (v, _) = shape("V");
+        let kerned: f32 = av.iter().map(|g| g.advance).sum();
+        assert!(kerned < a[0].advance + v[0].advance);
+    }
+
+    #[test]
+    fn missing_characters_are_reported() {
+        let (_, missing) = shape("abc مرحبا");
+        assert!(missing.contains(&'م'));
+    }
+}

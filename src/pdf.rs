@@ -1,0 +1,340 @@
+//! The PDF writer: walks finished pages and writes them with printpdf.
+//!
+//! Nothing here decides where anything goes: positions come from
+//! [`crate::layout`]. The writer flips y (PDF's origin is bottom left),
+//! embeds the faces that are used (subset by printpdf), and makes the output
+//! byte-identical for the same input: resource ids are fixed, dates come
+//! from the digest, and the trailer's file id is derived from its UUID.
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, Context};
+use printpdf::{
+    Actions, BorderArray, Codepoint, Color, FontId, Line as PdfLine, LineCapStyle, LinePoint,
+    LinkAnnotation, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
+    Point as PdfPoint, Polygon, PolygonRing, Pt, RawImage, RawImageData, RawImageFormat, Rect,
+    TextItem, TextMatrix, WindingOrder, XObject, XObjectId, XObjectTransform,
+};
+
+use crate::layout::{Document, FaceId, FontSet, Item, LinkTarget, Page, Rgb, TextRun};
+use crate::model::{Asset, AssetId, Digest, ImageFormat};
+
+/// Writes `doc` as PDF bytes.
+pub fn write(doc: &Document, fonts: &FontSet, digest: &Digest) -> anyhow::Result<Vec<u8>> {
+    let meta = &digest.meta;
+    let mut pdf = PdfDocument::new(&meta.title);
+    let date = printpdf::OffsetDateTime::from_unix_timestamp(meta.modified.timestamp())
+        .map_err(|e| anyhow!("bad date: {e}"))?;
+    let info = &mut pdf.metadata.info;
+    info.creation_date = date;
+    info.modification_date = date;
+    info.metadata_date = date;
+    info.author = meta.editor.clone().unwrap_or_default();
+    info.creator = "pressbook".into();
+    info.producer = format!("pressbook {}", env!("CARGO_PKG_VERSION"));
+    info.subject = meta.subtitle.clone().unwrap_or_default();
+    info.identifier = meta.identifier.clone();
+
+    // Fonts: only the faces that are used, in face order, with fixed ids.
+    let mut used: BTreeMap<FaceId, FontId> = BTreeMap::new();
+    for page in &doc.pages {
+        for (_, it) in &page.items {
+            if let Item::Text(r) = it {
+                used.entry(r.face).or_insert_with(|| font_id(r.face));
+            }
+        }
+    }
+    for (&face, id) in &used {
+        let f = fonts.face(face);
+        let mut warnings = Vec::new();
+        let parsed = ParsedFont::from_bytes(f.data.bytes(), 0, &mut warnings)
+            .with_context(|| format!("printpdf cannot read the font {}", f.name))?;
+        pdf.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(parsed));
+    }
+
+    // Images: each asset once.
+    let mut images: BTreeMap<AssetId, (XObjectId, usize, usize)> = BTreeMap::new();
+    for page in &doc.pages {
+        for (_, it) in &page.items {
+            if let Item::Image { asset, .. } = it {
+                if images.contains_key(asset) {
+                    continue;
+                }
+                let a = digest.asset(*asset);
+                let raw =
+                    decode(a).with_context(|| format!("cannot decode the image {}", a.name))?;
+                let id = XObjectId(format!("Im{}", asset.0));
+                images.insert(*asset, (id.clone(), raw.width, raw.height));
+                pdf.resources.xobjects.map.insert(id, XObject::Image(raw));
+            }
+        }
+    }
+
+    let pages = doc
+        .pages
+        .iter()
+        .map(|p| page(p, fonts, &used, &images))
+        .collect();
+    pdf.with_pages(pages);
+    let opts = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut bytes = pdf.save(&opts, &mut warnings);
+    fix_file_id(&mut bytes, &meta.uuid);
+    Ok(bytes)
+}
+
+/// A PDF font resource id whose first six characters are an uppercase
+/// subset tag, as the PDF specification wants (`PBAAAB+SourceSerif4…`).
+fn font_id(face: FaceId) -> FontId {
+    let a = (b'A' + (face / 26 % 26) as u8) as char;
+    let b = (b'A' + (face % 26) as u8) as char;
+    FontId(format!("PRSB{a}{b}"))
+}
+
+fn color(c: Rgb) -> Color {
+    Color::Rgb(printpdf::Rgb::new(c.0, c.1, c.2, None))
+}
+
+fn page(
+    p: &Page,
+    fontset: &FontSet,
+    fonts: &BTreeMap<FaceId, FontId>,
+    images: &BTreeMap<AssetId, (XObjectId, usize, usize)>,
+) -> PdfPage {
+    let h = p.height;
+    let mut ops = Vec::new();
+    let mut in_text = false;
+    let mut cur_font: Option<(FaceId, f32)> = None;
+    let mut cur_fill: Option<Rgb> = None;
+    for (pos, it) in &p.items {
+        if !matches!(it, Item::Text(_)) && in_text {
+            ops.push(Op::EndTextSection);
+            in_text = false;
+            cur_font = None;
+        }
+        match it {
+            Item::Text(run) => {
+                if run.glyphs.is_empty() {
+                    continue;
+                }
+                if !in_text {
+                    ops.push(Op::StartTextSection);
+                    in_text = true;
+                }
+                if cur_font != Some((run.face, run.size)) {
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(fonts[&run.face].clone()),
+                        size: Pt(run.size),
+                    });
+                    cur_font = Some((run.face, run.size));
+                }
+                if cur_fill != Some(run.color) {
+                    ops.push(Op::SetFillColor {
+                        col: color(run.color),
+                    });
+                    cur_fill = Some(run.color);
+                }
+                text_run(&mut ops, fontset, run, pos.x, h - pos.y);
+            }
+            Item::Line {
+                dx,
+                dy,
+                thickness,
+                color: c,
+            } => {
+                ops.push(Op::SetOutlineColor { col: color(*c) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(*thickness) });
+                ops.push(Op::SetLineCapStyle {
+                    cap: LineCapStyle::Butt,
+                });
+                ops.push(Op::DrawLine {
+                    line: PdfLine {
+                        points: vec![lp(pos.x, h - pos.y), lp(pos.x + dx, h - pos.y - dy)],
+                        is_closed: false,
+                    },
+                });
+            }
+            Item::Rect { w, h: rh, fill } => {
+                ops.push(Op::SetFillColor { col: color(*fill) });
+                cur_fill = Some(*fill);
+                ops.push(Op::DrawPolygon {
+                    polygon: rect_polygon(pos.x, h - pos.y - rh, *w, *rh, PaintMode::Fill),
+                });
+            }
+            Item::Frame {
+                w,
+                h: rh,
+                thickness,
+                color: c,
+            } => {
+                ops.push(Op::SetOutlineColor { col: color(*c) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(*thickness) });
+                ops.push(Op::DrawPolygon {
+                    polygon: rect_polygon(pos.x, h - pos.y - rh, *w, *rh, PaintMode::Stroke),
+                });
+            }
+            Item::Image { asset, w, h: ih } => {
+                let Some((id, pw, ph)) = images.get(asset) else {
+                    continue;
+                };
+                ops.push(Op::UseXobject {
+                    id: id.clone(),
+                    transform: XObjectTransform {
+                        translate_x: Some(Pt(pos.x)),
+                        translate_y: Some(Pt(h - pos.y - ih)),
+                        scale_x: Some(w / *pw as f32),
+                        scale_y: Some(ih / *ph as f32),
+                        dpi: Some(72.0),
+                        ..Default::default()
+                    },
+                });
+            }
+        }
+    }
+    if in_text {
+        ops.push(Op::EndTextSection);
+    }
+    for l in &p.links {
+        if let LinkTarget::Url(url) = &l.target {
+            ops.push(Op::LinkAnnotation {
+                link: LinkAnnotation::new(
+                    Rect {
+                        x: Pt(l.x),
+                        y: Pt(h - l.y - l.h),
+                        width: Pt(l.w),
+                        height: Pt(l.h),
+                        mode: None,
+                        winding_order: None,
+                    },
+                    Actions::uri(url.clone()),
+                    Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                    None,
+                    None,
+                ),
+            });
+        }
+    }
+    PdfPage {
+        media_box: Rect::from_wh(Pt(p.width), Pt(p.height)),
+        trim_box: Rect::from_wh(Pt(p.width), Pt(p.height)),
+        crop_box: Rect::from_wh(Pt(p.width), Pt(p.height)),
+        ops,
+    }
+}
+
+/// One run: its origin by the text matrix, then glyph ids whose TJ offsets
+/// put each glyph exactly where layout placed it.
+///
+/// PDF advances the pen by each glyph's width from the font's /W array
+/// (printpdf writes the font's own advance in whole thousandths of an em);
+/// the number after each glyph moves the pen from there to where the next
+/// glyph goes (kerning, justification).
+fn text_run(ops: &mut Vec<Op>, fonts: &FontSet, run: &TextRun, x: f32, y: f32) {
+    let face = fonts.face(run.face);
+    let metrics = face.font.glyph_metrics();
+    let per_em = 1000.0 / run.size;
+    let first_x = run.glyphs.first().map_or(0.0, |g| g.x);
+    ops.push(Op::SetTextMatrix {
+        matrix: TextMatrix::Translate(Pt(x + first_x), Pt(y)),
+    });
+    let mut codes = Vec::with_capacity(run.glyphs.len());
+    for (i, g) in run.glyphs.iter().enumerate() {
+        let offset = match run.glyphs.get(i + 1) {
+            Some(next) => {
+                let w = (metrics.h_advance(printpdf_gid(g.gid)) * 1000.0 / face.upem) as i64;
+                w as f32 - (next.x - g.x) * per_em
+            }
+            None => 0.0,
+        };
+        // Tiny offsets are rounding noise; leave them out.
+        let offset = if offset.abs() < 0.05 { 0.0 } else { offset };
+        codes.push(Codepoint::with_cid(
+            g.gid,
+            offset,
+            run.glyph_text(i).to_string(),
+        ));
+    }
+    ops.push(Op::ShowText {
+        items: vec![TextItem::GlyphIds(codes)],
+    });
+}
+
+fn printpdf_gid(gid: u16) -> harfrust::GlyphId {
+    harfrust::GlyphId::new(gid as u32)
+}
+
+fn lp(x: f32, y: f32) -> LinePoint {
+    LinePoint {
+        p: PdfPoint { x: Pt(x), y: Pt(y) },
+        bezier: false,
+    }
+}
+
+fn rect_polygon(x: f32, y: f32, w: f32, h: f32, mode: PaintMode) -> Polygon {
+    Polygon {
+        rings: vec![PolygonRing {
+            points: vec![lp(x, y), lp(x + w, y), lp(x + w, y + h), lp(x, y + h)],
+        }],
+        mode,
+        winding_order: WindingOrder::NonZero,
+    }
+}
+
+fn decode(a: &Asset) -> anyhow::Result<RawImage> {
+    let fmt = match a.format {
+        ImageFormat::Png => image::ImageFormat::Png,
+        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+        ImageFormat::Gif => image::ImageFormat::Gif,
+        ImageFormat::Svg => return Err(anyhow!("SVG cannot be embedded")),
+    };
+    let img = image::load_from_memory_with_format(&a.data, fmt)?;
+    let (pixels, data_format) = if img.color().has_alpha() {
+        (img.to_rgba8().into_raw(), RawImageFormat::RGBA8)
+    } else {
+        (img.to_rgb8().into_raw(), RawImageFormat::RGB8)
+    };
+    Ok(RawImage {
+        pixels: RawImageData::U8(pixels),
+        width: img.width() as usize,
+        height: img.height() as usize,
+        data_format,
+        tag: Vec::new(),
+    })
+}
+
+/// Replaces printpdf's file identifier (drawn from a process-wide counter)
+/// with one derived from the digest's UUID, keeping the length so that
+/// offsets stay valid.
+fn fix_file_id(bytes: &mut [u8], uuid: &uuid::Uuid) {
+    let Some(at) = find_last(bytes, b"/ID") else {
+        return;
+    };
+    let hex = uuid.simple().to_string(); // 32 characters
+    let mut i = at;
+    let mut done = 0;
+    while i < bytes.len() && done < 2 {
+        if bytes[i] == b'(' {
+            let start = i + 1;
+            if let Some(len) = bytes[start..].iter().position(|&b| b == b')') {
+                if len == 32 {
+                    bytes[start..start + 32].copy_from_slice(hex.as_bytes());
+                }
+                i = start + len;
+                done += 1;
+            }
+        }
+        i += 1;
+    }
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
