@@ -50,6 +50,8 @@ pub struct Elem {
     pub opening: bool,
     /// Baseline of the first line (for list markers).
     pub baseline: f32,
+    /// A separator: not drawn when it falls at the top of a page.
+    pub drop_at_top: bool,
 }
 
 /// A decoration drawn on every strip while it is active (quote bars, code
@@ -240,6 +242,7 @@ impl<'d> FlowBuilder<'d> {
             ..Elem::default()
         };
         if compact_follow {
+            open.drop_at_top = true;
             open.space_before = self.style.leading * 2.0;
             open.height = self.style.leading * 1.5;
             let w = self.style.measure * 0.2;
@@ -507,11 +510,16 @@ impl<'d> FlowBuilder<'d> {
                 }
             }
         }
-        let space = self.space();
+        // Nested lists sit close to their item.
+        let space = if frame.x > 0.0 && self.decos.is_empty() {
+            2.0
+        } else {
+            self.space()
+        };
         if let Some(e) = self.elems.get_mut(list_first) {
             e.space_before = e.space_before.max(space);
         }
-        self.after_space(self.space() * 0.5);
+        self.after_space(space * 0.5);
         self.after_para = false;
     }
 
@@ -536,13 +544,27 @@ impl<'d> FlowBuilder<'d> {
                 rows.push(String::new());
                 continue;
             }
-            for (k, chunk) in chars.chunks(cols).enumerate() {
-                let mut s: String = chunk.iter().collect();
-                if k > 0 {
-                    // Continuations are indented, so a wrapped line reads as one.
+            // Wrap at the last space that leaves a line at least half full,
+            // else at the measure; continuations are indented.
+            let mut at = 0;
+            let mut first = true;
+            while at < chars.len() {
+                let width = if first { cols } else { cols - 2 };
+                let mut end = (at + width).min(chars.len());
+                if end < chars.len() {
+                    if let Some(sp) = chars[at..end].iter().rposition(|c| *c == ' ') {
+                        if sp > width / 2 {
+                            end = at + sp + 1;
+                        }
+                    }
+                }
+                let mut s: String = chars[at..end].iter().collect();
+                if !first {
                     s.insert_str(0, "  ");
                 }
-                rows.push(s);
+                rows.push(s.trim_end().to_string());
+                at = end;
+                first = false;
             }
         }
         self.decos.push(Deco::Shade {

@@ -84,6 +84,9 @@ fn make_page(
         if e.opening && *y < 1.0 {
             page.opening = true;
         }
+        if e.drop_at_top && *y < 1.0 {
+            continue;
+        }
         for (p, it) in &e.items {
             page.items.push((p.offset(x0, y0 + y), it.clone()));
         }
@@ -138,4 +141,78 @@ pub fn text_items(page: &Page) -> impl Iterator<Item = (Point, &super::TextRun)>
         Item::Text(r) => Some((*p, r)),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PageSize;
+
+    fn line(break_before: bool) -> Elem {
+        Elem {
+            height: 14.0,
+            break_before,
+            ..Elem::default()
+        }
+    }
+
+    /// A paragraph of `n` lines with widow/orphan rules, as blocks.rs makes.
+    fn para(n: usize) -> Vec<Elem> {
+        (0..n)
+            .map(|k| line(k == 0 || (k >= 2 && n - k >= 2)))
+            .collect()
+    }
+
+    /// Lines of the paragraph on each page, after a filler that leaves
+    /// room for `room` lines on the first page.
+    fn split(room: usize, n: usize, style: &PageStyle) -> Vec<usize> {
+        let per_page = (style.content_height() / 14.0).floor() as usize;
+        let mut elems = vec![Elem {
+            height: 14.0 * (per_page - room) as f32,
+            break_before: true,
+            ..Elem::default()
+        }];
+        let mut p = para(n);
+        for e in &mut p {
+            e.dests.push("line".into());
+        }
+        elems.extend(p);
+        let (pages, _) = paginate(&elems, style);
+        pages.iter().map(|p| p.destinations.len()).collect()
+    }
+
+    #[test]
+    fn no_widows_or_orphans() {
+        let style = PageStyle::new(PageSize::A4, false);
+        // One line of room: the paragraph's first line would be an orphan.
+        assert_eq!(split(1, 5, &style), vec![0, 5]);
+        // Two lines of room, three lines: the last would be a widow.
+        assert_eq!(split(2, 3, &style), vec![0, 3]);
+        // Two lines of room, four lines: two and two.
+        assert_eq!(split(2, 4, &style), vec![2, 2]);
+        // Three lines of room, four lines: still two and two.
+        assert_eq!(split(3, 4, &style), vec![2, 2]);
+        assert_eq!(split(3, 6, &style), vec![3, 3]);
+    }
+
+    #[test]
+    fn a_heading_is_never_last_on_a_page() {
+        let style = PageStyle::new(PageSize::A5, false);
+        let per_page = (style.content_height() / 14.0).floor() as usize;
+        let mut elems = para(per_page - 1);
+        // The heading fits, but the paragraph after it does not.
+        let mut heading = line(true);
+        heading.dests.push("heading".into());
+        elems.push(heading);
+        let mut next = para(4);
+        next[0].break_before = false;
+        elems.extend(next);
+        let (pages, _) = paginate(&elems, &style);
+        assert!(pages.len() == 2);
+        assert!(
+            pages[0].destinations.is_empty(),
+            "heading left at the page foot"
+        );
+        assert_eq!(pages[1].destinations.len(), 1);
+    }
 }

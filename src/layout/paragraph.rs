@@ -273,7 +273,12 @@ pub fn set(
         &rt.spans[k.min(rt.spans.len() - 1)]
     };
     let ragged = opts.align != Align::Justify;
-    let ops = hyphen::opportunities(&rt.text, opts.lang, &|at| span_at(at).style.hyphenate);
+    let mut ops = hyphen::opportunities(&rt.text, opts.lang, &|at| span_at(at).style.hyphenate);
+    // The last word is never hyphenated: a fragment alone on the last line
+    // reads badly.
+    if let Some(last_space) = rt.text.rfind(' ') {
+        ops.retain(|&(at, k)| k != BreakKind::Hyphen || at < last_space);
+    }
 
     // 3. Items.
     let mut b = ItemBuilder::default();
@@ -374,8 +379,10 @@ pub fn set(
     let mut lines = Vec::with_capacity(breaks.len());
     let mut start = 0;
     for &end in &breaks {
+        // Glue and penalties vanish at a break (but indentation at the very
+        // start of the text is kept).
         let mut s = start;
-        while s < end && b.items[s].kind != Kind::Box {
+        while start > 0 && s < end && b.items[s].kind != Kind::Box {
             s += 1;
         }
         let mut line_items: Vec<KpItem> = b.items[s..end].to_vec();
