@@ -966,10 +966,12 @@ impl<'d> FlowBuilder<'d> {
     fn attribution(&mut self, a: &Article) {
         let at = a.meta.attribution();
         let full = self.full();
+        // The block keeps with the end of the text: it never stands alone
+        // at the top of a page.
         let rule = Elem {
-            height: 10.0,
-            space_before: self.style.leading * 1.5,
-            break_before: true,
+            height: 9.0,
+            space_before: self.style.leading * 1.2,
+            break_before: false,
             items: vec![(
                 Point::new(0.0, 0.0),
                 Item::Line {
@@ -988,7 +990,7 @@ impl<'d> FlowBuilder<'d> {
             .color(Rgb::ACCENT)
             .tracking(0.14);
         let rt = RichText::plain("ABOUT THIS ARTICLE", st);
-        self.lines(&rt, full, 0.0, Align::Left, 7.5, 12.0, 0.0);
+        self.lines(&rt, full, 0.0, Align::Left, 7.5, 11.0, 0.0);
         let mut rows: Vec<(&str, String, Option<LinkTarget>)> = Vec::new();
         rows.push((
             "Source",
@@ -1008,9 +1010,9 @@ impl<'d> FlowBuilder<'d> {
         if let Some(r) = at.rights {
             rows.push(("Rights", r.to_string(), None));
         }
-        let size = 8.5;
-        let leading = 11.5;
-        let label_w = 58.0;
+        let size = 8.0;
+        let leading = 10.5;
+        let label_w = 54.0;
         let value = Frame {
             x: label_w,
             measure: full.measure - label_w,
