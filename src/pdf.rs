@@ -73,11 +73,31 @@ pub fn write(doc: &Document, fonts: &FontSet, digest: &Digest) -> anyhow::Result
         }
     }
 
-    let pages = doc
-        .pages
-        .iter()
-        .map(|p| page(p, fonts, &used, &images))
-        .collect();
+    // A glyph has one entry in its font's ToUnicode map: give every use of
+    // it the text of its first use that has any (a glyph that continues a
+    // cluster has none of its own).
+    let mut texts: BTreeMap<(FaceId, u16), String> = BTreeMap::new();
+    for page in &doc.pages {
+        for (_, it) in &page.items {
+            if let Item::Text(r) = it {
+                for (i, g) in r.glyphs.iter().enumerate() {
+                    let t = r.glyph_text(i);
+                    if !t.is_empty() {
+                        texts
+                            .entry((r.face, g.gid))
+                            .or_insert_with(|| t.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let ctx = Ctx {
+        fonts,
+        ids: &used,
+        images: &images,
+        texts: &texts,
+    };
+    let pages = doc.pages.iter().map(|p| page(p, &ctx)).collect();
     pdf.with_pages(pages);
     let opts = PdfSaveOptions {
         optimize: true,
@@ -103,12 +123,16 @@ fn color(c: Rgb) -> Color {
     Color::Rgb(printpdf::Rgb::new(c.0, c.1, c.2, None))
 }
 
-fn page(
-    p: &Page,
-    fontset: &FontSet,
-    fonts: &BTreeMap<FaceId, FontId>,
-    images: &BTreeMap<AssetId, (XObjectId, usize, usize)>,
-) -> PdfPage {
+/// What every page needs from the document.
+struct Ctx<'a> {
+    fonts: &'a FontSet,
+    ids: &'a BTreeMap<FaceId, FontId>,
+    images: &'a BTreeMap<AssetId, (XObjectId, usize, usize)>,
+    texts: &'a BTreeMap<(FaceId, u16), String>,
+}
+
+fn page(p: &Page, ctx: &Ctx) -> PdfPage {
+    let (fonts, images) = (ctx.ids, ctx.images);
     let h = p.height;
     let mut ops = Vec::new();
     let mut in_text = false;
@@ -142,7 +166,7 @@ fn page(
                     });
                     cur_fill = Some(run.color);
                 }
-                text_run(&mut ops, fontset, run, pos.x, h - pos.y);
+                text_run(&mut ops, ctx, run, pos.x, h - pos.y);
             }
             Item::Line {
                 dx,
@@ -237,8 +261,8 @@ fn page(
 /// (printpdf writes the font's own advance in whole thousandths of an em);
 /// the number after each glyph moves the pen from there to where the next
 /// glyph goes (kerning, justification).
-fn text_run(ops: &mut Vec<Op>, fonts: &FontSet, run: &TextRun, x: f32, y: f32) {
-    let face = fonts.face(run.face);
+fn text_run(ops: &mut Vec<Op>, ctx: &Ctx, run: &TextRun, x: f32, y: f32) {
+    let face = ctx.fonts.face(run.face);
     let metrics = face.font.glyph_metrics();
     let per_em = 1000.0 / run.size;
     let first_x = run.glyphs.first().map_or(0.0, |g| g.x);
@@ -256,11 +280,12 @@ fn text_run(ops: &mut Vec<Op>, fonts: &FontSet, run: &TextRun, x: f32, y: f32) {
         };
         // Tiny offsets are rounding noise; leave them out.
         let offset = if offset.abs() < 0.05 { 0.0 } else { offset };
-        codes.push(Codepoint::with_cid(
-            g.gid,
-            offset,
-            run.glyph_text(i).to_string(),
-        ));
+        let text = ctx
+            .texts
+            .get(&(run.face, g.gid))
+            .cloned()
+            .unwrap_or_default();
+        codes.push(Codepoint::with_cid(g.gid, offset, text));
     }
     ops.push(Op::ShowText {
         items: vec![TextItem::GlyphIds(codes)],

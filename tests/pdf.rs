@@ -450,3 +450,25 @@ fn golden_page_model_of_the_letter_fixture() {
         "the page model changed; if that is intended, run with PRESSBOOK_BLESS=1\n--- got:\n{got}"
     );
 }
+
+#[test]
+fn manifest_fonts_and_fallbacks_are_used() {
+    let dir = fixture("pdf-fonts");
+    let out = scratch("pdf-fonts");
+    let o = pressbook(&["build", s(&dir), "--out", s(&out), "--format", "pdf"]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{all}");
+    assert!(!all.contains("no font has"), "fallback not used:\n{all}");
+    let pdf = only_with_ext(&build(&dir, &out, "pdf"), "pdf");
+    qpdf_check(&pdf);
+    fonts_embedded_and_subset(&pdf);
+    let (_, fonts, _) = run("pdffonts", &[s(&pdf)]);
+    assert!(fonts.contains("SourceSans3-Regular"), "{fonts}");
+    assert!(fonts.contains("SourceCodePro"), "{fonts}");
+    let (_, text, _) = run("pdftotext", &[s(&pdf), "-"]);
+    assert!(text.contains('│') && text.contains('┼'), "{text}");
+}

@@ -87,6 +87,9 @@ pub struct FlowBuilder<'d> {
     /// The last block was a body paragraph (so the next one is indented).
     after_para: bool,
     by_path: HashMap<PathBuf, String>,
+    /// Set tighter (an article that would leave a few lines alone on its
+    /// last page is set again with less space).
+    tight: bool,
 }
 
 impl<'d> FlowBuilder<'d> {
@@ -113,6 +116,7 @@ impl<'d> FlowBuilder<'d> {
             missing: Vec::new(),
             after_para: false,
             by_path,
+            tight: false,
         }
     }
 
@@ -137,11 +141,58 @@ impl<'d> FlowBuilder<'d> {
         for section in &self.digest.sections {
             let mut first_in_section = true;
             for article in &section.articles {
+                let start = self.elems.len();
+                let warned = self.warnings.len();
                 self.article_start(section, article, first, first_in_section);
                 self.article(article);
+                if !self.style.compact {
+                    self.tighten_if_it_saves_a_page(
+                        section,
+                        article,
+                        start,
+                        warned,
+                        first,
+                        first_in_section,
+                    );
+                }
                 first = false;
                 first_in_section = false;
             }
+        }
+    }
+
+    /// When the article's last page would hold only a few lines, sets it
+    /// again a little tighter (leading, spaces, headline, a compact
+    /// attribution) and keeps that if it takes fewer pages.
+    fn tighten_if_it_saves_a_page(
+        &mut self,
+        section: &Section,
+        article: &Article,
+        start: usize,
+        warned: usize,
+        first: bool,
+        first_in_section: bool,
+    ) {
+        let fill = super::paginate::page_fill(&self.elems[start..], &self.style);
+        let avail = self.style.content_height();
+        if fill.len() < 2 || fill.last().copied().unwrap_or(avail) > avail * 0.3 {
+            return;
+        }
+        let loose = self.elems.split_off(start);
+        let loose_warnings = self.warnings.split_off(warned);
+        let saved = self.style.clone();
+        self.style.leading -= 0.5;
+        self.tight = true;
+        self.article_start(section, article, first, first_in_section);
+        self.article(article);
+        self.tight = false;
+        self.style = saved;
+        let tight_pages = super::paginate::page_fill(&self.elems[start..], &self.style).len();
+        if tight_pages >= fill.len() {
+            self.elems.truncate(start);
+            self.elems.extend(loose);
+            self.warnings.truncate(warned);
+            self.warnings.extend(loose_warnings);
         }
     }
 
@@ -270,7 +321,7 @@ impl<'d> FlowBuilder<'d> {
             self.lines(&rt, full, 0.0, Align::Left, 7.5, 12.0, 0.0);
             self.keep_next = true;
         }
-        let head = self.style.body_size * 2.1;
+        let head = self.style.body_size * if self.tight { 1.8 } else { 2.1 };
         let rt = RichText::plain(&a.meta.title, TextStyle::serif(head).bold().no_hyphens());
         self.lines(&rt, full, 0.0, Align::Left, head, head * 1.15, 2.0);
         self.keep_next = true;
@@ -453,7 +504,9 @@ impl<'d> FlowBuilder<'d> {
             measure: frame.measure - inset,
         };
         let list_first = self.elems.len();
+        let mut item_starts = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
+            item_starts.push(self.elems.len());
             let marker = match start {
                 Some(n) => format!("{}.", n + i as u64),
                 None => if frame.x > 0.0 && frame.x >= inset {
@@ -507,6 +560,15 @@ impl<'d> FlowBuilder<'d> {
                     for (p, it) in line.items {
                         e.items.push((p.offset(x, y), it));
                     }
+                }
+            }
+        }
+        // Orphan and widow control for whole items: a list does not leave
+        // its first or last item alone on a page.
+        if items.len() > 2 {
+            for k in [item_starts[1], item_starts[items.len() - 1]] {
+                if let Some(e) = self.elems.get_mut(k) {
+                    e.break_before = false;
                 }
             }
         }
@@ -992,6 +1054,9 @@ impl<'d> FlowBuilder<'d> {
         let rt = RichText::plain("ABOUT THIS ARTICLE", st);
         self.lines(&rt, full, 0.0, Align::Left, 7.5, 11.0, 0.0);
         let mut rows: Vec<(&str, String, Option<LinkTarget>)> = Vec::new();
+        if self.tight {
+            return self.attribution_compact(a);
+        }
         rows.push((
             "Source",
             at.source.unwrap_or("Not stated").to_string(),
@@ -1047,6 +1112,50 @@ impl<'d> FlowBuilder<'d> {
                     e.items.push((p.offset(0.0, y), it));
                 }
             }
+        }
+        self.keep_next = false;
+    }
+
+    /// The attribution as one run-on paragraph (used when space is short).
+    fn attribution_compact(&mut self, a: &Article) {
+        let at = a.meta.attribution();
+        let label = TextStyle::sans(8.0).bold().color(Rgb::GREY);
+        let value = TextStyle::sans(8.0);
+        let mut rt = RichText::new();
+        let mut field = |rt: &mut RichText, name: &str, text: &str, link: Option<LinkTarget>| {
+            if !rt.text.is_empty() {
+                rt.push(
+                    " \u{a0}\u{b7}\u{a0} ",
+                    value.color(Rgb::GREY),
+                    None,
+                    0.0,
+                    false,
+                );
+            }
+            rt.push(name, label, None, 0.0, false);
+            rt.push("\u{a0}", label, None, 0.0, false);
+            rt.push(text, value, link.as_ref(), 0.0, false);
+        };
+        field(&mut rt, "Source", at.source.unwrap_or("Not stated"), None);
+        if let Some(au) = at.author {
+            field(&mut rt, "Author", au, None);
+        }
+        if let Some(d) = at.date {
+            field(&mut rt, "Published", &d.to_string(), None);
+        }
+        if let Some(u) = at.url {
+            let link = has_scheme(u).then(|| LinkTarget::Url(u.to_string()));
+            field(&mut rt, "Original", u, link);
+        }
+        if let Some(r) = at.rights {
+            field(&mut rt, "Rights", r, None);
+        }
+        rt.finish();
+        let full = self.full();
+        self.keep_next = true;
+        let first = self.lines(&rt, full, 0.0, Align::Left, 8.0, 10.5, 1.0);
+        for e in &mut self.elems[first..] {
+            e.break_before = false;
         }
         self.keep_next = false;
     }

@@ -17,9 +17,28 @@ use super::{Item, LinkArea, OutlineEntry, Page};
 
 /// Places `elems` on pages.
 pub fn paginate(elems: &[Elem], style: &PageStyle) -> (Vec<Page>, Vec<OutlineEntry>) {
+    let mut outline = Vec::new();
+    let pages = plan(elems, style)
+        .iter()
+        .enumerate()
+        .map(|(n, placed)| make_page(placed, style, n, &mut outline))
+        .collect();
+    (pages, outline)
+}
+
+/// How full each page would be (height used by strips) if `elems` were
+/// paginated alone.
+pub fn page_fill(elems: &[Elem], style: &PageStyle) -> Vec<f32> {
+    plan(elems, style)
+        .iter()
+        .map(|placed| placed.last().map_or(0.0, |(y, e)| y + e.height))
+        .collect()
+}
+
+/// The strips of each page with their y offsets from the text block's top.
+fn plan<'e>(elems: &'e [Elem], style: &PageStyle) -> Vec<Vec<(f32, &'e Elem)>> {
     let avail = style.content_height();
     let mut pages = Vec::new();
-    let mut outline = Vec::new();
     let mut i = 0;
     while i < elems.len() {
         // Fill one page starting at strip `i`.
@@ -59,10 +78,10 @@ pub fn paginate(elems: &[Elem], style: &PageStyle) -> (Vec<Page>, Vec<OutlineEnt
         if end == start {
             end = start + 1;
         }
-        pages.push(make_page(&placed, style, pages.len(), &mut outline));
+        pages.push(placed);
         i = end;
     }
-    (pages, outline)
+    pages
 }
 
 fn make_page(

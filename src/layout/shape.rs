@@ -213,6 +213,36 @@ mod tests {
     }
 
     #[test]
+    fn a_fallback_face_fills_in_missing_characters() {
+        // The serif lacks box-drawing characters; the monospace has them.
+        let mut fonts = FontSet::bundled();
+        let serif = fonts.face(Role::Regular.id());
+        let mono = fonts.face(Role::Mono.id());
+        let c = '\u{2502}';
+        assert!(!serif.covers(c) && mono.covers(c));
+        fonts.fallbacks.push(Role::Mono.id());
+        let mut out = Vec::new();
+        let mut missing = Vec::new();
+        let text = "a\u{2502}b";
+        Shaper::new().shape(
+            &fonts,
+            Role::Regular.id(),
+            10.0,
+            0,
+            text,
+            0,
+            &mut out,
+            &mut missing,
+        );
+        assert!(missing.is_empty(), "{missing:?}");
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[1].face, Role::Mono.id());
+        assert_ne!(out[1].gid, 0);
+        assert_eq!(out[1].cluster, 1);
+        assert_eq!(out[2].face, Role::Regular.id());
+    }
+
+    #[test]
     fn missing_characters_are_reported() {
         let (_, missing) = shape("abc مرحبا");
         assert!(missing.contains(&'م'));
