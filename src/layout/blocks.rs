@@ -1122,7 +1122,7 @@ impl<'d> FlowBuilder<'d> {
         let label = TextStyle::sans(8.0).bold().color(Rgb::GREY);
         let value = TextStyle::sans(8.0);
         let mut rt = RichText::new();
-        let mut field = |rt: &mut RichText, name: &str, text: &str, link: Option<LinkTarget>| {
+        let field = |rt: &mut RichText, name: &str, text: &str, link: Option<LinkTarget>| {
             if !rt.text.is_empty() {
                 rt.push(
                     " \u{a0}\u{b7}\u{a0} ",
