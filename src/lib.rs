@@ -5,6 +5,7 @@
 //! output format (`epub`, later `pdf`) → [`output`] (atomic writes).
 //! `main.rs` only parses arguments and calls [`build`] or [`check`].
 
+pub mod corpus;
 pub mod cover;
 pub mod diag;
 pub mod digest;
@@ -136,9 +137,9 @@ pub struct BuildReport {
 /// Why a build failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// The input has problems; every one found is listed.
-    #[error("the digest has {} problem(s)", .0.iter().filter(|d| d.is_error()).count())]
-    Input(Vec<Diagnostic>),
+    /// Problems with the input or the output folder; every one found is listed.
+    #[error("the build has {} problem(s)", .0.iter().filter(|d| d.is_error()).count())]
+    Problems(Vec<Diagnostic>),
     /// Writing an output failed.
     #[error("{0:#}")]
     Output(anyhow::Error),
@@ -156,7 +157,7 @@ pub fn check(
     }
     match digest {
         Some(d) if !diags.has_errors() => Ok((d, diags.into_vec())),
-        _ => Err(BuildError::Input(diags.into_vec())),
+        _ => Err(BuildError::Problems(diags.into_vec())),
     }
 }
 
@@ -174,7 +175,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         articles: digest.articles().count(),
     });
     let out_dir = opts.out.clone().unwrap_or_else(|| opts.dir.join("dist"));
-    prepare_out_dir(&out_dir).map_err(BuildError::Output)?;
+    prepare_out_dir(&out_dir).map_err(|e| BuildError::Problems(vec![e]))?;
 
     let mut notes = Vec::new();
     let renderers: Vec<Box<dyn Renderer>> = match opts.format {
@@ -184,7 +185,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             vec![Box::new(EpubRenderer)]
         }
         Format::Pdf => {
-            return Err(BuildError::Input(vec![Diagnostic::error(
+            return Err(BuildError::Problems(vec![Diagnostic::error(
                 "PDF output is not available in this version",
             )
             .hint("build the EPUB with --format epub")]))
@@ -209,9 +210,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     })
 }
 
-fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+/// Makes sure the output folder exists and is writable, and removes
+/// temporaries a killed build left behind.
+fn prepare_out_dir(dir: &Path) -> Result<(), Diagnostic> {
+    let hint = "choose another folder with --out, or fix the folder's permissions";
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Diagnostic::error(format!("cannot create the output folder: {e}"))
+            .at(dir)
+            .hint(hint)
+    })?;
+    let probe = dir.join(".pressbook-write-test");
+    std::fs::write(&probe, b"").map_err(|e| {
+        Diagnostic::error(format!("cannot write into the output folder: {e}"))
+            .at(dir)
+            .hint(hint)
+    })?;
+    let _ = std::fs::remove_file(probe);
     output::clean_stale(dir);
     Ok(())
 }
