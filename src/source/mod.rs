@@ -491,20 +491,18 @@ fn load_markdown(
         }
     };
 
+    // Blank values (as `pressbook new` writes them) mean "not given".
+    let given = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let meta = ArticleMeta {
         title: title.trim().to_string(),
-        author: front
-            .author
-            .as_ref()
-            .map(|a| a.joined())
-            .filter(|a| !a.is_empty()),
-        source: front.source,
-        url: front.url,
+        author: given(front.author.as_ref().map(|a| a.joined())),
+        source: given(front.source),
+        url: given(front.url),
         date,
-        section: front.section,
-        language: front.language.unwrap_or_else(|| language.to_string()),
-        rights: front.rights,
-        summary: front.summary,
+        section: given(front.section),
+        language: given(front.language).unwrap_or_else(|| language.to_string()),
+        rights: given(front.rights),
+        summary: given(front.summary),
     };
     Some(Article {
         id: String::new(),
