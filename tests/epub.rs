@@ -299,3 +299,26 @@ fn cover_images_spine_and_stylesheet() {
         "{title}"
     );
 }
+
+#[test]
+fn output_does_not_depend_on_the_thread_count() {
+    let mut books = Vec::new();
+    for threads in ["1", "2", "4"] {
+        let out = scratch(&format!("epub-threads-{threads}"));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_pressbook"))
+            .args(["build", "--format", "epub", "-q", "--out"])
+            .arg(&out)
+            .arg(repo().join("input"))
+            .env("RAYON_NUM_THREADS", threads)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let files: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        books.push(std::fs::read(only_with_ext(&files, "epub")).unwrap());
+    }
+    assert!(books.windows(2).all(|w| w[0] == w[1]));
+}
