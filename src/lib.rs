@@ -59,28 +59,6 @@ pub struct Written {
     pub articles: usize,
 }
 
-pub struct EpubRenderer;
-
-impl Renderer for EpubRenderer {
-    fn name(&self) -> &'static str {
-        "EPUB"
-    }
-    fn extension(&self) -> &'static str {
-        "epub"
-    }
-    fn render(&self, digest: &Digest, path: &Path) -> anyhow::Result<Written> {
-        let bytes = epub::package(digest)?;
-        output::write_bytes(path, &bytes)?;
-        Ok(Written {
-            path: path.to_path_buf(),
-            format: self.name(),
-            bytes: bytes.len() as u64,
-            pages: None,
-            articles: digest.articles().count(),
-        })
-    }
-}
-
 /// What a build is doing, for progress displays.
 #[derive(Debug, Clone)]
 pub enum Step {
@@ -179,10 +157,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     let mut notes = Vec::new();
     let renderers: Vec<Box<dyn Renderer>> = match opts.format {
-        Format::Epub => vec![Box::new(EpubRenderer)],
+        Format::Epub => vec![Box::new(epub::EpubRenderer)],
         Format::All => {
             notes.push("PDF output is not built yet; `all` wrote the EPUB alone".to_string());
-            vec![Box::new(EpubRenderer)]
+            vec![Box::new(epub::EpubRenderer)]
         }
         Format::Pdf => {
             return Err(BuildError::Problems(vec![Diagnostic::error(
