@@ -204,3 +204,33 @@ proptest! {
         prop_assert!(result.is_ok(), "panic on mutated {:?}", name);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Mutated manifests give a manifest or diagnostics, never a panic.
+    #[test]
+    fn mutated_manifests_never_panic(muts in proptest::collection::vec(mutation(), 1..6)) {
+        let text = std::fs::read_to_string(repo().join("input/pressbook.toml")).unwrap();
+        let mutated = apply(&text, &muts);
+        let mut diags = pressbook::diag::Diagnostics::new();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pressbook::manifest::parse(&mutated, &repo().join("input"), Path::new("pressbook.toml"), false, &mut diags)
+        }));
+        prop_assert!(result.is_ok());
+        for d in diags.iter() {
+            prop_assert!(!d.message.is_empty() && d.path.is_some());
+        }
+    }
+
+    /// The plain-text parser keeps every word that is not the attribution.
+    #[test]
+    fn plain_text_keeps_every_word(text in "\\PC{0,400}(\n\n\\PC{0,200}){0,4}") {
+        let a = pressbook::source::plaintext::parse(&text);
+        let kept: String = a.paragraphs.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(" ");
+        let attribution = a.attribution.as_ref().map(|a| a.raw.as_str()).unwrap_or("");
+        let words_in = text.split_whitespace().filter(|w| !w.starts_with('\u{feff}')).count();
+        let words_out = kept.split_whitespace().count() + attribution.split_whitespace().count();
+        prop_assert_eq!(words_in, words_out, "{:?}", text);
+    }
+}
