@@ -160,8 +160,8 @@ impl Rng {
     }
 }
 
-fn sentence(rng: &mut Rng, out: &mut String) {
-    let n = 8 + rng.below(14);
+/// `n` random words, the first capitalised, appended to `out`.
+fn words(rng: &mut Rng, n: usize, commas: bool, out: &mut String) {
     for i in 0..n {
         let w = rng.word();
         if i == 0 {
@@ -174,10 +174,15 @@ fn sentence(rng: &mut Rng, out: &mut String) {
             out.push(' ');
             out.push_str(w);
         }
-        if i + 1 < n && rng.below(12) == 0 {
+        if commas && i + 1 < n && rng.below(12) == 0 {
             out.push(',');
         }
     }
+}
+
+fn sentence(rng: &mut Rng, out: &mut String) {
+    let n = 8 + rng.below(14);
+    words(rng, n, true, out);
     out.push_str(match rng.below(10) {
         0 => "?",
         1 => "”",
@@ -202,19 +207,8 @@ fn paragraph(rng: &mut Rng, words: &mut usize) -> String {
 
 fn headline(rng: &mut Rng) -> String {
     let mut h = String::new();
-    for i in 0..(5 + rng.below(5)) {
-        let w = rng.word();
-        if i == 0 {
-            let mut c = w.chars();
-            if let Some(f) = c.next() {
-                h.extend(f.to_uppercase());
-                h.push_str(c.as_str());
-            }
-        } else {
-            h.push(' ');
-            h.push_str(w);
-        }
-    }
+    let n = 5 + rng.below(5);
+    words(rng, n, false, &mut h);
     h
 }
 
