@@ -15,6 +15,7 @@ pub mod listing;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod pdfnav;
 pub mod scaffold;
 pub mod source;
 pub mod term;
