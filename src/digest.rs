@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::manifest::{self, ArticleOrder, ArticleRef, Manifest};
@@ -48,26 +49,53 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Digest>, Diagnostics) {
 }
 
 fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option<Digest> {
-    let mut assets = AssetStore::default();
-    let mut load = |r: &ArticleRef, diags: &mut Diagnostics| {
-        source::load_article(&r.path, &m.language, &opts.limits, &mut assets, diags)
+    // Every article to load, with the index of its group (section).
+    let (group_titles, refs): (Vec<Option<String>>, Vec<(usize, ArticleRef)>) = match &m.order {
+        ArticleOrder::Sections(plans) => (
+            plans.iter().map(|p| Some(p.title.clone())).collect(),
+            plans
+                .iter()
+                .enumerate()
+                .flat_map(|(i, p)| p.articles.iter().map(move |r| (i, r.clone())))
+                .collect(),
+        ),
+        ArticleOrder::Flat(refs) => (vec![None], refs.iter().map(|r| (0, r.clone())).collect()),
+        ArticleOrder::Discover => (
+            vec![None],
+            discover(&m.dir, diags)
+                .into_iter()
+                .map(|r| (0, r))
+                .collect(),
+        ),
     };
+
+    // Parse in parallel; merge diagnostics and assets in reading order so the
+    // result does not depend on the thread count.
+    let loaded: Vec<(usize, Option<Article>, Diagnostics, AssetStore)> = refs
+        .par_iter()
+        .map(|(group, r)| {
+            let mut d = Diagnostics::new();
+            let mut store = AssetStore::default();
+            let a = source::load_article(&r.path, &m.language, &opts.limits, &mut store, &mut d);
+            (*group, a, d, store)
+        })
+        .collect();
+    let mut assets = AssetStore::default();
+    let mut grouped: Vec<Vec<Article>> = vec![Vec::new(); group_titles.len()];
+    for (group, article, d, store) in loaded {
+        diags.extend(d);
+        if let Some(mut a) = article {
+            assets.absorb(store, &mut a);
+            grouped[group].push(a);
+        }
+    }
 
     // (section title, articles) in reading order.
     let mut groups: Vec<(Option<String>, Vec<Article>)> = match &m.order {
-        ArticleOrder::Sections(plans) => plans
-            .iter()
-            .map(|p| {
-                let articles = p.articles.iter().filter_map(|r| load(r, diags)).collect();
-                (Some(p.title.clone()), articles)
-            })
-            .collect(),
-        ArticleOrder::Flat(refs) => {
-            group_by_front_matter(refs.iter().filter_map(|r| load(r, diags)).collect())
-        }
+        ArticleOrder::Sections(_) => group_titles.into_iter().zip(grouped).collect(),
+        ArticleOrder::Flat(_) => group_by_front_matter(grouped.pop().unwrap_or_default()),
         ArticleOrder::Discover => {
-            let refs = discover(&m.dir, diags);
-            let mut articles: Vec<Article> = refs.iter().filter_map(|r| load(r, diags)).collect();
+            let mut articles = grouped.pop().unwrap_or_default();
             // By date, then file name; undated articles last.
             articles.sort_by(|a, b| {
                 let key = |x: &Article| (x.meta.date.is_none(), x.meta.date.map(|d| d.sort_key()));

@@ -5,6 +5,7 @@
 //! output format (`epub`, later `pdf`) → [`output`] (atomic writes).
 //! `main.rs` only parses arguments and calls [`build`] or [`check`].
 
+pub mod corpus;
 pub mod cover;
 pub mod diag;
 pub mod digest;
@@ -16,6 +17,7 @@ pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod pdfnav;
 pub mod scaffold;
 pub mod source;
 pub mod term;
@@ -58,28 +60,6 @@ pub struct Written {
     /// Page count, for paged formats.
     pub pages: Option<usize>,
     pub articles: usize,
-}
-
-pub struct EpubRenderer;
-
-impl Renderer for EpubRenderer {
-    fn name(&self) -> &'static str {
-        "EPUB"
-    }
-    fn extension(&self) -> &'static str {
-        "epub"
-    }
-    fn render(&self, digest: &Digest, path: &Path) -> anyhow::Result<Written> {
-        let bytes = epub::package(digest)?;
-        output::write_bytes(path, &bytes)?;
-        Ok(Written {
-            path: path.to_path_buf(),
-            format: self.name(),
-            bytes: bytes.len() as u64,
-            pages: None,
-            articles: digest.articles().count(),
-        })
-    }
 }
 
 /// The typeset PDF: [`layout`] lays the digest out on pages, [`pdf`] writes
@@ -180,9 +160,9 @@ pub struct BuildReport {
 /// Why a build failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// The input has problems; every one found is listed.
-    #[error("the digest has {} problem(s)", .0.iter().filter(|d| d.is_error()).count())]
-    Input(Vec<Diagnostic>),
+    /// Problems with the input or the output folder; every one found is listed.
+    #[error("the build has {} problem(s)", .0.iter().filter(|d| d.is_error()).count())]
+    Problems(Vec<Diagnostic>),
     /// Writing an output failed.
     #[error("{0:#}")]
     Output(anyhow::Error),
@@ -200,7 +180,7 @@ pub fn check(
     }
     match digest {
         Some(d) if !diags.has_errors() => Ok((d, diags.into_vec())),
-        _ => Err(BuildError::Input(diags.into_vec())),
+        _ => Err(BuildError::Problems(diags.into_vec())),
     }
 }
 
@@ -218,7 +198,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         articles: digest.articles().count(),
     });
     let out_dir = opts.out.clone().unwrap_or_else(|| opts.dir.join("dist"));
-    prepare_out_dir(&out_dir).map_err(BuildError::Output)?;
+    prepare_out_dir(&out_dir).map_err(|e| BuildError::Problems(vec![e]))?;
 
     let notes = Vec::new();
     let pdf_warnings = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -229,9 +209,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     // `all` renders every format from the one loaded digest.
     let renderers: Vec<Box<dyn Renderer>> = match opts.format {
-        Format::Epub => vec![Box::new(EpubRenderer)],
+        Format::Epub => vec![Box::new(epub::EpubRenderer)],
         Format::Pdf => vec![pdf()],
-        Format::All => vec![Box::new(EpubRenderer), pdf()],
+        Format::All => vec![Box::new(epub::EpubRenderer), pdf()],
     };
     let stem = output_stem(&digest);
     let mut written = Vec::new();
@@ -253,7 +233,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         let mut diags = diag::Diagnostics::new();
         late.into_iter().for_each(|d| diags.push(d));
         diags.make_strict();
-        return Err(BuildError::Input(diags.into_vec()));
+        return Err(BuildError::Problems(diags.into_vec()));
     }
     warnings.extend(late);
     Ok(BuildReport {
@@ -263,9 +243,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     })
 }
 
-fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+/// Makes sure the output folder exists and is writable, and removes
+/// temporaries a killed build left behind.
+fn prepare_out_dir(dir: &Path) -> Result<(), Diagnostic> {
+    let hint = "choose another folder with --out, or fix the folder's permissions";
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Diagnostic::error(format!("cannot create the output folder: {e}"))
+            .at(dir)
+            .hint(hint)
+    })?;
+    let probe = dir.join(".pressbook-write-test");
+    std::fs::write(&probe, b"").map_err(|e| {
+        Diagnostic::error(format!("cannot write into the output folder: {e}"))
+            .at(dir)
+            .hint(hint)
+    })?;
+    let _ = std::fs::remove_file(probe);
     output::clean_stale(dir);
     Ok(())
 }

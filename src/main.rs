@@ -82,6 +82,13 @@ enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Write a synthetic corpus of N articles (for benchmarks).
+    #[command(hide = true)]
+    GenCorpus {
+        dir: PathBuf,
+        #[arg(long, short, default_value_t = 100)]
+        articles: usize,
+    },
 }
 
 #[derive(clap::Args)]
@@ -254,6 +261,13 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
+        Command::GenCorpus { dir, articles } => match pressbook::corpus::generate(&dir, articles) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(1)
+            }
+        },
         Command::Man => {
             match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -268,7 +282,7 @@ fn main() -> ExitCode {
 
 fn fail(e: BuildError) -> ExitCode {
     match e {
-        BuildError::Input(diags) => term::print_diagnostics(&diags),
+        BuildError::Problems(diags) => term::print_diagnostics(&diags),
         BuildError::Output(e) => eprintln!("error: {e:#}"),
     }
     ExitCode::from(1)

@@ -261,8 +261,12 @@ pub fn parse(
     };
 
     let mut seen: Vec<(PathBuf, String)> = Vec::new();
+    let mut occurrences: Vec<String> = Vec::new();
     let mut resolve = |listed: &str, diags: &mut Diagnostics| -> Option<ArticleRef> {
-        let line = find_line(text, listed).unwrap_or(1);
+        // The n-th listing of the same string is on the line of its n-th occurrence.
+        let nth = occurrences.iter().filter(|o| *o == listed).count();
+        occurrences.push(listed.to_string());
+        let line = find_line(text, listed, nth).unwrap_or(1);
         let at = |msg: String| Diagnostic::error(msg).at(manifest_path).line(line);
         let rel = Path::new(listed);
         if listed.trim().is_empty() {
@@ -479,13 +483,17 @@ fn key_line(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// Line of the first occurrence of `"needle"` in the text.
-fn find_line(text: &str, needle: &str) -> Option<usize> {
+/// Line of the `nth` (0-based) occurrence of `"needle"` in the text.
+fn find_line(text: &str, needle: &str, nth: usize) -> Option<usize> {
     let quoted = format!("\"{needle}\"");
     let single = format!("'{needle}'");
-    text.find(&quoted)
-        .or_else(|| text.find(&single))
-        .map(|off| line_col(text, off).0)
+    let mut hits: Vec<usize> = text
+        .match_indices(&quoted)
+        .chain(text.match_indices(&single))
+        .map(|(i, _)| i)
+        .collect();
+    hits.sort_unstable();
+    hits.get(nth).map(|&off| line_col(text, off).0)
 }
 
 /// A loose BCP 47 check: letters, digits and hyphens, starting with 2–3 letters.

@@ -229,3 +229,96 @@ fn two_builds_are_byte_identical() {
     let b = build_epub(&repo().join("input"), "epub-repro-b");
     assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
 }
+
+#[test]
+fn cover_images_spine_and_stylesheet() {
+    let book = build_epub(&repo().join("input"), "epub-parts");
+    let entries = unzip(&book);
+    // A real raster cover, 1600×2560.
+    let cover = entries
+        .iter()
+        .find(|(n, _)| n.ends_with("images/cover.png"))
+        .unwrap();
+    assert!(cover.1.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let w = u32::from_be_bytes(cover.1[16..20].try_into().unwrap());
+    let h = u32::from_be_bytes(cover.1[20..24].try_into().unwrap());
+    assert_eq!((w, h), (1600, 2560));
+    // The article's local image is packaged and referenced.
+    let img = entries
+        .iter()
+        .find(|(n, _)| n.contains("images/img-") && n.ends_with(".png"))
+        .expect("the sample's image is in the book");
+    assert!(img.1.starts_with(b"\x89PNG"));
+    let img_name = img.0.rsplit('/').next().unwrap();
+    assert!(entries.iter().any(|(n, d)| n.contains("/a0")
+        && String::from_utf8_lossy(d).contains(&format!("src=\"images/{img_name}\""))));
+    // The spine follows the manifest: cover, title, contents, then each
+    // section opener followed by its articles in the listed order.
+    let opf = entry(&entries, "content.opf");
+    let spine: Vec<&str> = opf
+        .split("<itemref idref=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert_eq!(
+        &spine[..4],
+        [
+            "id_cover.xhtml",
+            "id_title.xhtml",
+            "id_contents.xhtml",
+            "id_s1-world.xhtml"
+        ]
+    );
+    let articles: Vec<&&str> = spine.iter().filter(|s| s.starts_with("id_a")).collect();
+    assert_eq!(articles.len(), 8);
+    for (i, a) in articles.iter().enumerate() {
+        assert!(a.starts_with(&format!("id_a{:02}-", i + 1)), "{spine:?}");
+    }
+    assert!(
+        articles[0].contains("velmar") && articles[4].contains("hallor"),
+        "{spine:?}"
+    );
+    // The stylesheet leaves sizes to the reader: no pixel font sizes.
+    let css = entry(&entries, "stylesheet.css");
+    for decl in css.split(';') {
+        if decl.contains("font-size") {
+            assert!(!decl.contains("px"), "fixed font size: {decl}");
+        }
+    }
+    assert!(
+        css.contains("max-width: 100%"),
+        "images scale to the screen"
+    );
+    assert!(css.contains("overflow-x: auto"), "tables scroll");
+    // The title page carries the issue details.
+    let title = xhtml_text(&entry(&entries, "title.xhtml"));
+    assert!(
+        title.contains("Frontline Weekly")
+            && title.contains("23 November 2026 · Week 48, 2026")
+            && title.contains("Edited by Ines Varga"),
+        "{title}"
+    );
+}
+
+#[test]
+fn output_does_not_depend_on_the_thread_count() {
+    let mut books = Vec::new();
+    for threads in ["1", "2", "4"] {
+        let out = scratch(&format!("epub-threads-{threads}"));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_pressbook"))
+            .args(["build", "--format", "epub", "-q", "--out"])
+            .arg(&out)
+            .arg(repo().join("input"))
+            .env("RAYON_NUM_THREADS", threads)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let files: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        books.push(std::fs::read(only_with_ext(&files, "epub")).unwrap());
+    }
+    assert!(books.windows(2).all(|w| w[0] == w[1]));
+}

@@ -10,9 +10,35 @@ use epub_builder::{
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime as ZipDateTime, ZipArchive, ZipWriter};
 
+use std::path::Path;
+
 use crate::model::Digest;
 use crate::xml;
+use crate::{Renderer, Written};
 use xhtml::{Pages, CONTENTS_FILE, COVER_FILE, COVER_IMAGE, TITLE_FILE};
+
+/// The EPUB back end behind the [`Renderer`] seam.
+pub struct EpubRenderer;
+
+impl Renderer for EpubRenderer {
+    fn name(&self) -> &'static str {
+        "EPUB"
+    }
+    fn extension(&self) -> &'static str {
+        "epub"
+    }
+    fn render(&self, digest: &Digest, path: &Path) -> anyhow::Result<Written> {
+        let bytes = package(digest)?;
+        crate::output::write_bytes(path, &bytes)?;
+        Ok(Written {
+            path: path.to_path_buf(),
+            format: self.name(),
+            bytes: bytes.len() as u64,
+            pages: None,
+            articles: digest.articles().count(),
+        })
+    }
+}
 
 /// Builds the whole EPUB in memory and returns its bytes.
 pub fn package(digest: &Digest) -> anyhow::Result<Vec<u8>> {

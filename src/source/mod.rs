@@ -45,6 +45,46 @@ impl AssetStore {
         self.assets
     }
 
+    /// Moves the assets of `other` (one article's) into this store and
+    /// points the article's images at them. Articles are loaded in parallel,
+    /// each with its own store; merging them in reading order keeps asset
+    /// ids and names the same whatever the thread count.
+    pub fn absorb(&mut self, other: AssetStore, article: &mut Article) {
+        if other.assets.is_empty() {
+            return;
+        }
+        let mut map = Vec::with_capacity(other.assets.len());
+        for (mut asset, path) in other.assets.into_iter().zip(other.paths) {
+            let id = match self.paths.iter().position(|p| *p == path) {
+                Some(i) => AssetId(i),
+                None => {
+                    let id = AssetId(self.assets.len());
+                    // Renumber the name's prefix for its global position.
+                    let stem = asset
+                        .name
+                        .split_once('-')
+                        .and_then(|(_, r)| r.split_once('-'))
+                        .map_or(asset.name.clone(), |(_, r)| r.to_string());
+                    asset.name = format!("img-{:02}-{stem}", id.0 + 1);
+                    self.assets.push(asset);
+                    self.paths.push(path);
+                    id
+                }
+            };
+            map.push(id);
+        }
+        let remap = |src: &mut ImageSrc| {
+            if let ImageSrc::Asset(id) = src {
+                *id = map[id.0];
+            }
+        };
+        let mut remap = remap;
+        for_each_image(&mut article.body, &mut remap);
+        for note in &mut article.footnotes {
+            for_each_image(&mut note.content, &mut remap);
+        }
+    }
+
     /// Loads the image at `path` (once), or explains why it cannot.
     fn load(&mut self, path: &Path, limits: &Limits) -> Result<AssetId, (String, String)> {
         let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
@@ -115,6 +155,34 @@ impl AssetStore {
         });
         self.paths.push(key);
         Ok(id)
+    }
+}
+
+/// Calls `f` on every image source in `blocks`.
+fn for_each_image(blocks: &mut [Block], f: &mut dyn FnMut(&mut ImageSrc)) {
+    fn inlines(v: &mut [Inline], f: &mut dyn FnMut(&mut ImageSrc)) {
+        for i in v {
+            match i {
+                Inline::Image { src, .. } => f(src),
+                Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inlines(c, f),
+                Inline::Link { content, .. } => inlines(content, f),
+                _ => {}
+            }
+        }
+    }
+    for b in blocks {
+        match b {
+            Block::Image { src, .. } => f(src),
+            Block::Heading { content, .. } | Block::Paragraph(content) => inlines(content, f),
+            Block::Quote(inner) => for_each_image(inner, f),
+            Block::List { items, .. } => items.iter_mut().for_each(|i| for_each_image(i, f)),
+            Block::Table(t) => {
+                for cell in t.head.iter_mut().chain(t.rows.iter_mut().flatten()) {
+                    inlines(cell, f)
+                }
+            }
+            Block::Code { .. } | Block::Rule => {}
+        }
     }
 }
 
@@ -491,20 +559,18 @@ fn load_markdown(
         }
     };
 
+    // Blank values (as `pressbook new` writes them) mean "not given".
+    let given = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let meta = ArticleMeta {
         title: title.trim().to_string(),
-        author: front
-            .author
-            .as_ref()
-            .map(|a| a.joined())
-            .filter(|a| !a.is_empty()),
-        source: front.source,
-        url: front.url,
+        author: given(front.author.as_ref().map(|a| a.joined())),
+        source: given(front.source),
+        url: given(front.url),
         date,
-        section: front.section,
-        language: front.language.unwrap_or_else(|| language.to_string()),
-        rights: front.rights,
-        summary: front.summary,
+        section: given(front.section),
+        language: given(front.language).unwrap_or_else(|| language.to_string()),
+        rights: given(front.rights),
+        summary: given(front.summary),
     };
     Some(Article {
         id: String::new(),

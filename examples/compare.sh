@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the same synthetic corpus with pressbook (EPUB + PDF) and with the
+# peers: pandoc 3.x (Markdown → EPUB) and pandoc → typst source → PDF (typst).
+# Runs alternate, and the script prints medians and the ratios of medians.
+#
+#   bash examples/compare.sh [ARTICLES] [RUNS]      (defaults: 100 articles, 5 runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-100}
+runs=${2:-5}
+work=target/compare
+peers=target/peers
+mkdir -p "$work"
+
+if [[ ! -x $peers/bin/python ]] || ! "$peers/bin/python" -c 'import pypandoc, typst' 2>/dev/null; then
+  python3 -m venv "$peers"
+  "$peers/bin/pip" install -q --disable-pip-version-check pypandoc_binary typst
+fi
+pandoc=$("$peers/bin/python" -c 'import pypandoc; print(pypandoc.get_pandoc_path())')
+echo "pandoc: $("$pandoc" --version | head -n1)"
+echo "typst (python): $("$peers/bin/pip" show typst 2>/dev/null | sed -n 's/^Version: //p')"
+
+cargo build --release -q
+pb=target/release/pressbook
+corpus=$work/corpus-$n
+rm -rf "$corpus"
+"$pb" gen-corpus "$corpus" --articles "$n"
+echo "corpus: $n articles, $(wc -w < "$corpus/all.md") words"
+
+now() { date +%s.%N; }
+declare -a t_pb t_pe t_pt t_ty
+for ((i = 0; i < runs; i++)); do
+  s=$(now); "$pb" build "$corpus" --out "$work/pb" --format all -q; e=$(now)
+  t_pb+=("$(awk "BEGIN {print $e - $s}")")
+  s=$(now); "$pandoc" "$corpus/all.md" -o "$work/pandoc.epub" --metadata title="Synthetic Corpus" --toc; e=$(now)
+  t_pe+=("$(awk "BEGIN {print $e - $s}")")
+  s=$(now); "$pandoc" "$corpus/all.md" -t typst -s -o "$work/corpus.typ" --toc; e=$(now)
+  t_pt+=("$(awk "BEGIN {print $e - $s}")")
+  s=$(now); "$peers/bin/python" -c "import typst; typst.compile('$work/corpus.typ', output='$work/typst.pdf')"; e=$(now)
+  t_ty+=("$(awk "BEGIN {print $e - $s}")")
+done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+pb_m=$(median "${t_pb[@]}")
+pe_m=$(median "${t_pe[@]}")
+pt_m=$(median "${t_pt[@]}")
+ty_m=$(median "${t_ty[@]}")
+peers_m=$(awk "BEGIN {print $pe_m + $pt_m + $ty_m}")
+pages=$(pdfinfo "$work"/pb/*.pdf 2>/dev/null | awk '/^Pages:/ {print $2}')
+typst_pages=$(pdfinfo "$work/typst.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+printf '\nmedians over %d alternating runs (seconds)\n' "$runs"
+printf '  pressbook EPUB+PDF          %8.3f   (%s pages)\n' "$pb_m" "${pages:-?}"
+printf '  pandoc EPUB                 %8.3f\n' "$pe_m"
+printf '  pandoc → typst source       %8.3f\n' "$pt_m"
+printf '  typst compile (PDF)         %8.3f   (%s pages)\n' "$ty_m" "${typst_pages:-?}"
+printf 'ratios of medians\n'
+printf '  peers together / pressbook  %8.1fx\n' "$(awk "BEGIN {print $peers_m / $pb_m}")"
+printf '  typst PDF step / pressbook  %8.1fx\n' "$(awk "BEGIN {print $ty_m / $pb_m}")"
