@@ -69,6 +69,18 @@ struct Frame {
     measure: f32,
 }
 
+/// The whole digest as one flow of strips, with the warnings found on the
+/// way (characters no font has, images that cannot be drawn).
+pub fn flow(
+    digest: &Digest,
+    fonts: &Arc<FontSet>,
+    style: &PageStyle,
+) -> (Vec<Elem>, Vec<Diagnostic>) {
+    let mut builder = FlowBuilder::new(digest, fonts.clone(), style.clone());
+    builder.digest();
+    builder.finish()
+}
+
 pub struct FlowBuilder<'d> {
     digest: &'d Digest,
     fonts: Arc<FontSet>,

@@ -163,9 +163,7 @@ pub struct OutlineEntry {
 
 /// Lays out the whole digest.
 pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Document {
-    let mut flow = blocks::FlowBuilder::new(digest, fonts.clone(), style.clone());
-    flow.digest();
-    let (elems, warnings) = flow.finish();
+    let (elems, warnings) = blocks::flow(digest, fonts, style);
     let (mut pages, outline) = paginate::paginate(&elems, style);
     paginate::add_folios(&mut pages, fonts, style);
     Document {
