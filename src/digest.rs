@@ -173,6 +173,7 @@ fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option
             modified,
             page_size: m.page_size,
             compact: m.compact,
+            sources_page: m.sources_page,
             fonts: m.fonts.clone(),
         },
         sections,

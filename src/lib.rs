@@ -17,7 +17,6 @@ pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod pdf;
-pub mod pdfnav;
 pub mod scaffold;
 pub mod source;
 pub mod term;
@@ -25,8 +24,6 @@ pub mod watch;
 pub mod xml;
 
 use std::path::{Path, PathBuf};
-
-use anyhow::Context;
 
 use diag::Diagnostic;
 pub use digest::LoadOptions;
@@ -47,8 +44,9 @@ pub trait Renderer {
     fn name(&self) -> &'static str;
     /// File extension without the dot.
     fn extension(&self) -> &'static str;
-    /// Writes the digest to `path` (atomically).
-    fn render(&self, digest: &Digest, path: &Path) -> anyhow::Result<Written>;
+    /// Writes the digest to `path` (atomically). With `strict`, a renderer
+    /// that finds problems returns [`Refused`] and writes nothing.
+    fn render(&self, digest: &Digest, path: &Path, strict: bool) -> anyhow::Result<Written>;
 }
 
 /// What a renderer wrote.
@@ -60,49 +58,15 @@ pub struct Written {
     /// Page count, for paged formats.
     pub pages: Option<usize>,
     pub articles: usize,
+    /// Problems found while rendering (e.g. characters no font has).
+    pub warnings: Vec<Diagnostic>,
 }
 
-/// The typeset PDF: [`layout`] lays the digest out on pages, [`pdf`] writes
-/// them. Problems found on the way (characters no font has, images that
-/// cannot be drawn) are collected in `warnings` for the build report.
-#[derive(Default)]
-pub struct PdfRenderer {
-    pub warnings: std::sync::Arc<std::sync::Mutex<Vec<Diagnostic>>>,
-}
-
-impl PdfRenderer {
-    /// Lays out and writes the PDF into memory: (bytes, page count, warnings).
-    pub fn render_bytes(digest: &Digest) -> anyhow::Result<(Vec<u8>, usize, Vec<Diagnostic>)> {
-        let fonts = std::sync::Arc::new(layout::FontSet::load(&digest.meta.fonts)?);
-        let style = layout::PageStyle::new(digest.meta.page_size, digest.meta.compact);
-        let doc = layout::layout(digest, &fonts, &style);
-        let bytes = pdf::write(&doc, &fonts, digest)?;
-        Ok((bytes, doc.pages.len(), doc.warnings))
-    }
-}
-
-impl Renderer for PdfRenderer {
-    fn name(&self) -> &'static str {
-        "PDF"
-    }
-    fn extension(&self) -> &'static str {
-        "pdf"
-    }
-    fn render(&self, digest: &Digest, path: &Path) -> anyhow::Result<Written> {
-        let (bytes, pages, warnings) = Self::render_bytes(digest)?;
-        output::write_bytes(path, &bytes)?;
-        if let Ok(mut w) = self.warnings.lock() {
-            w.extend(warnings);
-        }
-        Ok(Written {
-            path: path.to_path_buf(),
-            format: self.name(),
-            bytes: bytes.len() as u64,
-            pages: Some(pages),
-            articles: digest.articles().count(),
-        })
-    }
-}
+/// A renderer's refusal to write a file because `--strict` turns the
+/// warnings it found into errors.
+#[derive(Debug, thiserror::Error)]
+#[error("warnings are errors with --strict")]
+pub struct Refused(pub Vec<Diagnostic>);
 
 /// What a build is doing, for progress displays.
 #[derive(Debug, Clone)]
@@ -201,41 +165,36 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     prepare_out_dir(&out_dir).map_err(|e| BuildError::Problems(vec![e]))?;
 
     let notes = Vec::new();
-    let pdf_warnings = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let pdf = || -> Box<dyn Renderer> {
-        Box::new(PdfRenderer {
-            warnings: pdf_warnings.clone(),
-        })
-    };
     // `all` renders every format from the one loaded digest.
     let renderers: Vec<Box<dyn Renderer>> = match opts.format {
         Format::Epub => vec![Box::new(epub::EpubRenderer)],
-        Format::Pdf => vec![pdf()],
-        Format::All => vec![Box::new(epub::EpubRenderer), pdf()],
+        Format::Pdf => vec![Box::new(pdf::PdfRenderer)],
+        Format::All => vec![Box::new(epub::EpubRenderer), Box::new(pdf::PdfRenderer)],
     };
     let stem = output_stem(&digest);
     let mut written = Vec::new();
     for r in renderers {
         let path = out_dir.join(format!("{stem}.{}", r.extension()));
         opts.report(Step::Rendering(r.name()));
-        let w = r
-            .render(&digest, &path)
-            .with_context(|| format!("cannot write the {} to {}", r.name(), path.display()))
-            .map_err(BuildError::Output)?;
+        let mut w =
+            r.render(&digest, &path, opts.strict)
+                .map_err(|e| match e.downcast::<Refused>() {
+                    Ok(Refused(found)) => {
+                        let mut diags = diag::Diagnostics::new();
+                        found.into_iter().for_each(|d| diags.push(d));
+                        diags.make_strict();
+                        BuildError::Problems(diags.into_vec())
+                    }
+                    Err(e) => BuildError::Output(e.context(format!(
+                        "cannot write the {} to {}",
+                        r.name(),
+                        path.display()
+                    ))),
+                })?;
+        warnings.append(&mut w.warnings);
         opts.report(Step::Wrote(w.clone()));
         written.push(w);
     }
-    let late: Vec<Diagnostic> = pdf_warnings
-        .lock()
-        .map(|mut w| std::mem::take(&mut *w))
-        .unwrap_or_default();
-    if opts.strict && !late.is_empty() {
-        let mut diags = diag::Diagnostics::new();
-        late.into_iter().for_each(|d| diags.push(d));
-        diags.make_strict();
-        return Err(BuildError::Problems(diags.into_vec()));
-    }
-    warnings.extend(late);
     Ok(BuildReport {
         written,
         warnings,

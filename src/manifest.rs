@@ -24,6 +24,7 @@ const TOP_KEYS: &[&str] = &[
     "description",
     "page_size",
     "layout",
+    "sources_page",
     "fonts",
     "sections",
     "articles",
@@ -45,6 +46,7 @@ struct RawManifest {
     description: Option<String>,
     page_size: Option<String>,
     layout: Option<String>,
+    sources_page: Option<bool>,
     fonts: Option<RawFonts>,
     sections: Option<Vec<RawSection>>,
     articles: Option<Vec<String>>,
@@ -90,6 +92,8 @@ pub struct Manifest {
     pub description: Option<String>,
     pub page_size: PageSize,
     pub compact: bool,
+    /// The PDF ends with a page listing every article's attribution.
+    pub sources_page: bool,
     pub fonts: crate::model::FontChoice,
     pub order: ArticleOrder,
 }
@@ -406,6 +410,7 @@ pub fn parse(
         description: non_empty(raw.description),
         page_size,
         compact,
+        sources_page: raw.sources_page.unwrap_or(false),
         fonts,
         order,
     })

@@ -53,6 +53,8 @@ pub struct DigestMeta {
     pub modified: DateTime<Utc>,
     pub page_size: PageSize,
     pub compact: bool,
+    /// End the PDF with a "Sources" page.
+    pub sources_page: bool,
     /// Extra font files named in the manifest (absolute paths).
     pub fonts: FontChoice,
 }

@@ -34,6 +34,8 @@ description = "A weekly selection of articles."
 page_size = "A4"
 # "page" starts each article on a new page; "compact" runs them on after a rule.
 layout = "page"
+# End the PDF with a "Sources" page listing every article's attribution.
+sources_page = true
 
 # Sections, in reading order, each listing its articles (paths are relative to
 # this folder). Instead of sections you may give a flat list at top level:

@@ -27,6 +27,15 @@ fn zip_is_whole(path: &Path) -> bool {
     })
 }
 
+/// The PDF is complete and qpdf finds nothing wrong with it.
+fn pdf_is_whole(path: &Path) -> bool {
+    let o = Command::new("qpdf")
+        .args(["--check", path.to_str().unwrap()])
+        .output()
+        .unwrap_or_else(|e| panic!("qpdf is not installed ({e}): run `bash tests/run.sh`"));
+    o.status.success()
+}
+
 #[test]
 fn sigkill_at_any_moment_leaves_no_broken_book() {
     let root = scratch("kill");
@@ -35,7 +44,8 @@ fn sigkill_at_any_moment_leaves_no_broken_book() {
     assert!(o.status.success());
     let out = dir.join("dist");
     // A good book to protect.
-    let good_files = build(&dir, &out, "epub");
+    let good_files = build(&dir, &out, "all");
+    assert_eq!(good_files.len(), 2);
     let good: Vec<(std::path::PathBuf, Vec<u8>)> = good_files
         .iter()
         .map(|p| (p.clone(), std::fs::read(p).unwrap()))
@@ -45,9 +55,10 @@ fn sigkill_at_any_moment_leaves_no_broken_book() {
     let text = std::fs::read_to_string(&first).unwrap();
     std::fs::write(&first, format!("A new first paragraph.\n\n{text}")).unwrap();
 
-    for delay_ms in [5u64, 20, 60, 120, 250, 400, 700] {
+    // From loading, through the EPUB, to typesetting and writing the PDF.
+    for delay_ms in [5u64, 20, 60, 120, 250, 400, 700, 1100, 1600, 2200, 3000] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_pressbook"))
-            .args(["build", dir.to_str().unwrap(), "--format", "epub", "-q"])
+            .args(["build", dir.to_str().unwrap(), "--format", "all", "-q"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -61,11 +72,7 @@ fn sigkill_at_any_moment_leaves_no_broken_book() {
             if name.ends_with(".epub") {
                 assert!(zip_is_whole(&p), "broken EPUB after kill at {delay_ms} ms");
             } else if name.ends_with(".pdf") {
-                let bytes = std::fs::read(&p).unwrap();
-                assert!(
-                    bytes.starts_with(b"%PDF") && bytes.trim_ascii_end().ends_with(b"%%EOF"),
-                    "broken PDF after kill at {delay_ms} ms"
-                );
+                assert!(pdf_is_whole(&p), "broken PDF after kill at {delay_ms} ms");
             } else {
                 assert!(
                     name.starts_with('.') && name.ends_with(".pressbook-tmp"),
@@ -76,13 +83,15 @@ fn sigkill_at_any_moment_leaves_no_broken_book() {
         // Each final file is either the old good one or a complete new one.
         for (path, bytes) in &good {
             let now = std::fs::read(path).unwrap();
-            assert!(
-                now == *bytes || path.extension().is_some_and(|e| e == "pdf") || zip_is_whole(path)
-            );
+            let whole = match path.extension().and_then(|e| e.to_str()) {
+                Some("pdf") => pdf_is_whole(path),
+                _ => zip_is_whole(path),
+            };
+            assert!(now == *bytes || whole, "{path:?} is neither the old nor a whole new file");
         }
     }
     // The next run cleans up whatever temporaries the kills left.
-    build(&dir, &out, "epub");
+    build(&dir, &out, "all");
     for entry in std::fs::read_dir(&out).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         assert!(
@@ -171,7 +180,8 @@ fn apply(text: &str, muts: &[Mutation]) -> String {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
 
-    /// Mutated real articles never panic the loader or the writers: they
+    /// Mutated real articles never panic the loader, the layout engine or
+    /// the writers: they
     /// either build or fail with diagnostics.
     #[test]
     fn mutated_articles_never_panic(which in 0usize..8, muts in proptest::collection::vec(mutation(), 1..6)) {
@@ -196,6 +206,9 @@ proptest! {
                 Some(d) => {
                     let bytes = pressbook::epub::package(&d).expect("packaging a loaded digest works");
                     assert!(bytes.len() > 1000);
+                    let (doc, fonts) = pressbook::pdf::PdfRenderer::typeset(&d).expect("typesetting works");
+                    let pdf = pressbook::pdf::write(&doc, &fonts, &d).expect("writing the PDF works");
+                    assert!(pdf.starts_with(b"%PDF"));
                 }
                 None => assert!(diags.has_errors()),
             }

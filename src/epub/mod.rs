@@ -27,7 +27,7 @@ impl Renderer for EpubRenderer {
     fn extension(&self) -> &'static str {
         "epub"
     }
-    fn render(&self, digest: &Digest, path: &Path) -> anyhow::Result<Written> {
+    fn render(&self, digest: &Digest, path: &Path, _strict: bool) -> anyhow::Result<Written> {
         let bytes = package(digest)?;
         crate::output::write_bytes(path, &bytes)?;
         Ok(Written {
@@ -36,6 +36,7 @@ impl Renderer for EpubRenderer {
             bytes: bytes.len() as u64,
             pages: None,
             articles: digest.articles().count(),
+            warnings: Vec::new(),
         })
     }
 }

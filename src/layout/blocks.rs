@@ -328,7 +328,7 @@ impl<'d> FlowBuilder<'d> {
             let st = TextStyle::sans(7.5)
                 .bold()
                 .color(Rgb::ACCENT)
-                .tracking(0.14);
+                .tracking(0.07);
             let rt = RichText::plain(&t.to_uppercase(), st);
             self.lines(&rt, full, 0.0, Align::Left, 7.5, 12.0, 0.0);
             self.keep_next = true;
@@ -967,7 +967,7 @@ impl<'d> FlowBuilder<'d> {
             return;
         }
         let full = self.full();
-        let st = TextStyle::sans(8.0).bold().color(Rgb::GREY).tracking(0.12);
+        let st = TextStyle::sans(8.0).bold().color(Rgb::GREY).tracking(0.07);
         let rt = RichText::plain("NOTES", st);
         self.lines(
             &rt,
@@ -1062,7 +1062,7 @@ impl<'d> FlowBuilder<'d> {
         let st = TextStyle::sans(7.5)
             .bold()
             .color(Rgb::ACCENT)
-            .tracking(0.14);
+            .tracking(0.07);
         let rt = RichText::plain("ABOUT THIS ARTICLE", st);
         self.lines(&rt, full, 0.0, Align::Left, 7.5, 11.0, 0.0);
         let mut rows: Vec<(&str, String, Option<LinkTarget>)> = Vec::new();

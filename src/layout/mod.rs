@@ -9,7 +9,9 @@
 //! - [`paragraph`]: inline content → justified (or ragged) lines of glyphs;
 //! - [`blocks`]: article blocks → a flow of unbreakable strips with
 //!   page-break rules (keep with next, widows and orphans);
-//! - [`paginate`]: the flow → pages.
+//! - [`paginate`]: the flow → pages;
+//! - [`front`]: cover, contents and the "Sources" page, set once the body's
+//!   page numbers are known; [`furniture`]: running heads and folios.
 //!
 //! Everything is in PostScript points, with the origin at the top left of
 //! the page and y growing downwards; the PDF writer flips it. The writer only
@@ -17,6 +19,8 @@
 
 pub mod blocks;
 pub mod fonts;
+pub mod front;
+pub mod furniture;
 pub mod hyphen;
 pub mod linebreak;
 pub mod paginate;
@@ -25,6 +29,7 @@ pub mod shape;
 pub mod style;
 pub mod units;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
@@ -39,9 +44,24 @@ pub use units::{Point, Rgb};
 #[derive(Debug, Clone)]
 pub struct Document {
     pub pages: Vec<Page>,
+    /// How many pages of front matter (cover, contents) come before the
+    /// body; they are numbered i, ii, … and the body from 1.
+    pub front_pages: usize,
     /// Section → article → heading, with the page each starts on.
     pub outline: Vec<OutlineEntry>,
     pub warnings: Vec<Diagnostic>,
+}
+
+impl Document {
+    /// The folio printed on page `index` (0-based): roman in the front
+    /// matter, arabic from 1 in the body.
+    pub fn page_label(&self, index: usize) -> String {
+        if index < self.front_pages {
+            furniture::roman(index + 1)
+        } else {
+            (index - self.front_pages + 1).to_string()
+        }
+    }
 }
 
 /// One finished page.
@@ -152,7 +172,8 @@ pub enum LinkTarget {
 /// An entry of the document outline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutlineEntry {
-    /// 0 = section, 1 = article, 2.. = headings inside an article.
+    /// 0 = section (or contents, sources, an article outside sections),
+    /// 1 = article, 2.. = headings inside an article.
     pub level: u8,
     pub title: String,
     /// 0-based page index.
@@ -161,14 +182,87 @@ pub struct OutlineEntry {
     pub dest: Option<String>,
 }
 
-/// Lays out the whole digest.
+/// Lays out the whole digest: the body first, then the back and front
+/// matter that print its page numbers, then heads and folios.
 pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Document {
     let (elems, warnings) = blocks::flow(digest, fonts, style);
-    let (mut pages, outline) = paginate::paginate(&elems, style);
-    paginate::add_folios(&mut pages, fonts, style);
+    let (mut body, mut body_outline) = paginate::paginate(&elems, style);
+    lift_unsectioned(digest, &mut body_outline);
+    let mut set = furniture::Setter::new(fonts);
+
+    let articles: std::collections::HashSet<&str> =
+        digest.articles().map(|a| a.id.as_str()).collect();
+    let starts: front::Starts = body_outline
+        .iter()
+        .filter(|e| e.dest.as_deref().is_some_and(|d| articles.contains(d)))
+        .filter_map(|e| Some((e.dest.clone()?, e.page)))
+        .collect();
+    let mut sources_page = None;
+    if digest.meta.sources_page {
+        let back = front::sources(digest, &starts, &mut set, style);
+        let (pages, outline) = paginate::paginate(&back, style);
+        sources_page = Some(body.len());
+        body_outline.extend(outline.into_iter().map(|e| OutlineEntry {
+            page: e.page + body.len(),
+            ..e
+        }));
+        body.extend(pages);
+    }
+    let contents = front::contents(digest, &starts, sources_page, &mut set, style);
+    let (contents, contents_outline) = paginate::paginate(&contents, style);
+    let front_pages = 1 + contents.len();
+
+    let mut pages = Vec::with_capacity(front_pages + body.len());
+    pages.push(front::cover(digest, &mut set, style));
+    pages.extend(contents);
+    pages.extend(body);
+    let shift = |entries: Vec<OutlineEntry>, by: usize| {
+        entries.into_iter().map(move |e| OutlineEntry {
+            page: e.page + by,
+            ..e
+        })
+    };
+    let outline = shift(contents_outline, 1)
+        .chain(shift(body_outline, front_pages))
+        .collect();
+
+    let mut titles: HashMap<String, String> = digest
+        .articles()
+        .map(|a| (a.id.clone(), a.meta.title.clone()))
+        .collect();
+    titles.insert(front::SOURCES.into(), "Sources".into());
+    furniture::decorate(
+        &mut pages,
+        front_pages,
+        &digest.meta.title,
+        &titles,
+        &mut set,
+        style,
+    );
     Document {
         pages,
+        front_pages,
         outline,
         warnings,
+    }
+}
+
+/// Articles in a section without a title go at the top level of the
+/// outline, beside the contents, with their headings one level up.
+fn lift_unsectioned(digest: &Digest, outline: &mut [OutlineEntry]) {
+    let unsectioned: std::collections::HashSet<&str> = digest
+        .sections
+        .iter()
+        .filter(|s| s.title.is_none())
+        .flat_map(|s| s.articles.iter().map(|a| a.id.as_str()))
+        .collect();
+    let mut lift = false;
+    for e in outline {
+        if e.level <= 1 {
+            lift = e.level == 1 && e.dest.as_deref().is_some_and(|d| unsectioned.contains(d));
+        }
+        if lift {
+            e.level -= 1;
+        }
     }
 }

@@ -5,14 +5,9 @@
 //! with its paragraph, and no paragraph leaves a single line behind); only
 //! when a page has no such place is it broken where it is full.
 
-use std::sync::Arc;
-
 use super::blocks::Elem;
-use super::fonts::FontSet;
-use super::paragraph::{self, Align, ParaOpts, RichText, TextStyle};
-use super::shape::Shaper;
 use super::style::PageStyle;
-use super::units::{Point, Rgb};
+use super::units::Point;
 use super::{Item, LinkArea, OutlineEntry, Page};
 
 /// Places `elems` on pages.
@@ -129,29 +124,6 @@ fn make_page(
         }
     }
     page
-}
-
-/// Page numbers, centred at the foot of every page.
-pub fn add_folios(pages: &mut [Page], fonts: &Arc<FontSet>, style: &PageStyle) {
-    let mut shaper = Shaper::new();
-    let mut missing = Vec::new();
-    let st = TextStyle::serif(8.5).color(Rgb::GREY).no_hyphens();
-    for (n, page) in pages.iter_mut().enumerate() {
-        let rt = RichText::plain(&(n + 1).to_string(), st);
-        let opts = ParaOpts {
-            measure: style.measure,
-            indent: 0.0,
-            align: Align::Center,
-            lang: None,
-        };
-        let lines = paragraph::set(&rt, fonts, &mut shaper, &opts, &mut missing);
-        let y = style.height - style.margin_bottom * 0.5;
-        for line in lines {
-            for (p, it) in line.items {
-                page.items.push((p.offset(style.margin_left, y), it));
-            }
-        }
-    }
 }
 
 /// All the text items of a page with their positions (for tests).

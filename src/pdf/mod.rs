@@ -1,12 +1,20 @@
-//! The PDF writer: walks finished pages and writes them with printpdf.
+//! The PDF back end: [`PdfRenderer`] lays the digest out with
+//! [`crate::layout`] and writes the finished pages with printpdf; [`nav`]
+//! then adds what printpdf does not do (nested bookmarks, named
+//! destinations, internal links, page labels, metadata).
 //!
-//! Nothing here decides where anything goes: positions come from
-//! [`crate::layout`]. The writer flips y (PDF's origin is bottom left),
-//! embeds the faces that are used (subset by printpdf), and makes the output
+//! Nothing here decides where anything goes: positions come from the
+//! layout. The writer flips y (PDF's origin is bottom left), embeds the
+//! faces that are used (subset by printpdf), and makes the output
 //! byte-identical for the same input: resource ids are fixed, dates come
-//! from the digest, and the trailer's file id is derived from its UUID.
+//! from the digest, and the file id from its UUID.
+
+pub mod nav;
 
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{anyhow, Context};
 use printpdf::{
@@ -16,24 +24,71 @@ use printpdf::{
     TextItem, TextMatrix, WindingOrder, XObject, XObjectId, XObjectTransform,
 };
 
-use crate::layout::{Document, FaceId, FontSet, Item, LinkTarget, Page, Rgb, TextRun};
+use crate::layout::{
+    self, Document, FaceId, FontSet, Item, LinkTarget, OutlineEntry, Page, PageStyle, Rgb, TextRun,
+};
 use crate::model::{Asset, AssetId, Digest, ImageFormat};
+use crate::{Refused, Renderer, Written};
 
-/// Writes `doc` as PDF bytes.
+/// The typeset PDF behind the [`Renderer`] seam.
+pub struct PdfRenderer;
+
+impl PdfRenderer {
+    /// Lays the digest out in its page size with its fonts.
+    pub fn typeset(digest: &Digest) -> anyhow::Result<(Document, Arc<FontSet>)> {
+        let fonts = Arc::new(FontSet::load(&digest.meta.fonts)?);
+        let style = PageStyle::new(digest.meta.page_size, digest.meta.compact);
+        let doc = layout::layout(digest, &fonts, &style);
+        Ok((doc, fonts))
+    }
+}
+
+impl Renderer for PdfRenderer {
+    fn name(&self) -> &'static str {
+        "PDF"
+    }
+    fn extension(&self) -> &'static str {
+        "pdf"
+    }
+    fn render(&self, digest: &Digest, path: &Path, strict: bool) -> anyhow::Result<Written> {
+        let (doc, fonts) = Self::typeset(digest)?;
+        if strict && !doc.warnings.is_empty() {
+            return Err(Refused(doc.warnings).into());
+        }
+        crate::output::write_atomic(path, |f| {
+            let mut w = std::io::BufWriter::new(f);
+            write_to(&doc, &fonts, digest, &mut w)?;
+            w.flush()?;
+            Ok(())
+        })?;
+        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        Ok(Written {
+            path: path.to_path_buf(),
+            format: self.name(),
+            bytes,
+            pages: Some(doc.pages.len()),
+            articles: digest.articles().count(),
+            warnings: doc.warnings,
+        })
+    }
+}
+
+/// Writes `doc` as PDF bytes in memory.
 pub fn write(doc: &Document, fonts: &FontSet, digest: &Digest) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    write_to(doc, fonts, digest, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Writes `doc` as PDF to `out`.
+pub fn write_to(
+    doc: &Document,
+    fonts: &FontSet,
+    digest: &Digest,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     let meta = &digest.meta;
     let mut pdf = PdfDocument::new(&meta.title);
-    let date = printpdf::OffsetDateTime::from_unix_timestamp(meta.modified.timestamp())
-        .map_err(|e| anyhow!("bad date: {e}"))?;
-    let info = &mut pdf.metadata.info;
-    info.creation_date = date;
-    info.modification_date = date;
-    info.metadata_date = date;
-    info.author = meta.editor.clone().unwrap_or_default();
-    info.creator = "pressbook".into();
-    info.producer = format!("pressbook {}", env!("CARGO_PKG_VERSION"));
-    info.subject = meta.subtitle.clone().unwrap_or_default();
-    info.identifier = meta.identifier.clone();
 
     // Fonts: only the faces that are used, in face order, with fixed ids.
     let mut used: BTreeMap<FaceId, FontId> = BTreeMap::new();
@@ -106,9 +161,98 @@ pub fn write(doc: &Document, fonts: &FontSet, digest: &Digest) -> anyhow::Result
         image_optimization: None,
     };
     let mut warnings = Vec::new();
-    let mut bytes = pdf.save(&opts, &mut warnings);
-    fix_file_id(&mut bytes, &meta.uuid);
-    Ok(bytes)
+    let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    drop(pdf);
+    nav::apply(&mut lo, &navigation(doc), &doc_info(digest))?;
+    // printpdf's own information dictionary and XMP packet are replaced.
+    lo.prune_objects();
+    lo.compress();
+    lo.save_to(out).context("cannot write the PDF")?;
+    Ok(())
+}
+
+/// Bookmarks, destinations, internal links and page labels of `doc`.
+fn navigation(doc: &Document) -> nav::Navigation {
+    let mut n = nav::Navigation {
+        outline: outline_tree(&doc.outline),
+        front_pages: doc.front_pages,
+        ..nav::Navigation::default()
+    };
+    for (i, page) in doc.pages.iter().enumerate() {
+        for (name, y) in &page.destinations {
+            n.destinations.push(nav::Destination {
+                name: name.clone(),
+                page: i,
+                y: *y,
+            });
+        }
+        for l in &page.links {
+            if let LinkTarget::Internal(dest) = &l.target {
+                n.links.push(nav::InternalLink {
+                    page: i,
+                    rect: [l.x, l.y, l.w, l.h],
+                    dest: dest.clone(),
+                });
+            }
+        }
+    }
+    n
+}
+
+/// The flat outline (levels) as a tree. An entry without a destination of
+/// its own (a section) jumps to the first one after it.
+fn outline_tree(entries: &[OutlineEntry]) -> Vec<nav::OutlineNode> {
+    let mut roots: Vec<nav::OutlineNode> = Vec::new();
+    let mut stack: Vec<(u8, nav::OutlineNode)> = Vec::new();
+    let attach = |stack: &mut Vec<(u8, nav::OutlineNode)>, roots: &mut Vec<nav::OutlineNode>| {
+        if let Some((_, node)) = stack.pop() {
+            match stack.last_mut() {
+                Some((_, parent)) => parent.children.push(node),
+                None => roots.push(node),
+            }
+        }
+    };
+    for (i, e) in entries.iter().enumerate() {
+        let Some(dest) = entries[i..].iter().find_map(|e| e.dest.clone()) else {
+            continue;
+        };
+        while stack.last().is_some_and(|(level, _)| *level >= e.level) {
+            attach(&mut stack, &mut roots);
+        }
+        let node = nav::OutlineNode {
+            title: e.title.clone(),
+            dest,
+            open: e.level == 0,
+            children: Vec::new(),
+        };
+        stack.push((e.level, node));
+    }
+    while !stack.is_empty() {
+        attach(&mut stack, &mut roots);
+    }
+    roots
+}
+
+/// Document metadata from the digest: dates from the digest date (or
+/// `SOURCE_DATE_EPOCH`), keywords from the section titles.
+fn doc_info(digest: &Digest) -> nav::DocInfo {
+    let m = &digest.meta;
+    nav::DocInfo {
+        title: m.title.clone(),
+        author: m.editor.clone(),
+        subject: m.description.clone().or_else(|| m.subtitle.clone()),
+        keywords: digest
+            .sections
+            .iter()
+            .filter_map(|s| s.title.clone())
+            .collect(),
+        creator: "pressbook".into(),
+        producer: format!("pressbook {}", env!("CARGO_PKG_VERSION")),
+        created: m.modified,
+        modified: m.modified,
+        language: m.language.clone(),
+        uuid: m.uuid,
+    }
 }
 
 /// A PDF font resource id whose first six characters are an uppercase
@@ -333,33 +477,4 @@ fn decode(a: &Asset) -> anyhow::Result<RawImage> {
         data_format,
         tag: Vec::new(),
     })
-}
-
-/// Replaces printpdf's file identifier (drawn from a process-wide counter)
-/// with one derived from the digest's UUID, keeping the length so that
-/// offsets stay valid.
-fn fix_file_id(bytes: &mut [u8], uuid: &uuid::Uuid) {
-    let Some(at) = find_last(bytes, b"/ID") else {
-        return;
-    };
-    let hex = uuid.simple().to_string(); // 32 characters
-    let mut i = at;
-    let mut done = 0;
-    while i < bytes.len() && done < 2 {
-        if bytes[i] == b'(' {
-            let start = i + 1;
-            if let Some(len) = bytes[start..].iter().position(|&b| b == b')') {
-                if len == 32 {
-                    bytes[start..start + 32].copy_from_slice(hex.as_bytes());
-                }
-                i = start + len;
-                done += 1;
-            }
-        }
-        i += 1;
-    }
-}
-
-fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
 }

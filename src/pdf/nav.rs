@@ -62,6 +62,9 @@ pub struct Navigation {
     pub outline: Vec<OutlineNode>,
     pub destinations: Vec<Destination>,
     pub links: Vec<InternalLink>,
+    /// Pages before the body: labelled i, ii, … in a viewer, the body 1, 2, …
+    /// so that the viewer's page numbers are the printed folios.
+    pub front_pages: usize,
 }
 
 /// Adds navigation and metadata to `doc` (pages as printpdf wrote them).
@@ -79,15 +82,12 @@ pub fn apply(doc: &mut Document, nav: &Navigation, info: &DocInfo) -> anyhow::Re
         .iter()
         .filter(|d| d.page < pages.len())
         .collect();
-    dests.sort_by(|a, b| a.name.cmp(&b.name));
+    dests.sort_by_cached_key(|d| dest_bytes(&d.name));
     dests.dedup_by(|a, b| a.name == b.name);
     let mut names = Vec::with_capacity(dests.len() * 2);
     for d in &dests {
         let top = height(d.page) - d.y;
-        names.push(Object::String(
-            d.name.as_bytes().to_vec(),
-            StringFormat::Literal,
-        ));
+        names.push(dest_name(&d.name));
         names.push(Object::Array(vec![
             Object::Reference(pages[d.page]),
             "XYZ".into(),
@@ -108,7 +108,7 @@ pub fn apply(doc: &mut Document, nav: &Navigation, info: &DocInfo) -> anyhow::Re
             "Subtype" => "Link",
             "Rect" => vec![Object::Real(x), Object::Real(h - y - lh), Object::Real(x + w), Object::Real(h - y)],
             "Border" => vec![0.into(), 0.into(), 0.into()],
-            "Dest" => Object::String(link.dest.as_bytes().to_vec(), StringFormat::Literal),
+            "Dest" => dest_name(&link.dest),
         });
         let page = doc.get_object_mut(pages[link.page])?.as_dict_mut()?;
         match page.get_mut(b"Annots") {
@@ -143,6 +143,19 @@ pub fn apply(doc: &mut Document, nav: &Navigation, info: &DocInfo) -> anyhow::Re
     let metadata_id = doc.add_object(meta_stream);
 
     let catalog = doc.catalog_mut()?;
+    if nav.front_pages > 0 {
+        catalog.set(
+            "PageLabels",
+            dictionary! {
+                "Nums" => vec![
+                    0.into(),
+                    dictionary! { "S" => "r" }.into(),
+                    (nav.front_pages as i64).into(),
+                    dictionary! { "S" => "D" }.into(),
+                ],
+            },
+        );
+    }
     catalog.set("Names", Object::Reference(names_id));
     catalog.set("Lang", text(&info.language));
     catalog.set("Metadata", Object::Reference(metadata_id));
@@ -204,7 +217,7 @@ fn outline_level(
         let mut d = dictionary! {
             "Title" => text(&node.title),
             "Parent" => Object::Reference(parent),
-            "Dest" => Object::String(node.dest.as_bytes().to_vec(), StringFormat::Literal),
+            "Dest" => dest_name(&node.dest),
         };
         if i > 0 {
             d.set("Prev", Object::Reference(ids[i - 1]));
@@ -226,6 +239,25 @@ fn outline_level(
         doc.set_object(ids[i], d);
     }
     (ids[0], ids[ids.len() - 1], visible)
+}
+
+/// A destination name as a PDF string. Names are byte strings that readers
+/// decode differently, so anything outside plain ASCII is percent-encoded
+/// (article ids may hold any script).
+fn dest_name(name: &str) -> Object {
+    Object::String(dest_bytes(name), StringFormat::Literal)
+}
+
+fn dest_bytes(name: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(name.len());
+    for &b in name.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-_./".contains(&b) {
+            out.push(b);
+        } else {
+            out.extend_from_slice(format!("%{b:02X}").as_bytes());
+        }
+    }
+    out
 }
 
 /// A PDF text string: PDFDocEncoding-safe ASCII as is, anything else as
@@ -412,6 +444,7 @@ mod tests {
                 rect: [10.0, 20.0, 100.0, 12.0],
                 dest: "a2".into(),
             }],
+            front_pages: 1,
         };
         apply(&mut doc, &nav, &info()).unwrap();
         let mut bytes = Vec::new();
@@ -419,6 +452,9 @@ mod tests {
         let doc = Document::load_mem(&bytes).unwrap();
         let catalog = doc.catalog().unwrap();
         assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"en-GB");
+        let labels = catalog.get(b"PageLabels").unwrap().as_dict().unwrap();
+        let nums = labels.get(b"Nums").unwrap().as_array().unwrap();
+        assert_eq!(nums[2].as_i64().unwrap(), 1, "the body starts on page 2");
         // The outline: World (open, 3 visible: itself's 2 children + 0), Ωmega closed.
         let outlines = doc
             .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())

@@ -1,0 +1,461 @@
+//! Front and back matter: the cover, the contents and the "Sources" page.
+//!
+//! They are laid out after the body, because they print its page numbers.
+//! The body is numbered from 1 whatever comes before it (the front matter
+//! has roman folios), so the contents can be set once with the final
+//! numbers however many pages it takes itself.
+
+use std::collections::HashMap;
+
+use crate::model::{Article, Digest};
+
+use super::blocks::Elem;
+use super::furniture::{label_style, put_line, Setter, Stack};
+use super::paragraph::{Align, RichText, TextStyle};
+use super::style::PageStyle;
+use super::units::{Point, Rgb};
+use super::{Item, LinkTarget, Page};
+
+/// Destination names of the matter this module makes.
+pub const CONTENTS: &str = "contents";
+pub const SOURCES: &str = "sources";
+
+/// Width kept free for page numbers at the right of an entry.
+const NUMBER_COLUMN: f32 = 30.0;
+
+/// Dot leaders sit on a grid of this pitch so they line up down the page.
+const LEADER_PITCH: f32 = 5.0;
+
+/// The cover: publisher, title, subtitle, date and ISO week, then each
+/// section with its lead headline (a link to it), and the editor and rights
+/// at the foot.
+pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
+    let meta = &digest.meta;
+    let mut page = Page {
+        width: style.width,
+        height: style.height,
+        opening: true,
+        destinations: vec![("cover".into(), 0.0)],
+        ..Page::default()
+    };
+    let x = style.margin_left;
+    let m = style.measure;
+    let scale = style.body_size / 10.5;
+    let mut y = style.margin_top;
+
+    let text =
+        |set: &mut Setter, page: &mut Page, y: &mut f32, rt: RichText, size: f32, leading: f32| {
+            for line in set.lines(&rt, m, Align::Left) {
+                let baseline = *y + 0.92 * size;
+                put_line(&mut page.items, &mut page.links, line, x, baseline);
+                *y += leading;
+            }
+        };
+    let rule = |page: &mut Page, y: f32, thickness: f32, color: Rgb| {
+        page.items.push((
+            Point::new(x, y),
+            Item::Line {
+                dx: m,
+                dy: 0.0,
+                thickness,
+                color,
+            },
+        ));
+    };
+
+    if let Some(p) = &meta.publisher {
+        let st = label_style(8.0 * scale).color(Rgb::ACCENT);
+        text(
+            set,
+            &mut page,
+            &mut y,
+            plain(&p.to_uppercase(), st),
+            8.0,
+            14.0,
+        );
+    }
+    rule(&mut page, y, 2.0, Rgb::INK);
+    y += 26.0 * scale;
+    let size = 34.0 * scale;
+    let st = TextStyle::serif(size).bold().no_hyphens();
+    text(
+        set,
+        &mut page,
+        &mut y,
+        plain(&meta.title, st),
+        size,
+        size * 1.08,
+    );
+    if let Some(sub) = &meta.subtitle {
+        y += 4.0;
+        let size = 15.0 * scale;
+        let st = TextStyle::serif(size)
+            .italic()
+            .color(Rgb::GREY)
+            .no_hyphens();
+        text(set, &mut page, &mut y, plain(sub, st), size, size * 1.3);
+    }
+    y += 10.0 * scale;
+    let (year, week) = meta.iso_week();
+    let date = format!(
+        "{}  \u{b7}  Week {week}, {year}",
+        meta.date.format("%A %-d %B %Y")
+    );
+    let st = TextStyle::sans(9.5 * scale).color(Rgb::GREY).no_hyphens();
+    text(
+        set,
+        &mut page,
+        &mut y,
+        plain(&date, st),
+        9.5 * scale,
+        14.0 * scale,
+    );
+    y += 14.0 * scale;
+    rule(&mut page, y, 0.5, Rgb::RULE);
+    y += 22.0 * scale;
+
+    // "In this issue": as many sections as fit above the foot.
+    let foot = style.height - style.margin_bottom - 40.0 * scale;
+    let st = label_style(7.5 * scale).color(Rgb::ACCENT);
+    text(
+        set,
+        &mut page,
+        &mut y,
+        plain("IN THIS ISSUE", st),
+        7.5,
+        16.0 * scale,
+    );
+    let sections: Vec<_> = digest
+        .sections
+        .iter()
+        .filter(|s| !s.articles.is_empty())
+        .collect();
+    for (k, section) in sections.iter().enumerate() {
+        let lead = &section.articles[0];
+        let head = 14.0 * scale;
+        let head_lines = set
+            .lines(
+                &plain(&lead.meta.title, TextStyle::serif(head).bold()),
+                m,
+                Align::Left,
+            )
+            .len();
+        let need = 12.0 + head_lines as f32 * head * 1.2 + 30.0 * scale;
+        if y + need > foot {
+            let more = sections.len() - k;
+            let st = TextStyle::serif(10.0 * scale).italic().color(Rgb::GREY);
+            let note = format!(
+                "and {more} more section{} inside",
+                if more == 1 { "" } else { "s" }
+            );
+            text(set, &mut page, &mut y, plain(&note, st), 10.0, 14.0);
+            break;
+        }
+        y += 8.0 * scale;
+        let n = section.articles.len();
+        if let Some(title) = &section.title {
+            let count = format!("   {n} article{}", if n == 1 { "" } else { "s" });
+            let mut rt = RichText::new();
+            rt.push(
+                &title.to_uppercase(),
+                label_style(7.0 * scale),
+                None,
+                0.0,
+                false,
+            );
+            let grey = TextStyle::sans(7.0 * scale).color(Rgb::GREY);
+            rt.push(&count, grey, None, 0.0, false);
+            rt.finish();
+            text(set, &mut page, &mut y, rt, 7.0, 13.0 * scale);
+        }
+        let link = LinkTarget::Internal(lead.id.clone());
+        let mut rt = RichText::new();
+        let st = TextStyle::serif(head).bold().no_hyphens();
+        rt.push(&lead.meta.title, st, Some(&link), 0.0, false);
+        rt.finish();
+        text(set, &mut page, &mut y, rt, head, head * 1.2);
+        let also: Vec<&str> = section.articles[1..]
+            .iter()
+            .map(|a| a.meta.title.as_str())
+            .take(3)
+            .collect();
+        if !also.is_empty() {
+            y += 2.0;
+            let st = TextStyle::serif(9.5 * scale).color(Rgb::GREY).no_hyphens();
+            let mut s = format!("Also: {}", also.join(" \u{b7} "));
+            if n > 4 {
+                s.push_str(&format!(" \u{b7} and {} more", n - 4));
+            }
+            text(set, &mut page, &mut y, plain(&s, st), 9.5, 13.0 * scale);
+        }
+        y += 6.0 * scale;
+    }
+
+    // The foot: editor and rights, set upwards from the bottom margin.
+    let mut foot_lines = Vec::new();
+    if let Some(e) = &meta.editor {
+        foot_lines.push(plain(
+            &format!("Edited by {e}"),
+            TextStyle::sans(8.5 * scale).bold().color(Rgb::GREY),
+        ));
+    }
+    if let Some(r) = &meta.rights {
+        foot_lines.push(plain(r, TextStyle::sans(7.5 * scale).color(Rgb::GREY)));
+    }
+    let set_foot: Vec<_> = foot_lines
+        .iter()
+        .flat_map(|rt| set.lines(rt, m, Align::Left))
+        .collect();
+    let leading = 11.0 * scale;
+    let mut y = style.height - style.margin_bottom - set_foot.len() as f32 * leading;
+    rule(&mut page, y - 8.0, 0.5, Rgb::RULE);
+    for line in set_foot {
+        put_line(&mut page.items, &mut page.links, line, x, y + 8.0 * scale);
+        y += leading;
+    }
+    page
+}
+
+/// Where articles start, as 0-based page indexes into the body.
+pub type Starts = HashMap<String, usize>;
+
+/// The contents: a heading, then each section's articles with source, dot
+/// leaders and page number; every entry links to its article.
+pub fn contents(
+    digest: &Digest,
+    starts: &Starts,
+    sources_page: Option<usize>,
+    set: &mut Setter,
+    style: &PageStyle,
+) -> Vec<Elem> {
+    let mut elems = heading(&digest.meta.title, "Contents", CONTENTS, set, style);
+    let mut keep = true;
+    for section in &digest.sections {
+        if let Some(title) = &section.title {
+            let mut s = Stack::new(style.leading * 1.4);
+            let st = label_style(7.5).color(Rgb::ACCENT);
+            let lines = set.lines(
+                &plain(&title.to_uppercase(), st),
+                style.measure,
+                Align::Left,
+            );
+            s.add(lines, 0.0, 7.5, 12.0, 0.0);
+            s.elem.height += 4.0;
+            s.elem.break_before = !keep;
+            elems.push(s.elem);
+            keep = true;
+        }
+        for a in &section.articles {
+            let number = starts.get(&a.id).map(|p| (p + 1).to_string());
+            let mut e = entry(a, number.as_deref(), true, set, style);
+            e.break_before = !keep;
+            keep = false;
+            elems.push(e);
+        }
+    }
+    if let Some(p) = sources_page {
+        let mut s = Stack::new(style.leading * 1.4);
+        let st = TextStyle::serif(style.body_size).italic();
+        let title = set.lines(
+            &plain("Sources", st),
+            style.measure - NUMBER_COLUMN,
+            Align::Left,
+        );
+        leaders_and_number(
+            &mut s,
+            title,
+            &(p + 1).to_string(),
+            style.body_size,
+            set,
+            style,
+        );
+        s.link_all(LinkTarget::Internal(SOURCES.into()), style.measure);
+        elems.push(s.elem);
+    }
+    elems
+}
+
+/// The "Sources" page: every article's attribution, in reading order.
+pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageStyle) -> Vec<Elem> {
+    let mut elems = heading(&digest.meta.title, "Sources", SOURCES, set, style);
+    let mut first = true;
+    for a in digest.articles() {
+        let number = starts.get(&a.id).map(|p| (p + 1).to_string());
+        let mut e = entry(a, number.as_deref(), false, set, style);
+        let st = TextStyle::sans(8.0).color(Rgb::GREY);
+        let mut s = Stack { elem: e };
+        if let Some(url) = &a.meta.url {
+            let link = LinkTarget::Url(url.clone());
+            let mut rt = RichText::new();
+            rt.push(url, st.color(Rgb::ACCENT), Some(&link), 0.0, false);
+            rt.finish();
+            let lines = set.lines(&rt, style.measure - NUMBER_COLUMN, Align::Left);
+            s.add(lines, 0.0, 8.0, 11.5, 0.0);
+        }
+        if let Some(r) = &a.meta.rights {
+            let lines = set.lines(&plain(r, st), style.measure - NUMBER_COLUMN, Align::Left);
+            s.add(lines, 0.0, 8.0, 11.5, 0.0);
+        }
+        e = s.elem;
+        e.space_before = style.leading * 0.8;
+        e.break_before = !first;
+        first = false;
+        e.article = Some(SOURCES.into());
+        elems.push(e);
+    }
+    for e in &mut elems {
+        e.article = Some(SOURCES.into());
+    }
+    elems
+}
+
+/// The opening of a front or back matter page: a label with the digest's
+/// title, a headline, a hairline. Starts a page, carries a destination and
+/// an outline entry.
+fn heading(
+    digest_title: &str,
+    title: &str,
+    dest: &str,
+    set: &mut Setter,
+    style: &PageStyle,
+) -> Vec<Elem> {
+    let mut s = Stack::new(0.0);
+    let st = label_style(7.5).color(Rgb::ACCENT);
+    let lines = set.lines(
+        &plain(&digest_title.to_uppercase(), st),
+        style.measure,
+        Align::Left,
+    );
+    s.add(lines, 0.0, 7.5, 12.0, 0.0);
+    let size = style.body_size * 2.1;
+    let st = TextStyle::serif(size).bold().no_hyphens();
+    let lines = set.lines(&plain(title, st), style.measure, Align::Left);
+    s.add(lines, 0.0, size, size * 1.15, 2.0);
+    s.elem.height += 4.0;
+    s.elem.items.push((
+        Point::new(0.0, s.elem.height + style.leading * 0.5),
+        Item::Line {
+            dx: style.measure,
+            dy: 0.0,
+            thickness: 0.5,
+            color: Rgb::RULE,
+        },
+    ));
+    s.elem.height += style.leading * 1.2;
+    let mut e = s.elem;
+    e.new_page = true;
+    e.opening = true;
+    e.dests = vec![dest.to_string()];
+    e.outline = vec![(0, title.to_string(), Some(dest.to_string()))];
+    vec![e]
+}
+
+/// One article's entry: its headline (with dot leaders when `leaders`)
+/// and page number, then source, author and date in small grey type. The
+/// whole entry links to the article.
+fn entry(
+    a: &Article,
+    number: Option<&str>,
+    leaders: bool,
+    set: &mut Setter,
+    style: &PageStyle,
+) -> Elem {
+    let mut s = Stack::new(style.leading * 0.5);
+    let size = style.body_size;
+    let st = if leaders {
+        TextStyle::serif(size).no_hyphens()
+    } else {
+        TextStyle::serif(size * 0.95).bold().no_hyphens()
+    };
+    let title = set.lines(
+        &plain(&a.meta.title, st),
+        style.measure - NUMBER_COLUMN,
+        Align::Left,
+    );
+    let number = number.unwrap_or("");
+    if leaders {
+        leaders_and_number(&mut s, title, number, size, set, style);
+    } else {
+        let baseline = s.add(title, 0.0, size, size * 1.3, 0.0);
+        let line = set.line(
+            number,
+            TextStyle::serif(size * 0.95),
+            style.measure,
+            Align::Right,
+        );
+        put_line(&mut s.elem.items, &mut s.elem.links, line, 0.0, baseline);
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(src) = &a.meta.source {
+        parts.push(src.clone());
+    }
+    if let Some(au) = &a.meta.author {
+        parts.push(au.clone());
+    }
+    if let Some(d) = a.meta.date {
+        parts.push(d.to_string());
+    }
+    if !parts.is_empty() {
+        let st = TextStyle::sans(8.0).color(Rgb::GREY);
+        let lines = set.lines(
+            &plain(&parts.join("  \u{b7}  "), st),
+            style.measure - NUMBER_COLUMN,
+            Align::Left,
+        );
+        s.add(lines, 0.0, 8.0, 11.5, 1.0);
+    }
+    s.link_all(LinkTarget::Internal(a.id.clone()), style.measure);
+    s.elem
+}
+
+/// Adds `title`'s lines, then dot leaders from the end of its last line to
+/// the page number, set flush right on that line.
+fn leaders_and_number(
+    s: &mut Stack,
+    title: Vec<super::paragraph::Line>,
+    number: &str,
+    size: f32,
+    set: &mut Setter,
+    style: &PageStyle,
+) {
+    let last_width = title.last().map_or(0.0, |l| l.width);
+    let baseline = s.add(title, 0.0, size, size * 1.3, 0.0);
+    let st = TextStyle::serif(size);
+    let num_w = set.width(number, st);
+    let line = set.line(number, st, style.measure, Align::Right);
+    put_line(&mut s.elem.items, &mut s.elem.links, line, 0.0, baseline);
+
+    let dot = set.line(".", st.color(Rgb::GREY), 100.0, Align::Left);
+    let Some((_, Item::Text(proto))) = dot.items.first() else {
+        return;
+    };
+    let Some(glyph) = proto.glyphs.first().copied() else {
+        return;
+    };
+    let from = last_width + 3.0;
+    let to = style.measure - num_w - LEADER_PITCH;
+    let first = (from / LEADER_PITCH).ceil() * LEADER_PITCH;
+    let mut run = proto.clone();
+    run.glyphs.clear();
+    run.text.clear();
+    let mut x = first;
+    while x + glyph.advance <= to {
+        let at = run.text.len() as u32;
+        run.text.push('.');
+        run.glyphs.push(super::PlacedGlyph {
+            x: x - first,
+            text: (at, at + 1),
+            ..glyph
+        });
+        x += LEADER_PITCH;
+    }
+    if !run.glyphs.is_empty() {
+        s.elem
+            .items
+            .push((Point::new(first, baseline), Item::Text(run)));
+    }
+}
+
+fn plain(text: &str, style: TextStyle) -> RichText {
+    RichText::plain(text, style)
+}

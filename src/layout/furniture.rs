@@ -1,0 +1,234 @@
+//! Page furniture: running heads and folios, and a small typesetter for the
+//! one-off lines that furniture, cover, contents and sources are made of.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::blocks::Elem;
+use super::fonts::FontSet;
+use super::paragraph::{self, Align, Line, ParaOpts, RichText, TextStyle};
+use super::shape::Shaper;
+use super::style::PageStyle;
+use super::units::{Point, Rgb};
+use super::{Item, LinkArea, LinkTarget, Page};
+
+/// Sets short texts outside the article flow. Characters no font has were
+/// already reported for the article they come from, so they are not
+/// reported again here.
+pub struct Setter {
+    fonts: Arc<FontSet>,
+    shaper: Shaper,
+    missing: Vec<char>,
+}
+
+impl Setter {
+    pub fn new(fonts: &Arc<FontSet>) -> Self {
+        Setter {
+            fonts: fonts.clone(),
+            shaper: Shaper::new(),
+            missing: Vec::new(),
+        }
+    }
+
+    /// `rt` set ragged, centred or flush right in `measure`; each line's
+    /// items are relative to the start of its baseline.
+    pub fn lines(&mut self, rt: &RichText, measure: f32, align: Align) -> Vec<Line> {
+        let opts = ParaOpts {
+            measure,
+            indent: 0.0,
+            align,
+            lang: None,
+        };
+        let lines = paragraph::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
+        self.missing.clear();
+        lines
+    }
+
+    /// One line of plain text (a folio, a page number).
+    pub fn line(&mut self, text: &str, style: TextStyle, measure: f32, align: Align) -> Line {
+        let rt = RichText::plain(text, style.no_hyphens());
+        self.lines(&rt, measure, align)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// Natural width of `text` on one line.
+    pub fn width(&mut self, text: &str, style: TextStyle) -> f32 {
+        self.line(text, style, 1.0e5, Align::Left).width
+    }
+}
+
+/// An unbreakable strip built from lines stacked top to bottom.
+pub struct Stack {
+    pub elem: Elem,
+}
+
+impl Stack {
+    pub fn new(space_before: f32) -> Self {
+        Stack {
+            elem: Elem {
+                space_before,
+                break_before: true,
+                ..Elem::default()
+            },
+        }
+    }
+
+    /// Adds `lines` at `x`, each `leading` tall, after `gap` of space.
+    /// Returns the y of the last baseline.
+    pub fn add(&mut self, lines: Vec<Line>, x: f32, size: f32, leading: f32, gap: f32) -> f32 {
+        let e = &mut self.elem;
+        e.height += gap;
+        let mut baseline = e.height;
+        for line in lines {
+            baseline = e.height + (leading - 1.25 * size) / 2.0 + 0.92 * size;
+            put_line(&mut e.items, &mut e.links, line, x, baseline);
+            e.height += leading;
+        }
+        baseline
+    }
+
+    /// Makes the whole strip, `w` wide, one link.
+    pub fn link_all(&mut self, target: LinkTarget, w: f32) {
+        let h = self.elem.height;
+        self.elem.links.push(LinkArea {
+            x: 0.0,
+            y: 0.0,
+            w,
+            h,
+            target,
+        });
+    }
+}
+
+/// Adds a line's items and links with its baseline start at `(x, baseline)`.
+pub fn put_line(
+    items: &mut Vec<(Point, Item)>,
+    links: &mut Vec<LinkArea>,
+    line: Line,
+    x: f32,
+    baseline: f32,
+) {
+    items.extend(
+        line.items
+            .into_iter()
+            .map(|(p, it)| (p.offset(x, baseline), it)),
+    );
+    links.extend(line.links.into_iter().map(|l| LinkArea {
+        x: l.x + x,
+        y: l.y + baseline,
+        ..l
+    }));
+}
+
+/// The small capitals-like label used above headlines and in heads.
+pub fn label_style(size: f32) -> TextStyle {
+    TextStyle::sans(size).bold().tracking(0.07)
+}
+
+/// Folios on every page but the cover (roman numerals in the front matter,
+/// arabic from 1 in the body) and running heads on body pages that do not
+/// open an article: the digest title on the left, the running article's
+/// title on the right.
+pub fn decorate(
+    pages: &mut [Page],
+    front: usize,
+    digest_title: &str,
+    titles: &HashMap<String, String>,
+    set: &mut Setter,
+    style: &PageStyle,
+) {
+    let folio = TextStyle::serif(8.5).color(Rgb::GREY);
+    let head_label = label_style(6.5).color(Rgb::GREY);
+    let head_title = TextStyle::serif(8.5).italic().color(Rgb::GREY);
+    let label = digest_title.to_uppercase();
+    let label_w = set.width(&label, head_label);
+    let baseline = style.margin_top - style.leading * 2.0;
+    for (i, page) in pages.iter_mut().enumerate().skip(1) {
+        let number = if i < front {
+            roman(i + 1)
+        } else {
+            (i - front + 1).to_string()
+        };
+        let line = set.line(&number, folio, style.measure, Align::Center);
+        let y = style.height - style.margin_bottom * 0.5;
+        put_line(&mut page.items, &mut page.links, line, style.margin_left, y);
+
+        if i < front || page.opening {
+            continue;
+        }
+        let Some(title) = page.article.as_ref().and_then(|id| titles.get(id)) else {
+            continue;
+        };
+        let x = style.margin_left;
+        let line = set.line(&label, head_label, style.measure, Align::Left);
+        put_line(&mut page.items, &mut page.links, line, x, baseline);
+        let room = style.measure - label_w - 18.0;
+        let title = fit(set, title, head_title, room);
+        let line = set.line(&title, head_title, style.measure, Align::Right);
+        put_line(&mut page.items, &mut page.links, line, x, baseline);
+        page.items.push((
+            Point::new(x, baseline + style.leading * 0.6),
+            Item::Line {
+                dx: style.measure,
+                dy: 0.0,
+                thickness: 0.4,
+                color: Rgb::RULE,
+            },
+        ));
+    }
+}
+
+/// `text` cut at a word and ended with an ellipsis so that it fits `room`.
+fn fit(set: &mut Setter, text: &str, style: TextStyle, room: f32) -> String {
+    if set.width(text, style) <= room {
+        return text.to_string();
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for n in (1..words.len()).rev() {
+        let cut = format!("{}\u{2026}", words[..n].join(" "));
+        if set.width(&cut, style) <= room {
+            return cut;
+        }
+    }
+    "\u{2026}".to_string()
+}
+
+/// Lower-case roman numerals, as front matter is numbered.
+pub fn roman(mut n: usize) -> String {
+    const DIGITS: [(usize, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut s = String::new();
+    for (value, digits) in DIGITS {
+        while n >= value {
+            s.push_str(digits);
+            n -= value;
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roman_numerals() {
+        let got: Vec<String> = [1, 2, 4, 9, 14, 40, 90, 1994].map(roman).to_vec();
+        assert_eq!(got, ["i", "ii", "iv", "ix", "xiv", "xl", "xc", "mcmxciv"]);
+    }
+}
