@@ -87,7 +87,10 @@ fn sigkill_at_any_moment_leaves_no_broken_book() {
                 Some("pdf") => pdf_is_whole(path),
                 _ => zip_is_whole(path),
             };
-            assert!(now == *bytes || whole, "{path:?} is neither the old nor a whole new file");
+            assert!(
+                now == *bytes || whole,
+                "{path:?} is neither the old nor a whole new file"
+            );
         }
     }
     // The next run cleans up whatever temporaries the kills left.
