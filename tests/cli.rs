@@ -54,6 +54,15 @@ fn init_then_build_writes_the_books() {
         .join(files.iter().find(|f| f.ends_with(".epub")).unwrap());
     let r = epubcheck(&book);
     assert_eq!((r.fatal, r.errors, r.warnings), (0, 0, 0), "{}", r.report);
+    let pdf = files
+        .iter()
+        .find(|f| f.ends_with(".pdf"))
+        .unwrap_or_else(|| panic!("init → build writes a PDF too: {files:?}"));
+    let o = std::process::Command::new("qpdf")
+        .args(["--check", s(&dir.join("dist").join(pdf))])
+        .output()
+        .expect("qpdf is installed by tests/run.sh");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
 
     // A second init refuses to overwrite.
     let (code, _, err) = run(&["init", s(&dir)]);
@@ -208,16 +217,17 @@ fn quiet_build_prints_nothing_and_summary_lines_otherwise() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!((out.as_str(), err.as_str()), ("", ""));
-    let (_, out, _) = run(&[
-        "build",
-        s(&fixture("flat")),
-        "-o",
-        s(&out_dir),
-        "-f",
-        "epub",
-    ]);
+    let (_, out, _) = run(&["build", s(&fixture("flat")), "-o", s(&out_dir)]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "one summary line per file:\n{out}");
     assert!(
-        out.starts_with("wrote ") && out.contains("(EPUB, ") && out.contains("3 articles"),
+        lines[0].starts_with("wrote ")
+            && lines[0].contains("(EPUB, ")
+            && lines[0].contains("3 articles"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains(".pdf (PDF, ") && lines[1].contains(" pages, 3 articles)"),
         "{out}"
     );
 }
