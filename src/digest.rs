@@ -124,7 +124,7 @@ fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option
 
     // Final ids: unique and stable for the same input.
     let mut n = 0;
-    let sections = groups
+    let sections: Vec<Section> = groups
         .into_iter()
         .enumerate()
         .map(|(i, (title, mut articles))| {
@@ -176,6 +176,11 @@ fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option
             sources_page: m.sources_page,
             fonts: m.fonts.clone(),
         },
+        files: sections
+            .iter()
+            .flat_map(|s| &s.articles)
+            .map(|a| (crate::model::normal_path(&a.path), a.id.clone()))
+            .collect(),
         sections,
         assets: assets.into_assets(),
     })

@@ -4,8 +4,9 @@
 //! writers (`xhtml`/`epub`, `layout`/`pdf`) only consume them. Nothing here
 //! knows about any output format.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,6 +18,23 @@ pub struct Digest {
     pub sections: Vec<Section>,
     /// Local images referenced by articles, each stored once.
     pub assets: Vec<Asset>,
+    /// Article source files (see [`normal_path`]) → article ids, so that
+    /// links between articles resolve without touching the disk.
+    pub files: HashMap<PathBuf, String>,
+}
+
+/// Where a link in an article leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A web address (any URL with a scheme).
+    Url(String),
+    /// An article of this digest, at a heading or anchor if given.
+    Article {
+        id: String,
+        fragment: Option<String>,
+    },
+    /// A relative link to a file that is not in the digest: shown as text.
+    Outside,
 }
 
 impl Digest {
@@ -28,6 +46,60 @@ impl Digest {
     pub fn asset(&self, id: AssetId) -> &Asset {
         &self.assets[id.0]
     }
+
+    /// Resolves `url` as written in article `from`: `#frag` stays in the
+    /// article, `other.md#frag` goes to that article when it is in the
+    /// digest, anything with a scheme is a web address.
+    pub fn resolve(&self, from: &Article, url: &str) -> Target {
+        if let Some(frag) = url.strip_prefix('#') {
+            return Target::Article {
+                id: from.id.clone(),
+                fragment: Some(frag.to_string()),
+            };
+        }
+        if has_scheme(url) {
+            return Target::Url(url.to_string());
+        }
+        let (file, fragment) = match url.split_once('#') {
+            Some((f, frag)) => (f, Some(frag.to_string())),
+            None => (url, None),
+        };
+        let path = from.path.parent().unwrap_or(Path::new(".")).join(file);
+        match self.files.get(&normal_path(&path)) {
+            Some(id) => Target::Article {
+                id: id.clone(),
+                fragment,
+            },
+            None => Target::Outside,
+        }
+    }
+}
+
+/// `path` with `.` and `a/..` taken out, as written (no symlinks followed),
+/// so that `articles/../articles/b.md` and `articles/b.md` are one file.
+pub fn normal_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether `url` starts with a URL scheme (`https:`, `mailto:`, …).
+pub fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(s, _)| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
 }
 
 /// Metadata of the digest as a whole, from `pressbook.toml`.
@@ -361,5 +433,62 @@ impl ArticleMeta {
             parts.push(d.to_string());
         }
         parts.join(" · ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_without_the_disk() {
+        let article = |id: &str, path: &str| Article {
+            id: id.into(),
+            path: PathBuf::from(path),
+            meta: ArticleMeta::default(),
+            body: Vec::new(),
+            footnotes: Vec::new(),
+        };
+        let a = article("a01-a", "digest/articles/a.md");
+        let b = article("a02-b", "digest/articles/world/b.md");
+        let digest = Digest {
+            files: [&a, &b]
+                .iter()
+                .map(|x| (normal_path(&x.path), x.id.clone()))
+                .collect(),
+            meta: DigestMeta {
+                title: String::new(),
+                subtitle: None,
+                editor: None,
+                publisher: None,
+                language: "en".into(),
+                date: NaiveDate::default(),
+                identifier: String::new(),
+                uuid: uuid::Uuid::nil(),
+                rights: None,
+                description: None,
+                modified: DateTime::default(),
+                page_size: PageSize::A4,
+                compact: false,
+                sources_page: false,
+                fonts: FontChoice::default(),
+            },
+            sections: Vec::new(),
+            assets: Vec::new(),
+        };
+        let to = |id: &str, f: Option<&str>| Target::Article {
+            id: id.into(),
+            fragment: f.map(str::to_string),
+        };
+        assert_eq!(digest.resolve(&a, "world/b.md"), to("a02-b", None));
+        assert_eq!(digest.resolve(&b, "../a.md#top"), to("a01-a", Some("top")));
+        assert_eq!(digest.resolve(&b, "./../world/./b.md"), to("a02-b", None));
+        assert_eq!(digest.resolve(&a, "#notes"), to("a01-a", Some("notes")));
+        assert_eq!(digest.resolve(&a, "elsewhere.md"), Target::Outside);
+        assert_eq!(
+            digest.resolve(&a, "mailto:desk@example.org"),
+            Target::Url("mailto:desk@example.org".into())
+        );
+        assert_eq!(digest.resolve(&a, "c:d.md"), Target::Url("c:d.md".into()));
     }
 }

@@ -404,4 +404,14 @@ fn flat_digest_without_sections_has_articles_at_the_top_of_the_outline() {
     let facts = facts(&pdf);
     check_contents(&pdf, &facts, &digest);
     check_outline(&facts, &digest);
+    // A Markdown link to another article's file jumps to that article.
+    let target = dest("a01-council-meets-decides-nothing");
+    let in_body = facts["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["label"].as_str().unwrap().parse::<u32>().is_ok())
+        .flat_map(|p| p["links"].as_array().unwrap())
+        .any(|l| l["dest"] == target.as_str());
+    assert!(in_body, "no link in the body jumps to {target}");
 }

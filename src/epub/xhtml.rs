@@ -1,10 +1,8 @@
 //! The model as XHTML pages for the EPUB.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
 use crate::model::{
-    visit_inline_text, Align, Article, Block, Digest, Footnote, ImageSrc, Inline, Section,
+    has_scheme, visit_inline_text, Align, Article, Block, Digest, Footnote, ImageSrc, Inline,
+    Section, Target,
 };
 use crate::xml::Xml;
 
@@ -27,20 +25,11 @@ pub const COVER_IMAGE: &str = "images/cover.png";
 /// Writes XHTML pages for one digest.
 pub struct Pages<'a> {
     digest: &'a Digest,
-    /// Article source file → page, so links between articles keep working.
-    by_path: HashMap<PathBuf, String>,
 }
 
 impl<'a> Pages<'a> {
     pub fn new(digest: &'a Digest) -> Self {
-        let by_path = digest
-            .articles()
-            .map(|a| {
-                let key = a.path.canonicalize().unwrap_or_else(|_| a.path.clone());
-                (key, article_file(a))
-            })
-            .collect();
-        Pages { digest, by_path }
+        Pages { digest }
     }
 
     fn start(&self, x: &mut Xml, title: &str, lang: &str, body_class: &str) {
@@ -216,37 +205,26 @@ impl<'a> Pages<'a> {
         Self::end(&mut x)
     }
 
-    /// Where a link points inside the book, or `None` if it cannot be
-    /// followed there (a relative link to a file not in the book).
+    /// Where a link goes in the book: a web address as it is (when
+    /// EPUBCheck would accept it), a link to another article as its page,
+    /// or `None` (shown as text) for a file outside the digest.
     fn link_target(&self, article: &Article, url: &str) -> Option<String> {
-        if url.starts_with('#') {
-            return Some(url.to_string());
+        match self.digest.resolve(article, url) {
+            Target::Url(u) => valid_url(&u).then_some(u),
+            Target::Article {
+                id,
+                fragment: Some(f),
+            } if id == article.id => Some(format!("#{f}")),
+            Target::Article { id, fragment } => {
+                let page = format!("{id}.xhtml");
+                Some(match fragment {
+                    Some(f) => format!("{page}#{f}"),
+                    None => page,
+                })
+            }
+            Target::Outside => None,
         }
-        if has_scheme(url) {
-            return valid_url(url).then(|| url.to_string());
-        }
-        let (file, frag) = match url.split_once('#') {
-            Some((f, frag)) => (f, Some(frag)),
-            None => (url, None),
-        };
-        let dir = article.path.parent().unwrap_or(Path::new("."));
-        let target = dir.join(file);
-        let key = target.canonicalize().unwrap_or(target);
-        let page = self.by_path.get(&key)?;
-        Some(match frag {
-            Some(f) => format!("{page}#{f}"),
-            None => page.clone(),
-        })
     }
-}
-
-fn has_scheme(url: &str) -> bool {
-    url.split_once(':').is_some_and(|(s, _)| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-            && s.starts_with(|c: char| c.is_ascii_alphabetic())
-    })
 }
 
 /// EPUBCheck rejects hrefs that are not valid URLs (spaces, control characters).

@@ -6,14 +6,12 @@
 //! and how widows and orphans are avoided (a page may not end after the
 //! first line of a paragraph or before its last).
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::model::{
-    Align as ColAlign, Article, Block, Digest, Footnote, ImageFormat, ImageSrc, Inline, Section,
-    Table,
+    has_scheme, Align as ColAlign, Article, Block, Digest, Footnote, ImageFormat, ImageSrc, Inline,
+    Section, Table, Target,
 };
 
 use super::fonts::FontSet;
@@ -98,7 +96,6 @@ pub struct FlowBuilder<'d> {
     missing: Vec<char>,
     /// The last block was a body paragraph (so the next one is indented).
     after_para: bool,
-    by_path: HashMap<PathBuf, String>,
     /// Set tighter (an article that would leave a few lines alone on its
     /// last page is set again with less space).
     tight: bool,
@@ -106,13 +103,6 @@ pub struct FlowBuilder<'d> {
 
 impl<'d> FlowBuilder<'d> {
     pub fn new(digest: &'d Digest, fonts: Arc<FontSet>, style: PageStyle) -> Self {
-        let by_path = digest
-            .articles()
-            .map(|a| {
-                let key = a.path.canonicalize().unwrap_or_else(|_| a.path.clone());
-                (key, a.id.clone())
-            })
-            .collect();
         FlowBuilder {
             digest,
             fonts,
@@ -127,7 +117,6 @@ impl<'d> FlowBuilder<'d> {
             decos: Vec::new(),
             missing: Vec::new(),
             after_para: false,
-            by_path,
             tight: false,
         }
     }
@@ -1244,24 +1233,14 @@ impl<'d> FlowBuilder<'d> {
     }
 
     fn link_target(&self, a: &Article, url: &str) -> Option<LinkTarget> {
-        if let Some(frag) = url.strip_prefix('#') {
-            return Some(LinkTarget::Internal(format!("{}/{frag}", a.id)));
+        match self.digest.resolve(a, url) {
+            Target::Url(u) => Some(LinkTarget::Url(u)),
+            Target::Article { id, fragment } => Some(LinkTarget::Internal(match fragment {
+                Some(f) => format!("{id}/{f}"),
+                None => id,
+            })),
+            Target::Outside => None,
         }
-        if has_scheme(url) {
-            return Some(LinkTarget::Url(url.to_string()));
-        }
-        let (file, frag) = match url.split_once('#') {
-            Some((f, frag)) => (f, Some(frag)),
-            None => (url, None),
-        };
-        let dir = a.path.parent().unwrap_or(Path::new("."));
-        let target = dir.join(file);
-        let key = target.canonicalize().unwrap_or(target);
-        let id = self.by_path.get(&key)?;
-        Some(LinkTarget::Internal(match frag {
-            Some(f) => format!("{id}/{f}"),
-            None => id.clone(),
-        }))
     }
 }
 
@@ -1293,13 +1272,4 @@ fn plain(inlines: &[Inline]) -> String {
     let mut s = String::new();
     crate::model::visit_inline_text(inlines, &mut |t| s.push_str(t));
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn has_scheme(url: &str) -> bool {
-    url.split_once(':').is_some_and(|(s, _)| {
-        !s.is_empty()
-            && s.starts_with(|c: char| c.is_ascii_alphabetic())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    })
 }
