@@ -233,13 +233,7 @@ pub fn contents(
     for section in &digest.sections {
         if let Some(title) = &section.title {
             let mut s = Stack::new(style.leading * 1.4);
-            let st = label_style(7.5).color(Rgb::ACCENT);
-            let lines = set.lines(
-                &plain(&title.to_uppercase(), st),
-                style.measure,
-                Align::Left,
-            );
-            s.add(lines, 0.0, 7.5, 12.0, 0.0);
+            add_label(&mut s, title, set, style);
             s.elem.height += 4.0;
             s.elem.break_before = !keep;
             elems.push(s.elem);
@@ -320,13 +314,7 @@ fn heading(
     style: &PageStyle,
 ) -> Vec<Elem> {
     let mut s = Stack::new(0.0);
-    let st = label_style(7.5).color(Rgb::ACCENT);
-    let lines = set.lines(
-        &plain(&digest_title.to_uppercase(), st),
-        style.measure,
-        Align::Left,
-    );
-    s.add(lines, 0.0, 7.5, 12.0, 0.0);
+    add_label(&mut s, digest_title, set, style);
     let size = style.body_size * 2.1;
     let st = TextStyle::serif(size).bold().no_hyphens();
     let lines = set.lines(&plain(title, st), style.measure, Align::Left);
@@ -454,6 +442,13 @@ fn leaders_and_number(
             .items
             .push((Point::new(first, baseline), Item::Text(run)));
     }
+}
+
+/// A small red capitals label (a section name, the digest's title).
+fn add_label(s: &mut Stack, text: &str, set: &mut Setter, style: &PageStyle) {
+    let st = label_style(7.5).color(Rgb::ACCENT);
+    let lines = set.lines(&plain(&text.to_uppercase(), st), style.measure, Align::Left);
+    s.add(lines, 0.0, 7.5, 12.0, 0.0);
 }
 
 fn plain(text: &str, style: TextStyle) -> RichText {
