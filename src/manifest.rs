@@ -365,7 +365,7 @@ pub fn parse(
 
     let font_path = |p: &Option<String>| p.as_ref().map(|p| dir.join(p));
     let raw_fonts = raw.fonts.unwrap_or_default();
-    let fonts = crate::model::FontChoice {
+    let mut fonts = crate::model::FontChoice {
         regular: font_path(&raw_fonts.regular),
         italic: font_path(&raw_fonts.italic),
         bold: font_path(&raw_fonts.bold),
@@ -394,6 +394,35 @@ pub fn parse(
             );
         }
     }
+
+    // Font files dropped into the digest's own `fonts/` folder are found
+    // without naming them: they serve as fallbacks (in file-name order, so
+    // the output does not depend on the directory listing).
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir.join("fonts"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("ttf") || e.eq_ignore_ascii_case("otf"))
+        })
+        .filter(|p| {
+            ![
+                &fonts.regular,
+                &fonts.italic,
+                &fonts.bold,
+                &fonts.bold_italic,
+            ]
+            .into_iter()
+            .flatten()
+            .chain(fonts.fallback.iter())
+            .any(|named| named == p)
+        })
+        .collect();
+    found.sort();
+    fonts.fallback.extend(found);
 
     // Problems found past this point are reported, but the manifest is still
     // returned so that the articles it does list get checked too.

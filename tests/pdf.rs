@@ -477,3 +477,47 @@ fn manifest_fonts_and_fallbacks_are_used() {
     let (_, text, _) = run("pdftotext", &[s(&pdf), "-"]);
     assert!(text.contains('│') && text.contains('┼'), "{text}");
 }
+
+#[test]
+fn fonts_in_the_digest_folder_are_found_as_fallbacks() {
+    // No [fonts] table: the box-drawing characters are missing from the
+    // text faces until a font that has them is dropped into DIR/fonts/.
+    let dir = scratch("pdf-found-fonts");
+    std::fs::create_dir_all(dir.join("articles")).unwrap();
+    std::fs::copy(
+        fixture("pdf-fonts").join("articles/boxes.md"),
+        dir.join("articles/boxes.md"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("pressbook.toml"),
+        "title = \"Found\"\ndate = \"2026-04-06\"\narticles = [\"articles/boxes.md\"]\n",
+    )
+    .unwrap();
+    let out = dir.join("dist");
+    let build = || {
+        let o = pressbook(&["build", s(&dir), "--out", s(&out), "--format", "pdf"]);
+        assert!(o.status.success(), "{o:?}");
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    assert!(
+        build().contains("no font has"),
+        "the bare digest should warn"
+    );
+    std::fs::create_dir_all(dir.join("fonts")).unwrap();
+    std::fs::copy(
+        repo().join("fonts/mono-regular.ttf"),
+        dir.join("fonts/mono-regular.ttf"),
+    )
+    .unwrap();
+    let warnings = build();
+    assert!(!warnings.contains("no font has"), "{warnings}");
+    let pdf = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .unwrap();
+    let (_, text, _) = run("pdftotext", &[s(&pdf), "-"]);
+    assert!(text.contains('│') && text.contains('┼'), "{text}");
+}
