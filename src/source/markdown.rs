@@ -4,7 +4,7 @@
 //! The converter consumes pulldown-cmark's event stream with an explicit
 //! stack of open containers, so nesting depth never becomes call depth.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
@@ -176,10 +176,14 @@ enum Frame {
 #[derive(Default)]
 struct Converter {
     stack: Vec<Frame>,
-    /// Footnote label → number, in order of first reference.
+    /// Footnote labels in order of first reference, and their numbers.
     note_numbers: Vec<String>,
+    note_index: HashMap<String, usize>,
     note_defs: BTreeMap<String, Vec<Block>>,
-    heading_ids: Vec<String>,
+    /// Heading ids given out, and the next suffix to try for each base
+    /// (sets, so that thousands of equal headings stay linear).
+    heading_ids: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
     warnings: Vec<(usize, Diagnostic)>,
     warned_html: bool,
     warned_depth: bool,
@@ -200,11 +204,13 @@ impl Converter {
             Event::Rule => self.push_block(Block::Rule),
             Event::FootnoteReference(label) => {
                 let label = label.into_string();
-                let number = match self.note_numbers.iter().position(|l| *l == label) {
-                    Some(i) => i + 1,
+                let number = match self.note_index.get(&label) {
+                    Some(&n) => n,
                     None => {
-                        self.note_numbers.push(label);
-                        self.note_numbers.len()
+                        self.note_numbers.push(label.clone());
+                        let n = self.note_numbers.len();
+                        self.note_index.insert(label, n);
+                        n
                     }
                 };
                 self.push_inline(Inline::NoteRef {
@@ -553,12 +559,12 @@ impl Converter {
             base
         };
         let mut id = base.clone();
-        let mut n = 2;
+        let n = self.next_suffix.entry(base.clone()).or_insert(2);
         while self.heading_ids.contains(&id) {
             id = format!("{base}-{n}");
-            n += 1;
+            *n += 1;
         }
-        self.heading_ids.push(id.clone());
+        self.heading_ids.insert(id.clone());
         id
     }
 
