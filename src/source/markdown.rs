@@ -910,7 +910,6 @@ mod tests {
         assert!(d.line.unwrap() >= 3, "{d}");
     }
 
-    #[test]
     /// Found by cargo-fuzz (markdown target, a 10 s timeout): a heading
     /// whose slug starts with `fn` looped forever looking for a free id.
     #[test]
