@@ -28,12 +28,17 @@ impl Renderer for EpubRenderer {
         "epub"
     }
     fn render(&self, digest: &Digest, path: &Path, _strict: bool) -> anyhow::Result<Written> {
-        let bytes = package(digest)?;
-        crate::output::write_bytes(path, &bytes)?;
+        crate::output::write_atomic(path, |f| {
+            let mut w = std::io::BufWriter::new(f);
+            package_to(digest, &mut w)?;
+            w.flush()?;
+            Ok(())
+        })?;
+        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         Ok(Written {
             path: path.to_path_buf(),
             format: self.name(),
-            bytes: bytes.len() as u64,
+            bytes,
             pages: None,
             articles: digest.articles().count(),
             warnings: Vec::new(),
@@ -43,6 +48,13 @@ impl Renderer for EpubRenderer {
 
 /// Builds the whole EPUB in memory and returns its bytes.
 pub fn package(digest: &Digest) -> anyhow::Result<Vec<u8>> {
+    let mut out = Cursor::new(Vec::new());
+    package_to(digest, &mut out)?;
+    Ok(out.into_inner())
+}
+
+/// Builds the EPUB and writes the final (normalised) zip to `out`.
+pub fn package_to<W: Write + Seek>(digest: &Digest, out: W) -> anyhow::Result<()> {
     let m = &digest.meta;
     let zip = ZipLibrary::new().map_err(epub_err)?;
     let mut b = EpubBuilder::new(zip).map_err(epub_err)?;
@@ -160,11 +172,10 @@ pub fn package(digest: &Digest) -> anyhow::Result<Vec<u8>> {
         }
     }
 
+    // epub-builder's zip, rewritten with fixed timestamps and order.
     let mut raw = Vec::new();
     b.generate(&mut raw).map_err(epub_err)?;
-    let mut out = Cursor::new(Vec::with_capacity(raw.len()));
-    normalize_zip(&raw, &mut out, digest)?;
-    Ok(out.into_inner())
+    normalize_zip(&raw, out, digest)
 }
 
 fn epub_err(e: epub_builder::Error) -> anyhow::Error {
