@@ -415,3 +415,16 @@ fn flat_digest_without_sections_has_articles_at_the_top_of_the_outline() {
         .any(|l| l["dest"] == target.as_str());
     assert!(in_body, "no link in the body jumps to {target}");
 }
+
+#[test]
+fn compact_layout_keeps_every_article_in_contents_and_outline() {
+    // In compact layout an article opens after a rule; when that rule falls
+    // at the top of a page it is not drawn, but the article's destination
+    // and bookmark must survive.
+    let dir = fixture("pdf-features");
+    let pdf = build_pdf(&dir, "nav-compact");
+    let digest = digest(&dir);
+    let facts = facts(&pdf);
+    check_contents(&pdf, &facts, &digest);
+    check_outline(&facts, &digest);
+}

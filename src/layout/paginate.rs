@@ -98,10 +98,10 @@ fn make_page(
         if e.opening && *y < 1.0 {
             page.opening = true;
         }
-        if e.drop_at_top && *y < 1.0 {
-            continue;
-        }
-        for (p, it) in &e.items {
+        // A separator at the top of a page is not drawn, but what it
+        // carries (the article's destination and bookmarks) still counts.
+        let hidden = e.drop_at_top && *y < 1.0;
+        for (p, it) in e.items.iter().filter(|_| !hidden) {
             page.items.push((p.offset(x0, y0 + y), it.clone()));
         }
         for l in &e.links {
