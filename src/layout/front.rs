@@ -110,6 +110,12 @@ pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
         9.5 * scale,
         14.0 * scale,
     );
+    if let Some(d) = &meta.description {
+        y += 10.0 * scale;
+        let size = 11.0 * scale;
+        let st = TextStyle::serif(size).color(Rgb::INK);
+        text(set, &mut page, &mut y, plain(d, st), size, size * 1.4);
+    }
     y += 14.0 * scale;
     rule(&mut page, y, 0.5, Rgb::RULE);
     y += 22.0 * scale;
