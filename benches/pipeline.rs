@@ -1,9 +1,20 @@
 //! Criterion benchmarks, one per pipeline stage, on the synthetic corpus
 //! (`pressbook::corpus`). Run with `cargo bench`; CI only compiles them.
+//!
+//! EPUB: load+parse, xhtml+epub. PDF: shaping, line breaking
+//! (`paragraph::set`, which shapes too), the whole flow of strips
+//! (`blocks::flow`, parallel), pagination and PDF writing. Sample sizes are
+//! small so the whole run takes a few minutes.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use pressbook::layout::paragraph::{self, Align, ParaOpts, RichText, TextStyle};
+use pressbook::layout::shape::Shaper;
+use pressbook::layout::{blocks, fonts::Role, hyphen, paginate, FontSet, PageStyle};
+use pressbook::model::{Block, Digest, Inline};
 
 /// A 100-article corpus, generated once per run.
 fn corpus() -> PathBuf {
@@ -14,12 +25,39 @@ fn corpus() -> PathBuf {
     dir
 }
 
-fn load(dir: &std::path::Path) -> pressbook::model::Digest {
+fn load(dir: &std::path::Path) -> Digest {
     let (digest, diags) = pressbook::digest::load(dir, &pressbook::LoadOptions::default());
     digest.unwrap_or_else(|| panic!("corpus does not load: {diags:?}"))
 }
 
-fn stages(c: &mut Criterion) {
+fn inline_text(inlines: &[Inline], out: &mut String) {
+    for i in inlines {
+        match i {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => inline_text(c, out),
+            Inline::Link { content, .. } => inline_text(content, out),
+            Inline::LineBreak => out.push(' '),
+            Inline::Image { .. } | Inline::NoteRef { .. } => {}
+        }
+    }
+}
+
+/// The plain text of every body paragraph, in reading order.
+fn paragraphs(digest: &Digest) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in digest.articles() {
+        for b in &a.body {
+            if let Block::Paragraph(inlines) = b {
+                let mut s = String::new();
+                inline_text(inlines, &mut s);
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+fn epub_stages(c: &mut Criterion) {
     let dir = corpus();
     let mut g = c.benchmark_group("100 articles");
     g.sample_size(20);
@@ -31,5 +69,85 @@ fn stages(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages);
+fn pdf_stages(c: &mut Criterion) {
+    let dir = corpus();
+    let digest = load(&dir);
+    let fonts = Arc::new(FontSet::load(&digest.meta.fonts).expect("fonts"));
+    let style = PageStyle::new(digest.meta.page_size, digest.meta.compact);
+    let paras = paragraphs(&digest);
+    let lang = hyphen::language(&digest.meta.language);
+
+    let mut g = c.benchmark_group("100 articles pdf");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_secs(1));
+    g.measurement_time(Duration::from_secs(5));
+
+    // Shaping: every body paragraph with the text face, one reused shaper.
+    let mut shaper = Shaper::new();
+    g.bench_function("shaping", |b| {
+        b.iter(|| {
+            let (mut glyphs, mut missing) = (Vec::new(), Vec::new());
+            let mut n = 0;
+            for p in &paras {
+                glyphs.clear();
+                shaper.shape(
+                    &fonts,
+                    Role::Regular.id(),
+                    style.body_size,
+                    0,
+                    p,
+                    0,
+                    &mut glyphs,
+                    &mut missing,
+                );
+                n += glyphs.len();
+            }
+            n
+        })
+    });
+
+    // Line breaking: paragraph::set (shaping, break opportunities and
+    // hyphenation, Knuth–Plass, setting the lines) on every body paragraph.
+    let texts: Vec<RichText> = paras
+        .iter()
+        .map(|p| RichText::plain(p, TextStyle::serif(style.body_size)))
+        .collect();
+    let opts = ParaOpts {
+        measure: style.measure,
+        indent: 0.0,
+        align: Align::Justify,
+        lang,
+    };
+    g.bench_function("line breaking (paragraph::set)", |b| {
+        b.iter(|| {
+            let mut missing = Vec::new();
+            texts
+                .iter()
+                .map(|rt| paragraph::set(rt, &fonts, &mut shaper, &opts, &mut missing).len())
+                .sum::<usize>()
+        })
+    });
+
+    // The whole flow of strips (all block kinds, parallel over articles).
+    g.bench_function("flow (blocks::flow)", |b| {
+        b.iter(|| blocks::flow(&digest, &fonts, &style))
+    });
+
+    // Pagination of a prebuilt flow.
+    let (elems, _) = blocks::flow(&digest, &fonts, &style);
+    g.bench_function("pagination", |b| {
+        b.iter(|| paginate::paginate(&elems, &style))
+    });
+    drop(elems);
+
+    // PDF writing of a prebuilt document (font subsetting, content streams,
+    // compression).
+    let doc = pressbook::layout::layout(&digest, &fonts, &style);
+    g.bench_function("pdf write", |b| {
+        b.iter(|| pressbook::pdf::write(&doc, &fonts, &digest).expect("pdf"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, epub_stages, pdf_stages);
 criterion_main!(benches);

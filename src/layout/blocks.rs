@@ -8,6 +8,8 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::diag::Diagnostic;
 use crate::model::{
     has_scheme, Align as ColAlign, Article, Block, Digest, Footnote, ImageFormat, ImageSrc, Inline,
@@ -69,14 +71,56 @@ struct Frame {
 
 /// The whole digest as one flow of strips, with the warnings found on the
 /// way (characters no font has, images that cannot be drawn).
+///
+/// Articles are set in parallel: each one starts from the same state (a new
+/// page, or a rule in compact mode) and only looks at its own strips, so a
+/// builder per article gives what one builder walking them all would. The
+/// strips and warnings are then joined in reading order, so the result does
+/// not depend on the number of threads.
 pub fn flow(
     digest: &Digest,
     fonts: &Arc<FontSet>,
     style: &PageStyle,
 ) -> (Vec<Elem>, Vec<Diagnostic>) {
-    let mut builder = FlowBuilder::new(digest, fonts.clone(), style.clone());
-    builder.digest();
-    builder.finish()
+    // Where each article stands (its outline flags depend on that alone).
+    let mut jobs = Vec::new();
+    let mut first = true;
+    for section in &digest.sections {
+        let mut first_in_section = true;
+        for article in &section.articles {
+            jobs.push((section, article, first, first_in_section));
+            first = false;
+            first_in_section = false;
+        }
+    }
+    let mut elems = Vec::new();
+    let mut warnings = Vec::new();
+    // A few articles per worker at a time. The strips are copied into this
+    // thread's memory as each batch comes in: left where the workers made
+    // them, they would stay in the workers' allocator arenas, whose memory
+    // the rest of the build (which runs on this thread) cannot reuse once
+    // they are freed.
+    let batch = rayon::current_num_threads().max(1) * 4;
+    for jobs in jobs.chunks(batch) {
+        let parts: Vec<(Vec<Elem>, Vec<Diagnostic>)> = jobs
+            .par_iter()
+            .map_init(
+                Shaper::new,
+                |shaper, &(section, article, first, in_section)| {
+                    let mut b = FlowBuilder::new(digest, fonts.clone(), style.clone());
+                    std::mem::swap(&mut b.shaper, shaper);
+                    b.whole_article(section, article, first, in_section);
+                    std::mem::swap(&mut b.shaper, shaper);
+                    b.finish()
+                },
+            )
+            .collect();
+        for (e, w) in parts {
+            elems.extend(e.iter().cloned());
+            warnings.extend(w);
+        }
+    }
+    (elems, warnings)
 }
 
 pub struct FlowBuilder<'d> {
@@ -136,30 +180,47 @@ impl<'d> FlowBuilder<'d> {
         }
     }
 
-    /// Lays out every article of the digest.
+    /// Lays out every article of the digest, one after the other ([`flow`]
+    /// does the same in parallel).
     pub fn digest(&mut self) {
+        let digest = self.digest;
         let mut first = true;
-        for section in &self.digest.sections {
+        for section in &digest.sections {
             let mut first_in_section = true;
             for article in &section.articles {
-                let start = self.elems.len();
-                let warned = self.warnings.len();
-                self.article_start(section, article, first, first_in_section);
-                self.article(article);
-                if !self.style.compact {
-                    self.tighten_if_it_saves_a_page(
-                        section,
-                        article,
-                        start,
-                        warned,
-                        first,
-                        first_in_section,
-                    );
-                }
+                self.whole_article(section, article, first, first_in_section);
                 first = false;
                 first_in_section = false;
             }
         }
+    }
+
+    /// Lays out one article: its head, body, notes and attribution, set
+    /// again tighter when that saves a page. An article leaves the builder
+    /// as it found it (nothing kept with what follows, no open quote or code
+    /// block), so articles can be set by separate builders.
+    fn whole_article(
+        &mut self,
+        section: &Section,
+        article: &Article,
+        first: bool,
+        first_in_section: bool,
+    ) {
+        let start = self.elems.len();
+        let warned = self.warnings.len();
+        self.article_start(section, article, first, first_in_section);
+        self.article(article);
+        if !self.style.compact {
+            self.tighten_if_it_saves_a_page(
+                section,
+                article,
+                start,
+                warned,
+                first,
+                first_in_section,
+            );
+        }
+        debug_assert!(!self.keep_next && !self.opening_next && self.decos.is_empty());
     }
 
     /// When the article's last page would hold only a few lines, sets it

@@ -2,6 +2,10 @@
 //! hyphenation points (hypher's patterns) and, for long tokens such as URLs,
 //! extra points after separators.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 /// Why a line may end at a byte offset.
@@ -43,6 +47,89 @@ pub fn hyphenation_points(word: &str, lang: hypher::Lang) -> Vec<usize> {
         }
     }
     points
+}
+
+/// Words seen on this thread, per language, with their hyphenation points
+/// (hypher's pattern walk is the costly part, and running text repeats its
+/// words). Only a cache: the points are those [`hyphenation_points`] gives.
+type WordCache = HashMap<Box<str>, Box<[u16]>, BuildHasherDefault<Fnv>>;
+
+/// Past this many words the cache starts again (bounds its memory).
+const CACHE_WORDS: usize = 1 << 16;
+
+thread_local! {
+    static WORDS: RefCell<Vec<(hypher::Lang, WordCache)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// FNV-1a: words are short, so a simple hash beats SipHash here.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Appends `word`'s hyphenation points, shifted by `at`, to `out`.
+fn push_hyphenation_points(
+    word: &str,
+    lang: hypher::Lang,
+    at: usize,
+    out: &mut Vec<(usize, BreakKind)>,
+) {
+    // Offsets are stored as u16: longer words skip the cache.
+    if word.len() > usize::from(u16::MAX) {
+        for p in hyphenation_points(word, lang) {
+            out.push((at + p, BreakKind::Hyphen));
+        }
+        return;
+    }
+    WORDS.with(|cell| {
+        let mut langs = cell.borrow_mut();
+        let k = match langs.iter().position(|(l, _)| *l == lang) {
+            Some(k) => k,
+            None => {
+                langs.push((lang, WordCache::default()));
+                langs.len() - 1
+            }
+        };
+        let cache = &mut langs[k].1;
+        if let Some(points) = cache.get(word) {
+            out.extend(
+                points
+                    .iter()
+                    .map(|&p| (at + usize::from(p), BreakKind::Hyphen)),
+            );
+            return;
+        }
+        let points: Box<[u16]> = hyphenation_points(word, lang)
+            .into_iter()
+            .map(|p| p as u16)
+            .collect();
+        out.extend(
+            points
+                .iter()
+                .map(|&p| (at + usize::from(p), BreakKind::Hyphen)),
+        );
+        if cache.len() >= CACHE_WORDS {
+            cache.clear();
+        }
+        cache.insert(word.into(), points);
+    });
 }
 
 /// Every break opportunity in `text`, sorted by offset. `hyphenate(range)`
@@ -131,9 +218,7 @@ fn token_points(
                 let n = word.chars().count();
                 let all_caps = word.chars().all(|c| !c.is_lowercase());
                 if n >= 5 && !all_caps && hyphenate(start + ws) {
-                    for p in hyphenation_points(word, lang) {
-                        out.push((start + ws + p, BreakKind::Hyphen));
-                    }
+                    push_hyphenation_points(word, lang, start + ws, out);
                 }
             }
         }

@@ -378,6 +378,7 @@ pub fn set(
     // 5. Set each line.
     let mut lines = Vec::with_capacity(breaks.len());
     let mut start = 0;
+    let mut line_items: Vec<KpItem> = Vec::new();
     for &end in &breaks {
         // Glue and penalties vanish at a break (but indentation at the very
         // start of the text is kept).
@@ -385,7 +386,8 @@ pub fn set(
         while start > 0 && s < end && b.items[s].kind != Kind::Box {
             s += 1;
         }
-        let mut line_items: Vec<KpItem> = b.items[s..end].to_vec();
+        line_items.clear();
+        line_items.extend_from_slice(&b.items[s..end]);
         let brk = b.items[end];
         if brk.kind == Kind::Penalty && brk.width > 0.0 {
             line_items.push(KpItem::boxed(brk.width));
@@ -440,7 +442,8 @@ fn set_line(
     opts: &ParaOpts,
 ) -> Line {
     // (x, glyph) in line order; hyphen as a pseudo-glyph.
-    let mut placed: Vec<(f32, Glyph, Option<&'static str>)> = Vec::new();
+    let n_glyphs: usize = range.clone().map(|k| b.glyphs[k].len()).sum();
+    let mut placed: Vec<(f32, Glyph, Option<&'static str>)> = Vec::with_capacity(n_glyphs + 1);
     let mut x = 0.0f32;
     for k in range.clone() {
         let it = &b.items[k];
@@ -494,10 +497,18 @@ fn set_line(
         ..Line::default()
     };
     // Group into runs of one face, size, colour and baseline.
+    let key_of = |g: &Glyph| {
+        let span = &rt.spans[g.span as usize];
+        (g.face, span.style.size, span.style.color, span.rise)
+    };
+    let text_len = |g: &Glyph, extra: &Option<&str>| match extra {
+        Some(t) => t.len(),
+        None => g.text_len as usize,
+    };
     let mut run: Option<(Point, TextRun)> = None;
     let mut link: Option<(f32, f32, LinkTarget, f32)> = None;
     let mut strike: Option<(f32, f32, f32, Rgb)> = None;
-    for (gx, g, extra) in &placed {
+    for (i, (gx, g, extra)) in placed.iter().enumerate() {
         let span = &rt.spans[g.span as usize];
         let st = &span.style;
         let gx = gx + shift;
@@ -509,14 +520,23 @@ fn set_line(
             if let Some(done) = run.take() {
                 line.items.push((done.0, Item::Text(done.1)));
             }
+            // Size the run once: it holds its glyphs for the whole build.
+            let (mut n, mut bytes) = (0, 0);
+            for (_, h, e) in placed[i..].iter() {
+                if key_of(h) != key {
+                    break;
+                }
+                n += 1;
+                bytes += text_len(h, e);
+            }
             run = Some((
                 Point::new(gx, -span.rise),
                 TextRun {
                     face: g.face,
                     size: st.size,
                     color: st.color,
-                    glyphs: Vec::new(),
-                    text: String::new(),
+                    glyphs: Vec::with_capacity(n),
+                    text: String::with_capacity(bytes),
                 },
             ));
         }

@@ -4,7 +4,7 @@
 //! ligatures work across word boundaries. Characters the span's face lacks
 //! are shaped with a fallback face, or reported as missing.
 
-use harfrust::{Buffer, ShapeOptions, ShaperFont};
+use harfrust::{Buffer, Direction, Script, ShapeOptions, ShapePlan, ShaperFont};
 
 use super::fonts::{FaceId, FontSet};
 
@@ -27,9 +27,13 @@ pub struct Glyph {
     pub text_len: u32,
 }
 
-/// A reusable shaper (keeps its buffer between calls).
+/// A reusable shaper: keeps its buffer, its scratch space and the shaping
+/// plans it has compiled (one per face, direction and script) between calls.
+/// None of that changes the result, only how long it takes.
 pub struct Shaper {
     buffer: Option<Buffer>,
+    plans: Vec<(FaceId, Direction, Option<Script>, ShapePlan)>,
+    starts: Vec<u32>,
 }
 
 impl Default for Shaper {
@@ -42,6 +46,8 @@ impl Shaper {
     pub fn new() -> Self {
         Shaper {
             buffer: Some(Buffer::new()),
+            plans: Vec::new(),
+            starts: Vec::new(),
         }
     }
 
@@ -120,7 +126,23 @@ impl Shaper {
         buf.clear();
         buf.push_str(text);
         buf.guess_segment_properties();
-        let buf = match harfrust::shape(&shaper, &mut buf, ShapeOptions::new()) {
+        // The plan depends only on the face and the segment properties (the
+        // buffer's language is never set): compile it once per shaper.
+        let (direction, script) = (buf.direction(), buf.script());
+        let k = match self
+            .plans
+            .iter()
+            .position(|(f, d, s, _)| *f == face_id && *d == direction && *s == script)
+        {
+            Some(k) => k,
+            None => {
+                let plan = ShapePlan::new(&face.font, direction, script, None, &[]);
+                self.plans.push((face_id, direction, script, plan));
+                self.plans.len() - 1
+            }
+        };
+        let options = ShapeOptions::new().plan(Some(&self.plans[k].3));
+        let buf = match harfrust::shape(&shaper, &mut buf, options) {
             Ok(()) => buf,
             Err(_) => {
                 self.buffer = Some(Buffer::new());
@@ -131,6 +153,7 @@ impl Shaper {
         let infos = buf.glyph_infos();
         let positions = buf.glyph_positions();
         let first = out.len();
+        out.reserve(infos.len());
         for (info, pos) in infos.iter().zip(positions) {
             out.push(Glyph {
                 gid: u16::try_from(info.glyph_id).unwrap_or(0),
@@ -145,18 +168,17 @@ impl Shaper {
         }
         // Each cluster's text goes to its first glyph in logical order.
         let glyphs = &mut out[first..];
-        let mut starts: Vec<u32> = glyphs.iter().map(|g| g.cluster).collect();
+        let starts = &mut self.starts;
+        starts.clear();
+        starts.extend(glyphs.iter().map(|g| g.cluster));
         starts.sort_unstable();
         starts.dedup();
         let end = (base + text.len()) as u32;
         let mut seen_prev: Option<u32> = None;
-        let rtl = glyphs.len() > 1 && glyphs[0].cluster > glyphs[glyphs.len() - 1].cluster;
-        let order: Vec<usize> = if rtl {
-            (0..glyphs.len()).rev().collect()
-        } else {
-            (0..glyphs.len()).collect()
-        };
-        for k in order {
+        let n = glyphs.len();
+        let rtl = n > 1 && glyphs[0].cluster > glyphs[n - 1].cluster;
+        for j in 0..n {
+            let k = if rtl { n - 1 - j } else { j };
             let c = glyphs[k].cluster;
             if seen_prev == Some(c) {
                 continue;
