@@ -521,3 +521,29 @@ fn fonts_in_the_digest_folder_are_found_as_fallbacks() {
     let (_, text, _) = run("pdftotext", &[s(&pdf), "-"]);
     assert!(text.contains('│') && text.contains('┼'), "{text}");
 }
+
+#[test]
+fn pdf_does_not_depend_on_the_thread_count() {
+    // More articles than one parallel batch, with warnings merged in order.
+    let dir = scratch("pdf-threads-corpus");
+    pressbook::corpus::generate(&dir, 40).unwrap();
+    let mut books = Vec::new();
+    for threads in ["1", "2", "4"] {
+        let out = scratch(&format!("pdf-threads-{threads}"));
+        let o = Command::new(env!("CARGO_BIN_EXE_pressbook"))
+            .args(["build", "--format", "pdf", "-q", "--out", s(&out), s(&dir)])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let files: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        books.push(std::fs::read(only_with_ext(&files, "pdf")).unwrap());
+    }
+    assert!(
+        books.windows(2).all(|w| w[0] == w[1]),
+        "PDFs differ by thread count"
+    );
+}
