@@ -56,3 +56,16 @@ printf '  typst compile (PDF)         %8.3f   (%s pages)\n' "$ty_m" "${typst_pag
 printf 'ratios of medians\n'
 printf '  peers together / pressbook  %8.1fx\n' "$(awk "BEGIN {print $peers_m / $pb_m}")"
 printf '  typst PDF step / pressbook  %8.1fx\n' "$(awk "BEGIN {print $ty_m / $pb_m}")"
+
+# Peak memory of one pressbook build, and the output must not depend on the
+# number of threads.
+if [[ -x /usr/bin/time ]]; then
+  rss=$(/usr/bin/time -f %M "$pb" build "$corpus" --out "$work/pb" --format all -q 2>&1 >/dev/null | tail -n1)
+  printf 'pressbook peak RSS            %8.1f MiB\n' "$(awk "BEGIN {print $rss / 1024}")"
+fi
+rm -rf "$work/t1" "$work/t2"
+RAYON_NUM_THREADS=1 "$pb" build "$corpus" --out "$work/t1" --format all -q
+RAYON_NUM_THREADS=2 "$pb" build "$corpus" --out "$work/t2" --format all -q
+same=yes
+for f in "$work"/t1/*; do cmp -s "$f" "$work/t2/$(basename "$f")" || same=no; done
+printf 'byte-identical output with 1 and 2 threads: %s\n' "$same"
