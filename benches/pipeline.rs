@@ -136,7 +136,7 @@ fn pdf_stages(c: &mut Criterion) {
     // Pagination of a prebuilt flow.
     let (elems, _) = blocks::flow(&digest, &fonts, &style);
     g.bench_function("pagination", |b| {
-        b.iter(|| paginate::paginate(&elems, &style))
+        b.iter(|| paginate::paginate(elems.clone(), &style))
     });
     drop(elems);
 

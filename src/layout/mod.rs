@@ -186,7 +186,7 @@ pub struct OutlineEntry {
 /// matter that print its page numbers, then heads and folios.
 pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Document {
     let (elems, warnings) = blocks::flow(digest, fonts, style);
-    let (mut body, mut body_outline) = paginate::paginate(&elems, style);
+    let (mut body, mut body_outline) = paginate::paginate(elems, style);
     lift_unsectioned(digest, &mut body_outline);
     let mut set = furniture::Setter::new(fonts);
 
@@ -200,7 +200,7 @@ pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Docum
     let mut sources_page = None;
     if digest.meta.sources_page {
         let back = front::sources(digest, &starts, &mut set, style);
-        let (pages, outline) = paginate::paginate(&back, style);
+        let (pages, outline) = paginate::paginate(back, style);
         sources_page = Some(body.len());
         body_outline.extend(outline.into_iter().map(|e| OutlineEntry {
             page: e.page + body.len(),
@@ -209,7 +209,7 @@ pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Docum
         body.extend(pages);
     }
     let contents = front::contents(digest, &starts, sources_page, &mut set, style);
-    let (contents, contents_outline) = paginate::paginate(&contents, style);
+    let (contents, contents_outline) = paginate::paginate(contents, style);
     let front_pages = 1 + contents.len();
 
     let mut pages = Vec::with_capacity(front_pages + body.len());
