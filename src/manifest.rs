@@ -377,16 +377,7 @@ pub fn parse(
             .map(|p| dir.join(p))
             .collect(),
     };
-    for p in [
-        &fonts.regular,
-        &fonts.italic,
-        &fonts.bold,
-        &fonts.bold_italic,
-    ]
-    .into_iter()
-    .flatten()
-    .chain(fonts.fallback.iter())
-    {
+    for p in fonts.files() {
         if !p.is_file() {
             diags.push(
                 err(format!("font file {} does not exist", p.display()), "fonts")
@@ -408,18 +399,7 @@ pub fn parse(
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| e.eq_ignore_ascii_case("ttf") || e.eq_ignore_ascii_case("otf"))
         })
-        .filter(|p| {
-            ![
-                &fonts.regular,
-                &fonts.italic,
-                &fonts.bold,
-                &fonts.bold_italic,
-            ]
-            .into_iter()
-            .flatten()
-            .chain(fonts.fallback.iter())
-            .any(|named| named == p)
-        })
+        .filter(|p| !fonts.files().any(|named| named == p))
         .collect();
     found.sort();
     fonts.fallback.extend(found);

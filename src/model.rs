@@ -150,6 +150,16 @@ pub struct FontChoice {
     pub fallback: Vec<PathBuf>,
 }
 
+impl FontChoice {
+    /// Every font file named, faces first, then fallbacks.
+    pub fn files(&self) -> impl Iterator<Item = &PathBuf> {
+        [&self.regular, &self.italic, &self.bold, &self.bold_italic]
+            .into_iter()
+            .flatten()
+            .chain(self.fallback.iter())
+    }
+}
+
 /// Paper sizes for the PDF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PageSize {

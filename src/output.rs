@@ -44,6 +44,20 @@ pub fn write_atomic(
     result
 }
 
+/// Writes `path` atomically through a buffer; returns the file's size.
+pub fn write_buffered(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<&mut File>) -> anyhow::Result<()>,
+) -> anyhow::Result<u64> {
+    write_atomic(path, |f| {
+        let mut w = std::io::BufWriter::new(f);
+        write(&mut w)?;
+        w.flush()?;
+        Ok(())
+    })?;
+    Ok(fs::metadata(path)?.len())
+}
+
 /// Writes bytes atomically.
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     write_atomic(path, |f| Ok(f.write_all(bytes)?))

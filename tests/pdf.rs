@@ -512,12 +512,7 @@ fn fonts_in_the_digest_folder_are_found_as_fallbacks() {
     .unwrap();
     let warnings = build();
     assert!(!warnings.contains("no font has"), "{warnings}");
-    let pdf = std::fs::read_dir(&out)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .unwrap();
+    let pdf = file_in(&out, "pdf");
     let (_, text, _) = run("pdftotext", &[s(&pdf), "-"]);
     assert!(text.contains('│') && text.contains('┼'), "{text}");
 }

@@ -353,12 +353,7 @@ fn source_date_epoch_sets_the_pdf_dates() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let pdf = std::fs::read_dir(&out)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .unwrap();
+    let pdf = file_in(&out, "pdf");
     let facts = facts(&pdf);
     assert!(facts["info"]["/ModDate"]
         .as_str()

@@ -28,13 +28,7 @@ impl Renderer for EpubRenderer {
         "epub"
     }
     fn render(&self, digest: &Digest, path: &Path, _strict: bool) -> anyhow::Result<Written> {
-        crate::output::write_atomic(path, |f| {
-            let mut w = std::io::BufWriter::new(f);
-            package_to(digest, &mut w)?;
-            w.flush()?;
-            Ok(())
-        })?;
-        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let bytes = crate::output::write_buffered(path, |w| package_to(digest, w))?;
         Ok(Written {
             path: path.to_path_buf(),
             format: self.name(),

@@ -361,12 +361,7 @@ impl<'d> FlowBuilder<'d> {
             let w = self.style.measure * 0.2;
             open.items.push((
                 Point::new((self.style.measure - w) / 2.0, self.style.leading * 0.5),
-                Item::Line {
-                    dx: w,
-                    dy: 0.0,
-                    thickness: 0.6,
-                    color: Rgb::RULE,
-                },
+                Item::hline(w, 0.6, Rgb::RULE),
             ));
         }
         self.opening_next = true;
@@ -414,12 +409,7 @@ impl<'d> FlowBuilder<'d> {
             space_before: 4.0,
             items: vec![(
                 Point::new(0.0, self.style.leading * 0.5),
-                Item::Line {
-                    dx: self.style.measure,
-                    dy: 0.0,
-                    thickness: 0.5,
-                    color: Rgb::RULE,
-                },
+                Item::hline(self.style.measure, 0.5, Rgb::RULE),
             )],
             ..Elem::default()
         };
@@ -455,6 +445,20 @@ impl<'d> FlowBuilder<'d> {
         for b in blocks {
             self.block(a, b, frame);
         }
+    }
+
+    /// A short label (a list marker, a note number) set on one line.
+    fn label(&mut self, text: &str, style: TextStyle, measure: f32) -> Option<Line> {
+        let rt = RichText::plain(text, style);
+        let opts = ParaOpts {
+            measure,
+            indent: 0.0,
+            align: Align::Left,
+            lang: None,
+        };
+        paragraph::set(&rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing)
+            .into_iter()
+            .next()
     }
 
     fn space(&self) -> f32 {
@@ -535,12 +539,7 @@ impl<'d> FlowBuilder<'d> {
                     break_before: true,
                     items: vec![(
                         Point::new(frame.x + (frame.measure - w) / 2.0, leading * 0.75),
-                        Item::Line {
-                            dx: w,
-                            dy: 0.0,
-                            thickness: 0.5,
-                            color: Rgb::RULE,
-                        },
+                        Item::hline(w, 0.5, Rgb::RULE),
                     )],
                     ..Elem::default()
                 };
@@ -601,16 +600,7 @@ impl<'d> FlowBuilder<'d> {
             }
             // The marker hangs in the inset, on the first baseline.
             if first < self.elems.len() {
-                let rt = RichText::plain(&marker, self.body().no_hyphens());
-                let opts = ParaOpts {
-                    measure: inset,
-                    indent: 0.0,
-                    align: Align::Left,
-                    lang: None,
-                };
-                let lines =
-                    paragraph::set(&rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
-                if let Some(line) = lines.into_iter().next() {
+                if let Some(line) = self.label(&marker, self.body().no_hyphens(), inset) {
                     let gap = self.style.body_size * 0.5;
                     let x = inner.x - gap - line.width;
                     let e = &mut self.elems[first];
@@ -796,12 +786,7 @@ impl<'d> FlowBuilder<'d> {
         let rule = |y: f32, thick: f32| {
             (
                 Point::new(frame.x, y),
-                Item::Line {
-                    dx: table_w,
-                    dy: 0.0,
-                    thickness: thick,
-                    color: Rgb::INK,
-                },
+                Item::hline(table_w, thick, Rgb::INK),
             )
         };
         let has_head = !t.head.is_empty();
@@ -1062,15 +1047,7 @@ impl<'d> FlowBuilder<'d> {
                     ..Elem::default()
                 });
             }
-            let rt = RichText::plain(&format!("{}.", note.number), TextStyle::serif(size));
-            let opts = ParaOpts {
-                measure: inset,
-                indent: 0.0,
-                align: Align::Left,
-                lang: None,
-            };
-            let lines =
-                paragraph::set(&rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
+            let label = self.label(&format!("{}.", note.number), TextStyle::serif(size), inset);
             let e = &mut self.elems[first];
             e.dests.push(format!("{}/fn{}", a.id, note.number));
             let y = if e.baseline > 0.0 {
@@ -1078,7 +1055,7 @@ impl<'d> FlowBuilder<'d> {
             } else {
                 leading * 0.75
             };
-            if let Some(line) = lines.into_iter().next() {
+            if let Some(line) = label {
                 for (p, it) in line.items {
                     e.items.push((p.offset(0.0, y), it));
                 }
@@ -1098,12 +1075,7 @@ impl<'d> FlowBuilder<'d> {
             break_before: false,
             items: vec![(
                 Point::new(0.0, 0.0),
-                Item::Line {
-                    dx: full.measure,
-                    dy: 0.0,
-                    thickness: 0.5,
-                    color: Rgb::RULE,
-                },
+                Item::hline(full.measure, 0.5, Rgb::RULE),
             )],
             ..Elem::default()
         };

@@ -328,12 +328,7 @@ fn heading(
     s.elem.height += 4.0;
     s.elem.items.push((
         Point::new(0.0, s.elem.height + style.leading * 0.5),
-        Item::Line {
-            dx: style.measure,
-            dy: 0.0,
-            thickness: 0.5,
-            color: Rgb::RULE,
-        },
+        Item::hline(style.measure, 0.5, Rgb::RULE),
     ));
     s.elem.height += style.leading * 1.2;
     let mut e = s.elem;

@@ -170,12 +170,7 @@ pub fn decorate(
         put_line(&mut page.items, &mut page.links, line, x, baseline);
         page.items.push((
             Point::new(x, baseline + style.leading * 0.6),
-            Item::Line {
-                dx: style.measure,
-                dy: 0.0,
-                thickness: 0.4,
-                color: Rgb::RULE,
-            },
+            Item::hline(style.measure, 0.4, Rgb::RULE),
         ));
     }
 }

@@ -114,6 +114,18 @@ pub enum Item {
     },
 }
 
+impl Item {
+    /// A horizontal rule `width` long from the item's position.
+    pub fn hline(width: f32, thickness: f32, color: Rgb) -> Item {
+        Item::Line {
+            dx: width,
+            dy: 0.0,
+            thickness,
+            color,
+        }
+    }
+}
+
 /// Glyphs of one face, size and colour on one baseline. The position of the
 /// item is the start of the baseline.
 #[derive(Debug, Clone)]

@@ -57,13 +57,7 @@ impl Renderer for PdfRenderer {
             return Err(Refused(warnings).into());
         }
         let pages = doc.pages.len();
-        crate::output::write_atomic(path, |f| {
-            let mut w = std::io::BufWriter::new(f);
-            write_to(doc, &fonts, digest, &mut w)?;
-            w.flush()?;
-            Ok(())
-        })?;
-        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let bytes = crate::output::write_buffered(path, |w| write_to(doc, &fonts, digest, w))?;
         Ok(Written {
             path: path.to_path_buf(),
             format: self.name(),

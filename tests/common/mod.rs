@@ -59,6 +59,16 @@ pub fn build(dir: &Path, out: &Path, format: &str) -> Vec<PathBuf> {
     files
 }
 
+/// The one file with extension `ext` in folder `dir`.
+pub fn file_in(dir: &Path, ext: &str) -> PathBuf {
+    let files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {dir:?}: {e}"))
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    only_with_ext(&files, ext)
+}
+
 pub fn only_with_ext(files: &[PathBuf], ext: &str) -> PathBuf {
     let v: Vec<_> = files
         .iter()
