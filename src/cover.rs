@@ -29,8 +29,7 @@ pub fn render_png(digest: &Digest) -> Result<Vec<u8>, String> {
     let mut pen = Painter { pix: &mut pix };
 
     // Top band: publisher and the issue line.
-    let (year, week) = m.iso_week();
-    let issue = format!("{} · Week {week}, {year}", m.date.format("%-d %B %Y"));
+    let issue = m.issue_line();
     pen.rect(margin, 300.0, measure, 8.0, accent);
     pen.text(&serif, &issue.to_uppercase(), 44.0, margin, 250.0, muted);
 

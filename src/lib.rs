@@ -39,7 +39,7 @@ pub enum Format {
 
 /// One output format. Each renderer reads the finished model and writes
 /// one file; it never reaches back into loading.
-pub trait Renderer: Send + Sync {
+pub trait Renderer {
     /// Human name, e.g. "EPUB".
     fn name(&self) -> &'static str;
     /// File extension without the dot.
@@ -175,28 +175,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // One format after the other: side by side saves a few per cent of the
     // time but stacks the EPUB's memory on the PDF's peak (and each
     // renderer already uses both cores inside).
-    let results: Vec<_> = renderers
-        .iter()
-        .map(|r| {
-            let path = out_dir.join(format!("{stem}.{}", r.extension()));
-            opts.report(Step::Rendering(r.name()));
-            let result = r.render(&digest, &path, opts.strict);
-            (r.name(), path, result)
-        })
-        .collect();
     let mut written = Vec::new();
-    for (name, path, result) in results {
-        let mut w = result.map_err(|e| match e.downcast::<Refused>() {
-            Ok(Refused(found)) => {
-                let mut diags = diag::Diagnostics::new();
-                found.into_iter().for_each(|d| diags.push(d));
-                diags.make_strict();
-                BuildError::Problems(diags.into_vec())
-            }
-            Err(e) => BuildError::Output(
-                e.context(format!("cannot write the {name} to {}", path.display())),
-            ),
-        })?;
+    for r in &renderers {
+        let path = out_dir.join(format!("{stem}.{}", r.extension()));
+        opts.report(Step::Rendering(r.name()));
+        let mut w =
+            r.render(&digest, &path, opts.strict)
+                .map_err(|e| match e.downcast::<Refused>() {
+                    Ok(Refused(found)) => {
+                        let mut diags = diag::Diagnostics::new();
+                        found.into_iter().for_each(|d| diags.push(d));
+                        diags.make_strict();
+                        BuildError::Problems(diags.into_vec())
+                    }
+                    Err(e) => BuildError::Output(e.context(format!(
+                        "cannot write the {} to {}",
+                        r.name(),
+                        path.display()
+                    ))),
+                })?;
         warnings.append(&mut w.warnings);
         opts.report(Step::Wrote(w.clone()));
         written.push(w);

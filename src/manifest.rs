@@ -277,13 +277,8 @@ pub fn parse(
             diags.push(at("an article path is empty".into()).hint("remove the empty entry"));
             return None;
         }
-        let escapes = rel.is_absolute()
-            || rel.components().fold(0i32, |depth, c| match c {
-                Component::ParentDir => depth - 1,
-                Component::Normal(_) => depth.max(0) + 1,
-                _ => depth,
-            }) < 0
-            || rel.components().any(|c| c == Component::ParentDir);
+        // Any `..` counts as leaving the folder, even one that comes back.
+        let escapes = rel.is_absolute() || rel.components().any(|c| c == Component::ParentDir);
         if escapes && !allow_outside {
             diags.push(
                 at(format!("article {listed:?} lies outside the digest folder"))
@@ -292,7 +287,7 @@ pub fn parse(
             return None;
         }
         let path = dir.join(rel);
-        let key = normalize(&path);
+        let key = crate::model::normal_path(&path);
         if let Some((_, first)) = seen.iter().find(|(p, _)| *p == key) {
             diags.push(
                 at(format!("article {listed:?} is listed twice")).hint(format!(
@@ -427,21 +422,6 @@ pub fn parse(
 
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-/// Lexically normalised path, so `a/../b.md` and `b.md` compare equal.
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Turns a TOML error into a diagnostic with line, column and a hint.

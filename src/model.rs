@@ -132,11 +132,16 @@ pub struct DigestMeta {
 }
 
 impl DigestMeta {
-    /// ISO 8601 week of the issue date, e.g. `(2026, 48)`.
-    pub fn iso_week(&self) -> (i32, u32) {
+    /// The ISO 8601 week of the issue date: `Week 48, 2026`.
+    pub fn week_label(&self) -> String {
         use chrono::Datelike;
         let w = self.date.iso_week();
-        (w.year(), w.week())
+        format!("Week {}, {}", w.week(), w.year())
+    }
+
+    /// The issue line every output shows: `23 November 2026 · Week 48, 2026`.
+    pub fn issue_line(&self) -> String {
+        format!("{} · {}", self.date.format("%-d %B %Y"), self.week_label())
     }
 }
 

@@ -88,6 +88,17 @@ fn build_pdf(dir: &Path, name: &str) -> PathBuf {
     only_with_ext(&build(dir, &scratch(name), "pdf"), "pdf")
 }
 
+/// Builds `dir`, checks its contents against the pages and its outline
+/// against the digest, and returns what it read for further checks.
+fn build_and_check_navigation(dir: &Path, name: &str) -> (PathBuf, Value, Digest) {
+    let pdf = build_pdf(dir, name);
+    let digest = digest(dir);
+    let facts = facts(&pdf);
+    check_contents(&pdf, &facts, &digest);
+    check_outline(&facts, &digest);
+    (pdf, facts, digest)
+}
+
 /// Every contents entry links to its article, and the number printed in
 /// it is the label of the page the article's destination is on.
 fn check_contents(pdf: &Path, facts: &Value, digest: &Digest) {
@@ -183,12 +194,7 @@ fn check_outline(facts: &Value, digest: &Digest) {
 
 #[test]
 fn sample_digest_contents_outline_links_and_folios() {
-    let dir = repo().join("input");
-    let pdf = build_pdf(&dir, "nav-sample");
-    let digest = digest(&dir);
-    let facts = facts(&pdf);
-    check_contents(&pdf, &facts, &digest);
-    check_outline(&facts, &digest);
+    let (pdf, facts, digest) = build_and_check_navigation(&repo().join("input"), "nav-sample");
 
     // Headings inside articles are nested under their article.
     let world = &facts["outline"].as_array().unwrap()[1];
@@ -370,8 +376,7 @@ fn contents_longer_than_a_page_keeps_its_numbers_right() {
     let manifest = dir.join("pressbook.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(&manifest, format!("page_size = \"A5\"\n{text}")).unwrap();
-    let pdf = build_pdf(&dir, "nav-long");
-    let facts = facts(&pdf);
+    let (_, facts, _) = build_and_check_navigation(&dir, "nav-long");
     let labels: Vec<&str> = facts["pages"]
         .as_array()
         .unwrap()
@@ -386,19 +391,11 @@ fn contents_longer_than_a_page_keeps_its_numbers_right() {
             >= 3,
         "the contents should take at least two pages here: {labels:?}"
     );
-    let digest = digest(&dir);
-    check_contents(&pdf, &facts, &digest);
-    check_outline(&facts, &digest);
 }
 
 #[test]
 fn flat_digest_without_sections_has_articles_at_the_top_of_the_outline() {
-    let dir = fixture("flat");
-    let pdf = build_pdf(&dir, "nav-flat");
-    let digest = digest(&dir);
-    let facts = facts(&pdf);
-    check_contents(&pdf, &facts, &digest);
-    check_outline(&facts, &digest);
+    let (_, facts, _) = build_and_check_navigation(&fixture("flat"), "nav-flat");
     // A Markdown link to another article's file jumps to that article.
     let target = dest("a01-council-meets-decides-nothing");
     let in_body = facts["pages"]
@@ -416,10 +413,5 @@ fn compact_layout_keeps_every_article_in_contents_and_outline() {
     // In compact layout an article opens after a rule; when that rule falls
     // at the top of a page it is not drawn, but the article's destination
     // and bookmark must survive.
-    let dir = fixture("pdf-features");
-    let pdf = build_pdf(&dir, "nav-compact");
-    let digest = digest(&dir);
-    let facts = facts(&pdf);
-    check_contents(&pdf, &facts, &digest);
-    check_outline(&facts, &digest);
+    build_and_check_navigation(&fixture("pdf-features"), "nav-compact");
 }

@@ -89,13 +89,8 @@ impl<'a> Pages<'a> {
         if let Some(s) = &m.subtitle {
             x.element("p", &[("class", "subtitle")], s).newline();
         }
-        let (year, week) = m.iso_week();
-        x.element(
-            "p",
-            &[("class", "issue")],
-            &format!("{} · Week {week}, {year}", m.date.format("%-d %B %Y")),
-        )
-        .newline();
+        x.element("p", &[("class", "issue")], &m.issue_line())
+            .newline();
         if let Some(e) = &m.editor {
             x.element("p", &[("class", "editor")], &format!("Edited by {e}"))
                 .newline();

@@ -143,6 +143,9 @@ pub struct FlowBuilder<'d> {
     /// Set tighter (an article that would leave a few lines alone on its
     /// last page is set again with less space).
     tight: bool,
+    /// Outline level of the current article: 1 under a section title, 0 at
+    /// the top (beside the contents) when its section has none.
+    outline_level: u8,
 }
 
 impl<'d> FlowBuilder<'d> {
@@ -162,6 +165,7 @@ impl<'d> FlowBuilder<'d> {
             missing: Vec::new(),
             after_para: false,
             tight: false,
+            outline_level: 1,
         }
     }
 
@@ -317,7 +321,7 @@ impl<'d> FlowBuilder<'d> {
         };
         let lines = paragraph::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
         let n = lines.len();
-        let baseline = (leading - 1.25 * size) / 2.0 + 0.92 * size;
+        let baseline = paragraph::baseline_in(leading, size);
         for (k, line) in lines.into_iter().enumerate() {
             let mut e = line_elem(line, frame.x, baseline, leading);
             e.break_before = k == 0 || (k >= 2 && n - k >= 2);
@@ -344,7 +348,8 @@ impl<'d> FlowBuilder<'d> {
                 outline.push((0, t.clone(), None));
             }
         }
-        outline.push((1, a.meta.title.clone(), Some(a.id.clone())));
+        self.outline_level = u8::from(section.title.is_some());
+        outline.push((self.outline_level, a.meta.title.clone(), Some(a.id.clone())));
         // The strip that opens the article: carries the page break (or the
         // separating rule), the destination and the outline entries.
         let mut open = Elem {
@@ -450,15 +455,13 @@ impl<'d> FlowBuilder<'d> {
     /// A short label (a list marker, a note number) set on one line.
     fn label(&mut self, text: &str, style: TextStyle, measure: f32) -> Option<Line> {
         let rt = RichText::plain(text, style);
-        let opts = ParaOpts {
-            measure,
-            indent: 0.0,
-            align: Align::Left,
-            lang: None,
-        };
-        paragraph::set(&rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing)
-            .into_iter()
-            .next()
+        self.set_plain(&rt, measure, Align::Left).into_iter().next()
+    }
+
+    /// `rt` set without indent or hyphenation.
+    fn set_plain(&mut self, rt: &RichText, measure: f32, align: Align) -> Vec<Line> {
+        let opts = ParaOpts::plain(measure, align);
+        paragraph::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing)
     }
 
     fn space(&self) -> f32 {
@@ -480,7 +483,8 @@ impl<'d> FlowBuilder<'d> {
                 if let Some(e) = self.elems.get_mut(first) {
                     let dest = format!("{}/{}", a.id, id);
                     e.dests.push(dest.clone());
-                    e.outline.push((1 + *level, plain(content), Some(dest)));
+                    e.outline
+                        .push((self.outline_level + *level, plain(content), Some(dest)));
                 }
                 self.after_space(3.0);
                 self.keep_next = true;
@@ -609,9 +613,7 @@ impl<'d> FlowBuilder<'d> {
                     } else {
                         self.style.leading * 0.75
                     };
-                    for (p, it) in line.items {
-                        e.items.push((p.offset(x, y), it));
-                    }
+                    line.place(x, y, &mut e.items, &mut e.links);
                 }
             }
         }
@@ -693,17 +695,12 @@ impl<'d> FlowBuilder<'d> {
         };
         self.push(top);
         let n = rows.len();
-        let baseline = (leading - 1.25 * size) / 2.0 + 0.92 * size;
+        let baseline = paragraph::baseline_in(leading, size);
         for (k, row) in rows.iter().enumerate() {
             let mut rt = RichText::new();
             rt.push_verbatim(row, st, None);
-            let opts = ParaOpts {
-                measure: f32::MAX / 4.0,
-                indent: 0.0,
-                align: Align::Left,
-                lang: None,
-            };
-            let line = paragraph::set(&rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing)
+            let line = self
+                .set_plain(&rt, f32::MAX / 4.0, Align::Left)
                 .into_iter()
                 .next()
                 .unwrap_or_default();
@@ -835,7 +832,7 @@ impl<'d> FlowBuilder<'d> {
         pad_y: f32,
         align: &dyn Fn(usize) -> Align,
     ) -> Elem {
-        let baseline = (leading - 1.25 * size) / 2.0 + 0.92 * size;
+        let baseline = paragraph::baseline_in(leading, size);
         let mut e = Elem::default();
         let mut x = x0;
         let mut rows = 1;
@@ -850,16 +847,7 @@ impl<'d> FlowBuilder<'d> {
             rows = rows.max(lines.len());
             for (k, line) in lines.into_iter().enumerate() {
                 let y = pad_y + baseline + k as f32 * leading;
-                for (p, it) in line.items {
-                    e.items.push((p.offset(x + pad_x, y), it));
-                }
-                for l in line.links {
-                    e.links.push(LinkArea {
-                        x: l.x + x + pad_x,
-                        y: l.y + y,
-                        ..l
-                    });
-                }
+                line.place(x + pad_x, y, &mut e.items, &mut e.links);
             }
             x += widths[i];
         }
@@ -933,25 +921,11 @@ impl<'d> FlowBuilder<'d> {
                     );
                     let st = TextStyle::sans(8.5).color(Rgb::GREY);
                     let rt = RichText::plain(&label, st);
-                    let opts = ParaOpts {
-                        measure: (w - 12.0).max(20.0),
-                        indent: 0.0,
-                        align: Align::Center,
-                        lang: None,
-                    };
-                    let lines = paragraph::set(
-                        &rt,
-                        &self.fonts,
-                        &mut self.shaper,
-                        &opts,
-                        &mut self.missing,
-                    );
+                    let lines = self.set_plain(&rt, (w - 12.0).max(20.0), Align::Center);
                     let total = lines.len() as f32 * 11.0;
                     for (k, line) in lines.into_iter().enumerate() {
                         let y = (h - total) / 2.0 + 8.5 + k as f32 * 11.0;
-                        for (p, it) in line.items {
-                            e.items.push((p.offset(x + 6.0, y), it));
-                        }
+                        line.place(x + 6.0, y, &mut e.items, &mut e.links);
                     }
                     self.warnings.push(
                         Diagnostic::warning(format!(
@@ -1056,9 +1030,7 @@ impl<'d> FlowBuilder<'d> {
                 leading * 0.75
             };
             if let Some(line) = label {
-                for (p, it) in line.items {
-                    e.items.push((p.offset(0.0, y), it));
-                }
+                line.place(0.0, y, &mut e.items, &mut e.links);
             }
         }
         self.after_para = false;
@@ -1127,24 +1099,10 @@ impl<'d> FlowBuilder<'d> {
                 e.break_before = false;
             }
             let lab = RichText::plain(label, TextStyle::sans(size).bold().color(Rgb::GREY));
-            let opts = ParaOpts {
-                measure: label_w,
-                indent: 0.0,
-                align: Align::Left,
-                lang: None,
-            };
-            let lines = paragraph::set(
-                &lab,
-                &self.fonts,
-                &mut self.shaper,
-                &opts,
-                &mut self.missing,
-            );
+            let lines = self.set_plain(&lab, label_w, Align::Left);
             if let (Some(line), Some(e)) = (lines.into_iter().next(), self.elems.get_mut(first)) {
                 let y = e.baseline;
-                for (p, it) in line.items {
-                    e.items.push((p.offset(0.0, y), it));
-                }
+                line.place(0.0, y, &mut e.items, &mut e.links);
             }
         }
         self.keep_next = false;
@@ -1284,20 +1242,7 @@ fn line_elem(line: Line, x: f32, baseline: f32, leading: f32) -> Elem {
         baseline,
         ..Elem::default()
     };
-    e.items = line
-        .items
-        .into_iter()
-        .map(|(p, it)| (p.offset(x, baseline), it))
-        .collect();
-    e.links = line
-        .links
-        .into_iter()
-        .map(|l| LinkArea {
-            x: l.x + x,
-            y: l.y + baseline,
-            ..l
-        })
-        .collect();
+    line.place(x, baseline, &mut e.items, &mut e.links);
     e
 }
 

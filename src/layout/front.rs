@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use crate::model::{Article, Digest};
 
 use super::blocks::Elem;
-use super::furniture::{label_style, put_line, Setter, Stack};
+use super::furniture::{label_style, Setter, Stack};
 use super::paragraph::{Align, RichText, TextStyle};
 use super::style::PageStyle;
 use super::units::{Point, Rgb};
@@ -47,7 +47,7 @@ pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
         |set: &mut Setter, page: &mut Page, y: &mut f32, rt: RichText, size: f32, leading: f32| {
             for line in set.lines(&rt, m, Align::Left) {
                 let baseline = *y + 0.92 * size;
-                put_line(&mut page.items, &mut page.links, line, x, baseline);
+                line.place(x, baseline, &mut page.items, &mut page.links);
                 *y += leading;
             }
         };
@@ -96,10 +96,10 @@ pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
         text(set, &mut page, &mut y, plain(sub, st), size, size * 1.3);
     }
     y += 10.0 * scale;
-    let (year, week) = meta.iso_week();
     let date = format!(
-        "{}  \u{b7}  Week {week}, {year}",
-        meta.date.format("%A %-d %B %Y")
+        "{}  \u{b7}  {}",
+        meta.date.format("%A %-d %B %Y"),
+        meta.week_label()
     );
     let st = TextStyle::sans(9.5 * scale).color(Rgb::GREY).no_hyphens();
     text(
@@ -216,7 +216,7 @@ pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
     let mut y = style.height - style.margin_bottom - set_foot.len() as f32 * leading;
     rule(&mut page, y - 8.0, 0.5, Rgb::RULE);
     for line in set_foot {
-        put_line(&mut page.items, &mut page.links, line, x, y + 8.0 * scale);
+        line.place(x, y + 8.0 * scale, &mut page.items, &mut page.links);
         y += leading;
     }
     page
@@ -247,7 +247,7 @@ pub fn contents(
         }
         for a in &section.articles {
             let number = starts.get(&a.id).map(|p| (p + 1).to_string());
-            let mut e = entry(a, number.as_deref(), true, set, style);
+            let mut e = entry(a, number.as_deref(), true, set, style).elem;
             e.break_before = !keep;
             keep = false;
             elems.push(e);
@@ -278,30 +278,31 @@ pub fn contents(
 /// The "Sources" page: every article's attribution, in reading order.
 pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageStyle) -> Vec<Elem> {
     let mut elems = heading(&digest.meta.title, "Sources", SOURCES, set, style);
-    let mut first = true;
-    for a in digest.articles() {
+    let st = TextStyle::sans(8.0).color(Rgb::GREY);
+    let measure = style.measure - NUMBER_COLUMN;
+    for (k, a) in digest.articles().enumerate() {
         let number = starts.get(&a.id).map(|p| (p + 1).to_string());
-        let mut e = entry(a, number.as_deref(), false, set, style);
-        let st = TextStyle::sans(8.0).color(Rgb::GREY);
-        let mut s = Stack { elem: e };
+        let mut s = entry(a, number.as_deref(), false, set, style);
         if let Some(url) = &a.meta.url {
             let link = LinkTarget::Url(url.clone());
             let mut rt = RichText::new();
             rt.push(url, st.color(Rgb::ACCENT), Some(&link), 0.0, false);
             rt.finish();
-            let lines = set.lines(&rt, style.measure - NUMBER_COLUMN, Align::Left);
-            s.add(lines, 0.0, 8.0, 11.5, 0.0);
+            s.add(set.lines(&rt, measure, Align::Left), 0.0, 8.0, 11.5, 0.0);
         }
         if let Some(r) = &a.meta.rights {
-            let lines = set.lines(&plain(r, st), style.measure - NUMBER_COLUMN, Align::Left);
-            s.add(lines, 0.0, 8.0, 11.5, 0.0);
+            s.add(
+                set.lines(&plain(r, st), measure, Align::Left),
+                0.0,
+                8.0,
+                11.5,
+                0.0,
+            );
         }
-        e = s.elem;
-        e.space_before = style.leading * 0.8;
-        e.break_before = !first;
-        first = false;
-        e.article = Some(SOURCES.into());
-        elems.push(e);
+        s.elem.space_before = style.leading * 0.8;
+        // The first entry keeps with the heading.
+        s.elem.break_before = k > 0;
+        elems.push(s.elem);
     }
     for e in &mut elems {
         e.article = Some(SOURCES.into());
@@ -348,7 +349,7 @@ fn entry(
     leaders: bool,
     set: &mut Setter,
     style: &PageStyle,
-) -> Elem {
+) -> Stack {
     let mut s = Stack::new(style.leading * 0.5);
     let size = style.body_size;
     let st = if leaders {
@@ -372,7 +373,7 @@ fn entry(
             style.measure,
             Align::Right,
         );
-        put_line(&mut s.elem.items, &mut s.elem.links, line, 0.0, baseline);
+        line.place(0.0, baseline, &mut s.elem.items, &mut s.elem.links);
     }
     let mut parts: Vec<String> = Vec::new();
     if let Some(src) = &a.meta.source {
@@ -394,7 +395,7 @@ fn entry(
         s.add(lines, 0.0, 8.0, 11.5, 1.0);
     }
     s.link_all(LinkTarget::Internal(a.id.clone()), style.measure);
-    s.elem
+    s
 }
 
 /// Adds `title`'s lines, then dot leaders from the end of its last line to
@@ -412,7 +413,7 @@ fn leaders_and_number(
     let st = TextStyle::serif(size);
     let num_w = set.width(number, st);
     let line = set.line(number, st, style.measure, Align::Right);
-    put_line(&mut s.elem.items, &mut s.elem.links, line, 0.0, baseline);
+    line.place(0.0, baseline, &mut s.elem.items, &mut s.elem.links);
 
     let dot = set.line(".", st.color(Rgb::GREY), 100.0, Align::Left);
     let Some((_, Item::Text(proto))) = dot.items.first() else {

@@ -33,12 +33,7 @@ impl Setter {
     /// `rt` set ragged, centred or flush right in `measure`; each line's
     /// items are relative to the start of its baseline.
     pub fn lines(&mut self, rt: &RichText, measure: f32, align: Align) -> Vec<Line> {
-        let opts = ParaOpts {
-            measure,
-            indent: 0.0,
-            align,
-            lang: None,
-        };
+        let opts = ParaOpts::plain(measure, align);
         let lines = paragraph::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
         self.missing.clear();
         lines
@@ -82,8 +77,8 @@ impl Stack {
         e.height += gap;
         let mut baseline = e.height;
         for line in lines {
-            baseline = e.height + (leading - 1.25 * size) / 2.0 + 0.92 * size;
-            put_line(&mut e.items, &mut e.links, line, x, baseline);
+            baseline = e.height + paragraph::baseline_in(leading, size);
+            line.place(x, baseline, &mut e.items, &mut e.links);
             e.height += leading;
         }
         baseline
@@ -100,26 +95,6 @@ impl Stack {
             target,
         });
     }
-}
-
-/// Adds a line's items and links with its baseline start at `(x, baseline)`.
-pub fn put_line(
-    items: &mut Vec<(Point, Item)>,
-    links: &mut Vec<LinkArea>,
-    line: Line,
-    x: f32,
-    baseline: f32,
-) {
-    items.extend(
-        line.items
-            .into_iter()
-            .map(|(p, it)| (p.offset(x, baseline), it)),
-    );
-    links.extend(line.links.into_iter().map(|l| LinkArea {
-        x: l.x + x,
-        y: l.y + baseline,
-        ..l
-    }));
 }
 
 /// The small capitals-like label used above headlines and in heads.
@@ -153,7 +128,7 @@ pub fn decorate(
         };
         let line = set.line(&number, folio, style.measure, Align::Center);
         let y = style.height - style.margin_bottom * 0.5;
-        put_line(&mut page.items, &mut page.links, line, style.margin_left, y);
+        line.place(style.margin_left, y, &mut page.items, &mut page.links);
 
         if i < front || page.opening {
             continue;
@@ -163,11 +138,11 @@ pub fn decorate(
         };
         let x = style.margin_left;
         let line = set.line(&label, head_label, style.measure, Align::Left);
-        put_line(&mut page.items, &mut page.links, line, x, baseline);
+        line.place(x, baseline, &mut page.items, &mut page.links);
         let room = style.measure - label_w - 18.0;
         let title = fit(set, title, head_title, room);
         let line = set.line(&title, head_title, style.measure, Align::Right);
-        put_line(&mut page.items, &mut page.links, line, x, baseline);
+        line.place(x, baseline, &mut page.items, &mut page.links);
         page.items.push((
             Point::new(x, baseline + style.leading * 0.6),
             Item::hline(style.measure, 0.4, Rgb::RULE),

@@ -199,7 +199,6 @@ pub struct OutlineEntry {
 pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Document {
     let (elems, warnings) = blocks::flow(digest, fonts, style);
     let (mut body, mut body_outline) = paginate::paginate(elems, style);
-    lift_unsectioned(digest, &mut body_outline);
     let mut set = furniture::Setter::new(fonts);
 
     let articles: std::collections::HashSet<&str> =
@@ -256,25 +255,5 @@ pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Docum
         front_pages,
         outline,
         warnings,
-    }
-}
-
-/// Articles in a section without a title go at the top level of the
-/// outline, beside the contents, with their headings one level up.
-fn lift_unsectioned(digest: &Digest, outline: &mut [OutlineEntry]) {
-    let unsectioned: std::collections::HashSet<&str> = digest
-        .sections
-        .iter()
-        .filter(|s| s.title.is_none())
-        .flat_map(|s| s.articles.iter().map(|a| a.id.as_str()))
-        .collect();
-    let mut lift = false;
-    for e in outline {
-        if e.level <= 1 {
-            lift = e.level == 1 && e.dest.as_deref().is_some_and(|d| unsectioned.contains(d));
-        }
-        if lift {
-            e.level -= 1;
-        }
     }
 }

@@ -220,12 +220,53 @@ pub struct ParaOpts {
     pub lang: Option<hypher::Lang>,
 }
 
+impl ParaOpts {
+    /// No indent and no hyphenation: labels, numbers, cells of code.
+    pub fn plain(measure: f32, align: Align) -> Self {
+        ParaOpts {
+            measure,
+            indent: 0.0,
+            align,
+            lang: None,
+        }
+    }
+}
+
 /// One set line: items relative to the start of its baseline.
 #[derive(Debug, Clone, Default)]
 pub struct Line {
     pub items: Vec<(Point, Item)>,
     pub links: Vec<LinkArea>,
     pub width: f32,
+}
+
+/// Where the baseline of `size`-point type sits in a strip `leading`
+/// tall: the type's body (1.25 em) centred, the baseline 0.92 em down it.
+pub fn baseline_in(leading: f32, size: f32) -> f32 {
+    (leading - 1.25 * size) / 2.0 + 0.92 * size
+}
+
+impl Line {
+    /// Moves the line's items and link areas into `items` and `links`, its
+    /// baseline starting at `(x, baseline)`.
+    pub fn place(
+        self,
+        x: f32,
+        baseline: f32,
+        items: &mut Vec<(Point, Item)>,
+        links: &mut Vec<LinkArea>,
+    ) {
+        items.extend(
+            self.items
+                .into_iter()
+                .map(|(p, it)| (p.offset(x, baseline), it)),
+        );
+        links.extend(self.links.into_iter().map(|l| LinkArea {
+            x: l.x + x,
+            y: l.y + baseline,
+            ..l
+        }));
+    }
 }
 
 /// Sets `rt` into lines. Characters no face covers are added to `missing`.

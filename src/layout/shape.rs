@@ -198,11 +198,15 @@ mod tests {
     use crate::layout::fonts::Role;
 
     fn shape(text: &str) -> (Vec<Glyph>, Vec<char>) {
-        let fonts = FontSet::bundled();
+        shape_with(&FontSet::bundled(), text)
+    }
+
+    /// `text` in the regular face of `fonts`: glyphs and missing characters.
+    fn shape_with(fonts: &FontSet, text: &str) -> (Vec<Glyph>, Vec<char>) {
         let mut out = Vec::new();
         let mut missing = Vec::new();
         Shaper::new().shape(
-            &fonts,
+            fonts,
             Role::Regular.id(),
             10.0,
             0,
@@ -243,19 +247,7 @@ mod tests {
         let c = '\u{2502}';
         assert!(!serif.covers(c) && mono.covers(c));
         fonts.fallbacks.push(Role::Mono.id());
-        let mut out = Vec::new();
-        let mut missing = Vec::new();
-        let text = "a\u{2502}b";
-        Shaper::new().shape(
-            &fonts,
-            Role::Regular.id(),
-            10.0,
-            0,
-            text,
-            0,
-            &mut out,
-            &mut missing,
-        );
+        let (out, missing) = shape_with(&fonts, "a\u{2502}b");
         assert!(missing.is_empty(), "{missing:?}");
         assert_eq!(out.len(), 3);
         assert_eq!(out[1].face, Role::Mono.id());
