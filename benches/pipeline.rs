@@ -25,9 +25,9 @@ fn corpus() -> PathBuf {
     dir
 }
 
-fn load(dir: &std::path::Path) -> Digest {
-    let (digest, diags) = pressbook::digest::load(dir, &pressbook::LoadOptions::default());
-    digest.unwrap_or_else(|| panic!("corpus does not load: {diags:?}"))
+fn load(dir: &std::path::Path) -> pressbook::Loaded {
+    let (loaded, diags) = pressbook::digest::load(dir, &pressbook::LoadOptions::default());
+    loaded.unwrap_or_else(|| panic!("corpus does not load: {diags:?}"))
 }
 
 fn inline_text(inlines: &[Inline], out: &mut String) {
@@ -62,7 +62,7 @@ fn epub_stages(c: &mut Criterion) {
     let mut g = c.benchmark_group("100 articles");
     g.sample_size(20);
     g.bench_function("load+parse", |b| b.iter(|| load(&dir)));
-    let digest = load(&dir);
+    let digest = load(&dir).digest;
     g.bench_function("xhtml+epub", |b| {
         b.iter(|| pressbook::epub::package(&digest).expect("package"))
     });
@@ -71,10 +71,11 @@ fn epub_stages(c: &mut Criterion) {
 
 fn pdf_stages(c: &mut Criterion) {
     let dir = corpus();
-    let digest = load(&dir);
-    let fonts = Arc::new(FontSet::load(&digest.meta.fonts).expect("fonts"));
-    let style = PageStyle::new(digest.meta.page_size, digest.meta.compact);
-    let paras = paragraphs(&digest);
+    let loaded = load(&dir);
+    let digest = &loaded.digest;
+    let fonts = Arc::new(FontSet::load(&loaded.pdf.fonts).expect("fonts"));
+    let style = PageStyle::for_settings(&loaded.pdf);
+    let paras = paragraphs(digest);
     let lang = hyphen::language(&digest.meta.language);
 
     let mut g = c.benchmark_group("100 articles pdf");
@@ -130,11 +131,11 @@ fn pdf_stages(c: &mut Criterion) {
 
     // The whole flow of strips (all block kinds, parallel over articles).
     g.bench_function("flow (blocks::flow)", |b| {
-        b.iter(|| blocks::flow(&digest, &fonts, &style))
+        b.iter(|| blocks::flow(digest, &fonts, &style))
     });
 
     // Pagination of a prebuilt flow.
-    let (elems, _) = blocks::flow(&digest, &fonts, &style);
+    let (elems, _) = blocks::flow(digest, &fonts, &style);
     g.bench_function("pagination", |b| {
         b.iter(|| paginate::paginate(elems.clone(), &style))
     });
@@ -142,9 +143,9 @@ fn pdf_stages(c: &mut Criterion) {
 
     // PDF writing of a prebuilt document (font subsetting, content streams,
     // compression).
-    let doc = pressbook::layout::layout(&digest, &fonts, &style);
+    let doc = pressbook::layout::layout(digest, &fonts, &style);
     g.bench_function("pdf write", |b| {
-        b.iter(|| pressbook::pdf::write(&doc, &fonts, &digest).expect("pdf"))
+        b.iter(|| pressbook::pdf::write(&doc, &fonts, digest).expect("pdf"))
     });
     g.finish();
 }

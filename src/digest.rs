@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::manifest::{self, ArticleOrder, ArticleRef, Manifest};
+use crate::manifest::{self, ArticleOrder, ArticleRef, Manifest, PdfSettings};
 use crate::model::{Article, Digest, DigestMeta, Section};
 use crate::source::{self, markdown::slug, AssetStore, Limits};
 
@@ -34,23 +34,110 @@ impl LoadOptions {
     }
 }
 
+/// A loaded digest folder: the model, and the manifest's settings for the
+/// renderers that read them.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub digest: Digest,
+    pub pdf: PdfSettings,
+}
+
 /// Loads and validates a digest folder. Every problem found is in the
-/// returned diagnostics; the digest is `None` when any of them is an error.
-pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Digest>, Diagnostics) {
+/// returned diagnostics; the result is `None` when any of them is an error.
+pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let Some(manifest) = manifest::load(dir, opts.allow_outside, &mut diags) else {
         return (None, diags);
     };
+    let pdf = pdf_settings(&manifest, &mut diags);
     let digest = assemble(&manifest, opts, &mut diags);
     if diags.has_errors() {
         return (None, diags);
     }
-    (digest, diags)
+    (Some(Loaded { digest, pdf }), diags)
 }
 
-fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option<Digest> {
-    // Every article to load, with the index of its group (section).
-    let (group_titles, refs): (Vec<Option<String>>, Vec<(usize, ArticleRef)>) = match &m.order {
+/// The manifest's PDF settings with its font files checked, plus the font
+/// files dropped into the digest's own `fonts/` folder as fallbacks (in
+/// file-name order, so the output does not depend on the directory listing).
+fn pdf_settings(m: &Manifest, diags: &mut Diagnostics) -> PdfSettings {
+    let mut pdf = m.pdf.clone();
+    for p in pdf.fonts.files() {
+        if !p.is_file() {
+            diags.push(
+                Diagnostic::error(format!("font file {} does not exist", p.display()))
+                    .at(m.dir.join(manifest::MANIFEST_NAME))
+                    .hint("fix the path (relative to the digest folder) or remove the key"),
+            );
+        }
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(m.dir.join("fonts"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("ttf") || e.eq_ignore_ascii_case("otf"))
+        })
+        .filter(|p| !pdf.fonts.files().any(|named| named == p))
+        .collect();
+    found.sort();
+    pdf.fonts.fallback.extend(found);
+    pdf
+}
+
+/// The listed articles that exist; each missing one is an error at the
+/// manifest line that lists it.
+fn existing(
+    refs: Vec<(usize, ArticleRef)>,
+    m: &Manifest,
+    diags: &mut Diagnostics,
+) -> Vec<(usize, ArticleRef)> {
+    refs.into_iter()
+        .filter(|(_, r)| {
+            let exists = r.path.is_file();
+            if !exists {
+                diags.push(
+                    Diagnostic::error(format!("article {:?} does not exist", r.listed))
+                        .at(m.dir.join(manifest::MANIFEST_NAME))
+                        .line(r.line)
+                        .hint(format!("expected a file at {}", r.path.display())),
+                );
+            }
+            exists
+        })
+        .collect()
+}
+
+/// The model from a manifest: its articles loaded, grouped, numbered.
+fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Digest {
+    let (group_titles, refs) = article_refs(m, diags);
+    let refs = existing(refs, m, diags);
+    let (grouped, assets) = load_articles(&refs, group_titles.len(), m, opts, diags);
+    let mut groups = into_groups(m, group_titles, grouped);
+    warn_empty(&groups, m, diags);
+    groups.retain(|(_, a)| !a.is_empty());
+    let sections = number(groups);
+    Digest {
+        meta: digest_meta(m, opts),
+        files: sections
+            .iter()
+            .flat_map(|s| &s.articles)
+            .map(|a| (crate::model::normal_path(&a.path), a.id.clone()))
+            .collect(),
+        sections,
+        assets: assets.into_assets(),
+    }
+}
+
+/// A section title (or none) per group, and every article to load with the
+/// index of its group.
+type Refs = (Vec<Option<String>>, Vec<(usize, ArticleRef)>);
+
+fn article_refs(m: &Manifest, diags: &mut Diagnostics) -> Refs {
+    match &m.order {
         ArticleOrder::Sections(plans) => (
             plans.iter().map(|p| Some(p.title.clone())).collect(),
             plans
@@ -67,10 +154,19 @@ fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option
                 .map(|r| (0, r))
                 .collect(),
         ),
-    };
+    }
+}
 
-    // Parse in parallel; merge diagnostics and assets in reading order so the
-    // result does not depend on the thread count.
+/// Reads and parses the articles in parallel, merging diagnostics and
+/// assets in reading order so the result does not depend on the thread
+/// count. Returns the articles of each group.
+fn load_articles(
+    refs: &[(usize, ArticleRef)],
+    groups: usize,
+    m: &Manifest,
+    opts: &LoadOptions,
+    diags: &mut Diagnostics,
+) -> (Vec<Vec<Article>>, AssetStore) {
     let loaded: Vec<(usize, Option<Article>, Diagnostics, AssetStore)> = refs
         .par_iter()
         .map(|(group, r)| {
@@ -81,7 +177,7 @@ fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option
         })
         .collect();
     let mut assets = AssetStore::default();
-    let mut grouped: Vec<Vec<Article>> = vec![Vec::new(); group_titles.len()];
+    let mut grouped: Vec<Vec<Article>> = vec![Vec::new(); groups];
     for (group, article, d, store) in loaded {
         diags.extend(d);
         if let Some(mut a) = article {
@@ -89,10 +185,17 @@ fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option
             grouped[group].push(a);
         }
     }
+    (grouped, assets)
+}
 
-    // (section title, articles) in reading order.
-    let mut groups: Vec<(Option<String>, Vec<Article>)> = match &m.order {
-        ArticleOrder::Sections(_) => group_titles.into_iter().zip(grouped).collect(),
+/// (section title, articles) in reading order.
+fn into_groups(
+    m: &Manifest,
+    titles: Vec<Option<String>>,
+    mut grouped: Vec<Vec<Article>>,
+) -> Vec<(Option<String>, Vec<Article>)> {
+    match &m.order {
+        ArticleOrder::Sections(_) => titles.into_iter().zip(grouped).collect(),
         ArticleOrder::Flat(_) => group_by_front_matter(grouped.pop().unwrap_or_default()),
         ArticleOrder::Discover => {
             let mut articles = grouped.pop().unwrap_or_default();
@@ -103,9 +206,12 @@ fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option
             });
             group_by_front_matter(articles)
         }
-    };
+    }
+}
 
-    for (title, articles) in &groups {
+/// A section without articles is a warning; a digest without any, an error.
+fn warn_empty(groups: &[(Option<String>, Vec<Article>)], m: &Manifest, diags: &mut Diagnostics) {
+    for (title, articles) in groups {
         if articles.is_empty() && !diags.has_errors() {
             let mut d = Diagnostic::warning(match title {
                 Some(t) => format!("section {t:?} has no articles"),
@@ -120,11 +226,12 @@ fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option
             diags.push(d);
         }
     }
-    groups.retain(|(_, a)| !a.is_empty());
+}
 
-    // Final ids: unique and stable for the same input.
+/// Final ids for sections and articles: unique and stable for the same input.
+fn number(groups: Vec<(Option<String>, Vec<Article>)>) -> Vec<Section> {
     let mut n = 0;
-    let sections: Vec<Section> = groups
+    groups
         .into_iter()
         .enumerate()
         .map(|(i, (title, mut articles))| {
@@ -147,8 +254,11 @@ fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option
                 articles,
             }
         })
-        .collect();
+        .collect()
+}
 
+/// The digest's metadata; dates from the manifest, the options, or today.
+fn digest_meta(m: &Manifest, opts: &LoadOptions) -> DigestMeta {
     let date = m
         .date
         .or(opts.today)
@@ -158,32 +268,19 @@ fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Option
         .and_then(|s| DateTime::from_timestamp(s, 0))
         .unwrap_or_else(|| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
     let (identifier, uuid) = identifier(m.identifier.as_deref(), &m.title, date);
-    Some(Digest {
-        meta: DigestMeta {
-            title: m.title.clone(),
-            subtitle: m.subtitle.clone(),
-            editor: m.editor.clone(),
-            publisher: m.publisher.clone(),
-            language: m.language.clone(),
-            date,
-            identifier,
-            uuid,
-            rights: m.rights.clone(),
-            description: m.description.clone(),
-            modified,
-            page_size: m.page_size,
-            compact: m.compact,
-            sources_page: m.sources_page,
-            fonts: m.fonts.clone(),
-        },
-        files: sections
-            .iter()
-            .flat_map(|s| &s.articles)
-            .map(|a| (crate::model::normal_path(&a.path), a.id.clone()))
-            .collect(),
-        sections,
-        assets: assets.into_assets(),
-    })
+    DigestMeta {
+        title: m.title.clone(),
+        subtitle: m.subtitle.clone(),
+        editor: m.editor.clone(),
+        publisher: m.publisher.clone(),
+        language: m.language.clone(),
+        date,
+        identifier,
+        uuid,
+        rights: m.rights.clone(),
+        description: m.description.clone(),
+        modified,
+    }
 }
 
 /// The identifier as given (a UUID inside it is used for the package), or
@@ -250,10 +347,7 @@ fn discover(dir: &Path, diags: &mut Diagnostics) -> Vec<ArticleRef> {
             let ft = entry.file_type();
             if ft.as_ref().is_ok_and(|t| t.is_dir()) {
                 pending.push(p);
-            } else if matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("md" | "markdown" | "txt")
-            ) {
+            } else if source::Format::of(&p).is_some() {
                 found.push(p);
             }
         }

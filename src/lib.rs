@@ -1,9 +1,15 @@
 //! pressbook: a folder of articles in, an EPUB 3 and a typeset PDF out.
 //!
 //! The pipeline runs one way:
-//! `manifest` + `source` → `digest` (the [`model`]) → one [`Renderer`] per
-//! output format (`epub`, later `pdf`) → [`output`] (atomic writes).
-//! `main.rs` only parses arguments and calls [`build`] or [`check`].
+//! [`manifest`] + [`source`] → [`digest`] (loading, into the [`model`]) →
+//! one [`Renderer`] per output format ([`epub`]; [`layout`] → [`pdf`]) →
+//! [`output`] (atomic writes). The binary's `cmd/` modules parse arguments
+//! and call [`build`], [`check`] or the other entry points.
+//!
+//! Errors: a problem in the user's input is a [`Diagnostic`] naming its
+//! file, line and a hint, collected so one run reports them all; failed
+//! operations (a file that cannot be written) carry an `anyhow` chain of
+//! causes. Both reach the command line as one [`Error`].
 
 pub mod corpus;
 pub mod cover;
@@ -17,6 +23,7 @@ pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod render;
 pub mod scaffold;
 pub mod source;
 pub mod term;
@@ -26,8 +33,9 @@ pub mod xml;
 use std::path::{Path, PathBuf};
 
 use diag::Diagnostic;
-pub use digest::LoadOptions;
+pub use digest::{LoadOptions, Loaded};
 use model::Digest;
+pub use render::{Refused, Renderer, Written};
 
 /// Output formats a build can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,37 +44,6 @@ pub enum Format {
     Pdf,
     All,
 }
-
-/// One output format. Each renderer reads the finished model and writes
-/// one file; it never reaches back into loading.
-pub trait Renderer {
-    /// Human name, e.g. "EPUB".
-    fn name(&self) -> &'static str;
-    /// File extension without the dot.
-    fn extension(&self) -> &'static str;
-    /// Writes the digest to `path` (atomically). With `strict`, a renderer
-    /// that finds problems returns [`Refused`] and writes nothing.
-    fn render(&self, digest: &Digest, path: &Path, strict: bool) -> anyhow::Result<Written>;
-}
-
-/// What a renderer wrote.
-#[derive(Debug, Clone)]
-pub struct Written {
-    pub path: PathBuf,
-    pub format: &'static str,
-    pub bytes: u64,
-    /// Page count, for paged formats.
-    pub pages: Option<usize>,
-    pub articles: usize,
-    /// Problems found while rendering (e.g. characters no font has).
-    pub warnings: Vec<Diagnostic>,
-}
-
-/// A renderer's refusal to write a file because `--strict` turns the
-/// warnings it found into errors.
-#[derive(Debug, thiserror::Error)]
-#[error("warnings are errors with --strict")]
-pub struct Refused(pub Vec<Diagnostic>);
 
 /// What a build is doing, for progress displays.
 #[derive(Debug, Clone)]
@@ -117,19 +94,19 @@ impl BuildOptions {
 pub struct BuildReport {
     pub written: Vec<Written>,
     pub warnings: Vec<Diagnostic>,
-    /// Notes for the user that are not problems (e.g. a format not yet built).
-    pub notes: Vec<String>,
 }
 
-/// Why a build failed.
+/// Why a command failed: what the command line prints before exiting with 1.
 #[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    /// Problems with the input or the output folder; every one found is listed.
-    #[error("the build has {} problem(s)", .0.iter().filter(|d| d.is_error()).count())]
+pub enum Error {
+    /// Problems with the input or the output folder, each a [`Diagnostic`]
+    /// naming its place; every one found is listed.
+    #[error("{} problem(s)", .0.iter().filter(|d| d.is_error()).count())]
     Problems(Vec<Diagnostic>),
-    /// Writing an output failed.
+    /// An operation failed (writing a file, the file watcher), with its
+    /// chain of causes.
     #[error("{0:#}")]
-    Output(anyhow::Error),
+    Failed(#[from] anyhow::Error),
 }
 
 /// Loads and validates the digest at `dir`, writing nothing.
@@ -137,14 +114,14 @@ pub fn check(
     dir: &Path,
     opts: &LoadOptions,
     strict: bool,
-) -> Result<(Digest, Vec<Diagnostic>), BuildError> {
+) -> Result<(Loaded, Vec<Diagnostic>), Error> {
     let (digest, mut diags) = digest::load(dir, opts);
     if strict {
         diags.make_strict();
     }
     match digest {
         Some(d) if !diags.has_errors() => Ok((d, diags.into_vec())),
-        _ => Err(BuildError::Problems(diags.into_vec())),
+        _ => Err(Error::Problems(diags.into_vec())),
     }
 }
 
@@ -156,20 +133,22 @@ pub fn output_stem(digest: &Digest) -> String {
 }
 
 /// Loads the digest at `opts.dir` and writes the requested formats.
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let (digest, mut warnings) = check(&opts.dir, &opts.load, opts.strict)?;
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
+    let (Loaded { digest, pdf }, mut warnings) = check(&opts.dir, &opts.load, opts.strict)?;
     opts.report(Step::Loaded {
         articles: digest.articles().count(),
     });
     let out_dir = opts.out.clone().unwrap_or_else(|| opts.dir.join("dist"));
-    prepare_out_dir(&out_dir).map_err(|e| BuildError::Problems(vec![e]))?;
+    prepare_out_dir(&out_dir).map_err(|e| Error::Problems(vec![e]))?;
 
-    let notes = Vec::new();
     // `all` renders every format from the one loaded digest.
     let renderers: Vec<Box<dyn Renderer>> = match opts.format {
         Format::Epub => vec![Box::new(epub::EpubRenderer)],
-        Format::Pdf => vec![Box::new(pdf::PdfRenderer)],
-        Format::All => vec![Box::new(epub::EpubRenderer), Box::new(pdf::PdfRenderer)],
+        Format::Pdf => vec![Box::new(pdf::PdfRenderer::new(pdf))],
+        Format::All => vec![
+            Box::new(epub::EpubRenderer),
+            Box::new(pdf::PdfRenderer::new(pdf)),
+        ],
     };
     let stem = output_stem(&digest);
     // One format after the other: side by side saves a few per cent of the
@@ -186,9 +165,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                         let mut diags = diag::Diagnostics::new();
                         found.into_iter().for_each(|d| diags.push(d));
                         diags.make_strict();
-                        BuildError::Problems(diags.into_vec())
+                        Error::Problems(diags.into_vec())
                     }
-                    Err(e) => BuildError::Output(e.context(format!(
+                    Err(e) => Error::Failed(e.context(format!(
                         "cannot write the {} to {}",
                         r.name(),
                         path.display()
@@ -198,11 +177,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         opts.report(Step::Wrote(w.clone()));
         written.push(w);
     }
-    Ok(BuildReport {
-        written,
-        warnings,
-        notes,
-    })
+    Ok(BuildReport { written, warnings })
 }
 
 /// Makes sure the output folder exists and is writable, and removes

@@ -123,12 +123,6 @@ pub struct DigestMeta {
     /// Timestamp for "last modified" fields: the digest date at midnight UTC,
     /// or `SOURCE_DATE_EPOCH` when set. Never the wall clock.
     pub modified: DateTime<Utc>,
-    pub page_size: PageSize,
-    pub compact: bool,
-    /// End the PDF with a "Sources" page.
-    pub sources_page: bool,
-    /// Extra font files named in the manifest (absolute paths).
-    pub fonts: FontChoice,
 }
 
 impl DigestMeta {
@@ -483,10 +477,6 @@ mod tests {
                 rights: None,
                 description: None,
                 modified: DateTime::default(),
-                page_size: PageSize::A4,
-                compact: false,
-                sources_page: false,
-                fonts: FontChoice::default(),
             },
             sections: Vec::new(),
             assets: Vec::new(),

@@ -24,6 +24,14 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
+/// Prints why a command failed to stderr.
+pub fn print_error(e: &crate::Error) {
+    match e {
+        crate::Error::Problems(diags) => print_diagnostics(diags),
+        crate::Error::Failed(e) => eprintln!("error: {e:#}"),
+    }
+}
+
 /// One summary line for a written file.
 pub fn summary_line(w: &Written) -> String {
     let pages = w.pages.map(|p| format!(", {p} pages")).unwrap_or_default();

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::{build, BuildError, BuildOptions, BuildReport};
+use crate::{build, BuildOptions, BuildReport, Error};
 
 /// Changes closer together than this make one rebuild.
 const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -19,7 +19,7 @@ const MAX_DELAY: Duration = Duration::from_secs(2);
 /// only when watching fails.
 pub fn watch(
     opts: &BuildOptions,
-    mut on_build: impl FnMut(Result<BuildReport, BuildError>),
+    mut on_build: impl FnMut(Result<BuildReport, Error>),
 ) -> anyhow::Result<()> {
     let out_dir = opts.out.clone().unwrap_or_else(|| opts.dir.join("dist"));
     let _ = std::fs::create_dir_all(&out_dir);

@@ -1,12 +1,10 @@
 //! End-to-end tests of the subcommands a newcomer meets, on real folders.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 fn run(args: &[&str]) -> (i32, String, String) {
     let o = pressbook(args);

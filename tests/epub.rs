@@ -1,9 +1,7 @@
 //! End-to-end: build real digests into EPUBs and check them with EPUBCheck
 //! and by reading the package back.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn build_epub(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
     let out = scratch(name);

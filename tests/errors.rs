@@ -1,11 +1,9 @@
 //! Every kind of bad input gets a clear error naming the file, the place and
 //! what to do; builds that fail leave good files alone.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 /// Writes a digest folder from (path, bytes) pairs.
 fn digest(name: &str, files: &[(&str, &[u8])]) -> PathBuf {

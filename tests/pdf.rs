@@ -2,12 +2,10 @@
 //! validators (qpdf, pdffonts, pdftotext, pdftoppm), and golden tests on the
 //! page model. A missing validator fails the test: run `bash tests/run.sh`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use pressbook::layout::{self, FontSet, Item, PageStyle};
 
 fn build_pdf(dir: &Path, name: &str) -> PathBuf {
@@ -253,9 +251,9 @@ fn render_pages(pdf: &Path, name: &str) -> Vec<PathBuf> {
 }
 
 fn style_of(dir: &Path) -> PageStyle {
-    let (digest, _) = pressbook::check(dir, &pressbook::LoadOptions::default(), false)
+    let (loaded, _) = pressbook::check(dir, &pressbook::LoadOptions::default(), false)
         .unwrap_or_else(|_| panic!("{dir:?} does not load"));
-    PageStyle::new(digest.meta.page_size, digest.meta.compact)
+    PageStyle::for_settings(&loaded.pdf)
 }
 
 fn full_check(dir: &Path, name: &str) -> PathBuf {
@@ -370,10 +368,11 @@ fn same_input_gives_byte_identical_pdf() {
     let b = std::fs::read(build_pdf(&dir, "pdf-same-b")).unwrap();
     assert!(a == b, "two builds of the same input differ");
     // Also within one process (printpdf's id counter is process-wide).
-    let (digest, _) = pressbook::check(&dir, &pressbook::LoadOptions::default(), false).unwrap();
+    let (loaded, _) = pressbook::check(&dir, &pressbook::LoadOptions::default(), false).unwrap();
+    let renderer = pressbook::pdf::PdfRenderer::new(loaded.pdf.clone());
     let render = || {
-        let (doc, fonts) = pressbook::pdf::PdfRenderer::typeset(&digest).unwrap();
-        pressbook::pdf::write(&doc, &fonts, &digest).unwrap()
+        let (doc, fonts) = renderer.typeset(&loaded.digest).unwrap();
+        pressbook::pdf::write(&doc, &fonts, &loaded.digest).unwrap()
     };
     let (x, y) = (render(), render());
     assert!(x == y, "two renders in one process differ");
@@ -393,9 +392,10 @@ fn format_all_writes_epub_and_pdf_from_one_load() {
 /// baseline and its first characters. Golden: blessed with
 /// `PRESSBOOK_BLESS=1 cargo test`.
 fn page_model_summary(dir: &Path) -> String {
-    let (digest, _) = pressbook::check(dir, &pressbook::LoadOptions::default(), false).unwrap();
+    let (loaded, _) = pressbook::check(dir, &pressbook::LoadOptions::default(), false).unwrap();
+    let digest = loaded.digest;
     let fonts = std::sync::Arc::new(FontSet::bundled());
-    let style = PageStyle::new(digest.meta.page_size, digest.meta.compact);
+    let style = PageStyle::for_settings(&loaded.pdf);
     let doc = layout::layout(&digest, &fonts, &style);
     let mut s = String::new();
     for (n, page) in doc.pages.iter().enumerate() {

@@ -4,12 +4,10 @@
 //! pages articles start on, the outline, links, folios, running heads and
 //! metadata. A missing tool fails the test: run `bash tests/run.sh`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use pressbook::model::Digest;
 use serde_json::Value;
 
@@ -82,6 +80,7 @@ fn digest(dir: &Path) -> Digest {
     pressbook::check(dir, &pressbook::LoadOptions::default(), false)
         .unwrap_or_else(|e| panic!("{dir:?} does not load: {e:?}"))
         .0
+        .digest
 }
 
 fn build_pdf(dir: &Path, name: &str) -> PathBuf {

@@ -2,14 +2,12 @@
 //! mutated hundreds of times. Nothing may panic, and no broken book may be
 //! left where a good one was.
 
-mod common;
-
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 
 /// Every entry of the zip can be read back in full.
@@ -204,12 +202,12 @@ proptest! {
             format!("title = \"M\"\ndate = \"2026-01-01\"\narticles = [\"articles/{}\"]\n", name.to_str().unwrap()),
         ).unwrap();
         let result = std::panic::catch_unwind(|| {
-            let (digest, diags) = pressbook::digest::load(&dir, &pressbook::LoadOptions::default());
-            match digest {
-                Some(d) => {
+            let (loaded, diags) = pressbook::digest::load(&dir, &pressbook::LoadOptions::default());
+            match loaded {
+                Some(pressbook::Loaded { digest: d, pdf }) => {
                     let bytes = pressbook::epub::package(&d).expect("packaging a loaded digest works");
                     assert!(bytes.len() > 1000);
-                    let (doc, fonts) = pressbook::pdf::PdfRenderer::typeset(&d).expect("typesetting works");
+                    let (doc, fonts) = pressbook::pdf::PdfRenderer::new(pdf).typeset(&d).expect("typesetting works");
                     let pdf = pressbook::pdf::write(&doc, &fonts, &d).expect("writing the PDF works");
                     assert!(pdf.starts_with(b"%PDF"));
                 }

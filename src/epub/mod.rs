@@ -13,8 +13,8 @@ use zip::{CompressionMethod, DateTime as ZipDateTime, ZipArchive, ZipWriter};
 use std::path::Path;
 
 use crate::model::Digest;
+use crate::render::{Renderer, Written};
 use crate::xml;
-use crate::{Renderer, Written};
 use xhtml::{Pages, CONTENTS_FILE, COVER_FILE, COVER_IMAGE, TITLE_FILE};
 
 /// The EPUB back end behind the [`Renderer`] seam.

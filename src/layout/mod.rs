@@ -209,7 +209,7 @@ pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Docum
         .filter_map(|e| Some((e.dest.clone()?, e.page)))
         .collect();
     let mut sources_page = None;
-    if digest.meta.sources_page {
+    if style.sources_page {
         let back = front::sources(digest, &starts, &mut set, style);
         let (pages, outline) = paginate::paginate(back, style);
         sources_page = Some(body.len());

@@ -22,6 +22,8 @@ pub struct PageStyle {
     pub indent: f32,
     /// Each article starts after a rule rather than on a new page.
     pub compact: bool,
+    /// The document ends with a page listing every article's source.
+    pub sources_page: bool,
 }
 
 impl PageStyle {
@@ -51,6 +53,15 @@ impl PageStyle {
             leading,
             indent: body_size * 1.3,
             compact,
+            sources_page: false,
+        }
+    }
+
+    /// The style the manifest's PDF settings ask for.
+    pub fn for_settings(settings: &crate::manifest::PdfSettings) -> Self {
+        PageStyle {
+            sources_page: settings.sources_page,
+            ..PageStyle::new(settings.page_size, settings.compact)
         }
     }
 

@@ -27,17 +27,25 @@ use printpdf::{
 use crate::layout::{
     self, Document, FaceId, FontSet, Item, LinkTarget, OutlineEntry, Page, PageStyle, Rgb, TextRun,
 };
+use crate::manifest::PdfSettings;
 use crate::model::{Asset, AssetId, Digest, ImageFormat};
-use crate::{Refused, Renderer, Written};
+use crate::render::{Refused, Renderer, Written};
 
-/// The typeset PDF behind the [`Renderer`] seam.
-pub struct PdfRenderer;
+/// The typeset PDF behind the [`Renderer`] seam, with the manifest's PDF
+/// settings (the model itself knows no output).
+pub struct PdfRenderer {
+    settings: PdfSettings,
+}
 
 impl PdfRenderer {
+    pub fn new(settings: PdfSettings) -> Self {
+        PdfRenderer { settings }
+    }
+
     /// Lays the digest out in its page size with its fonts.
-    pub fn typeset(digest: &Digest) -> anyhow::Result<(Document, Arc<FontSet>)> {
-        let fonts = Arc::new(FontSet::load(&digest.meta.fonts)?);
-        let style = PageStyle::new(digest.meta.page_size, digest.meta.compact);
+    pub fn typeset(&self, digest: &Digest) -> anyhow::Result<(Document, Arc<FontSet>)> {
+        let fonts = Arc::new(FontSet::load(&self.settings.fonts)?);
+        let style = PageStyle::for_settings(&self.settings);
         let doc = layout::layout(digest, &fonts, &style);
         Ok((doc, fonts))
     }
@@ -51,7 +59,7 @@ impl Renderer for PdfRenderer {
         "pdf"
     }
     fn render(&self, digest: &Digest, path: &Path, strict: bool) -> anyhow::Result<Written> {
-        let (mut doc, fonts) = Self::typeset(digest)?;
+        let (mut doc, fonts) = self.typeset(digest)?;
         let warnings = std::mem::take(&mut doc.warnings);
         if strict && !warnings.is_empty() {
             return Err(Refused(warnings).into());

@@ -1,0 +1,84 @@
+//! `pressbook build`: the digest into e-book files, once or on every change.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use pressbook::{term, BuildOptions, BuildReport, Error, Format};
+
+use super::{DirArg, InputArgs};
+
+/// Build the digest in DIR into e-book files.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    dir: DirArg,
+    /// Output folder [default: DIR/dist].
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// Which files to write.
+    #[arg(long, short, value_enum, default_value_t = FormatArg::All)]
+    format: FormatArg,
+    /// Rebuild whenever an article, image or the manifest changes.
+    #[arg(long, short)]
+    watch: bool,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Print nothing but errors.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say what each step does.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Epub,
+    Pdf,
+    All,
+}
+
+pub fn run(a: Args) -> Result<(), Error> {
+    let progress = term::ProgressDisplay::new(a.verbose);
+    let opts = BuildOptions {
+        load: a.input.load_options(),
+        dir: a.dir.dir,
+        out: a.out,
+        format: match a.format {
+            FormatArg::Epub => Format::Epub,
+            FormatArg::Pdf => Format::Pdf,
+            FormatArg::All => Format::All,
+        },
+        strict: a.input.strict,
+        progress: (!a.quiet).then(|| progress.callback()),
+    };
+    let show = |report: &BuildReport| {
+        if !a.quiet {
+            term::print_diagnostics(&report.warnings);
+            for w in &report.written {
+                println!("{}", term::summary_line(w));
+            }
+        }
+    };
+    if !a.watch {
+        let result = pressbook::build(&opts);
+        progress.finish();
+        return result.map(|r| show(&r));
+    }
+    // Watching reports each build's outcome and carries on; it returns
+    // only when watching itself fails.
+    pressbook::watch::watch(&opts, |result| {
+        progress.finish();
+        match result {
+            Ok(report) => show(&report),
+            Err(e) => term::print_error(&e),
+        }
+        if !a.quiet {
+            eprintln!(
+                "watching {} for changes (Ctrl-C to stop)",
+                opts.dir.display()
+            );
+        }
+    })
+    .map_err(Error::from)
+}

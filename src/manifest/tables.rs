@@ -1,0 +1,347 @@
+//! The manifest's tables as written, one struct each, and the checks that
+//! turn each into validated settings. Nothing here reads the disk: files the
+//! manifest names are checked when the digest is loaded.
+
+use std::path::{Component, Path, PathBuf};
+
+use chrono::{NaiveDate, Weekday};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{ArticleOrder, ArticleRef, PdfSettings, SectionPlan};
+use crate::diag::{line_col, Diagnostic, Diagnostics};
+use crate::model::{FontChoice, PageSize};
+use crate::source::Format;
+
+/// Where the manifest is, for messages that point into it.
+pub(super) struct Place<'a> {
+    pub text: &'a str,
+    pub path: &'a Path,
+    pub dir: &'a Path,
+}
+
+impl Place<'_> {
+    /// An error at the byte `offset` of the manifest.
+    pub fn error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = line_col(self.text, offset);
+        Diagnostic::error(message).at(self.path).line_col(line, col)
+    }
+}
+
+/// The top level of `pressbook.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TopTable {
+    pub title: Spanned<String>,
+    pub subtitle: Option<String>,
+    pub editor: Option<String>,
+    pub publisher: Option<String>,
+    pub language: Option<Spanned<String>>,
+    pub date: Option<Spanned<DateValue>>,
+    pub week: Option<Spanned<String>>,
+    pub identifier: Option<String>,
+    pub rights: Option<String>,
+    pub description: Option<String>,
+    pub page_size: Option<Spanned<String>>,
+    pub layout: Option<Spanned<String>>,
+    pub sources_page: Option<bool>,
+    pub fonts: Option<FontsTable>,
+    pub sections: Option<Spanned<Vec<SectionTable>>>,
+    pub articles: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// TOML allows both `date = 2026-11-23` and `date = "2026-11-23"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum DateValue {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+/// One `[[sections]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SectionTable {
+    pub title: Spanned<String>,
+    pub articles: Vec<Spanned<String>>,
+}
+
+/// `[fonts]`: font files for the PDF instead of the bundled ones.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FontsTable {
+    pub regular: Option<String>,
+    pub italic: Option<String>,
+    pub bold: Option<String>,
+    pub bold_italic: Option<String>,
+    pub fallback: Option<Vec<String>>,
+}
+
+/// Every table the manifest may hold, by the key it sits under (`""` for the
+/// top level), with the keys its struct knows.
+pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 3] {
+    use super::keys::fields;
+    [
+        ("", fields::<TopTable>()),
+        ("fonts", fields::<FontsTable>()),
+        ("sections", fields::<SectionTable>()),
+    ]
+}
+
+impl TopTable {
+    pub fn title(&self, at: &Place, diags: &mut Diagnostics) -> String {
+        let title = self.title.get_ref().trim();
+        if title.is_empty() {
+            diags.push(
+                at.error(self.title.span().start, "`title` is empty")
+                    .hint("give the digest a title"),
+            );
+        }
+        title.to_string()
+    }
+
+    pub fn language(&self, at: &Place, diags: &mut Diagnostics) -> String {
+        let Some(lang) = &self.language else {
+            return "en".to_string();
+        };
+        if !is_language_tag(lang.get_ref()) {
+            diags.push(
+                at.error(
+                    lang.span().start,
+                    format!("`language` {:?} is not a BCP 47 tag", lang.get_ref()),
+                )
+                .hint("use a tag such as \"en\", \"en-GB\" or \"fr\""),
+            );
+        }
+        lang.get_ref().clone()
+    }
+
+    /// The issue date from `date` or `week`; `None` when neither is given
+    /// (loading picks today or `SOURCE_DATE_EPOCH`) or when it is wrong.
+    pub fn date(&self, at: &Place, diags: &mut Diagnostics) -> Option<NaiveDate> {
+        match (&self.date, &self.week) {
+            (Some(_), Some(w)) => {
+                diags.push(
+                    at.error(w.span().start, "give either `date` or `week`, not both")
+                        .hint("remove one of them"),
+                );
+                None
+            }
+            (Some(d), None) => {
+                let s = match d.get_ref() {
+                    DateValue::Toml(dt) => dt.to_string(),
+                    DateValue::Text(s) => s.clone(),
+                };
+                let date = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+                if date.is_none() {
+                    diags.push(
+                        at.error(d.span().start, format!("`date` {s:?} is not a date"))
+                            .hint("write it as YYYY-MM-DD, e.g. date = \"2026-11-23\""),
+                    );
+                }
+                date
+            }
+            (None, Some(w)) => {
+                let date = parse_iso_week(w.get_ref());
+                if date.is_none() {
+                    diags.push(
+                        at.error(
+                            w.span().start,
+                            format!("`week` {:?} is not an ISO week", w.get_ref()),
+                        )
+                        .hint("write it as YYYY-Www, e.g. week = \"2026-W48\""),
+                    );
+                }
+                date
+            }
+            (None, None) => None,
+        }
+    }
+
+    /// The PDF's own settings: page size, layout, Sources page and fonts.
+    pub fn pdf(&self, at: &Place, diags: &mut Diagnostics) -> PdfSettings {
+        let page_size = match &self.page_size {
+            None => PageSize::A4,
+            Some(s) => match s.get_ref().to_ascii_lowercase().as_str() {
+                "a4" => PageSize::A4,
+                "letter" => PageSize::Letter,
+                "a5" => PageSize::A5,
+                other => {
+                    diags.push(
+                        at.error(s.span().start, format!("unknown `page_size` {other:?}"))
+                            .hint("use \"A4\", \"Letter\" or \"A5\""),
+                    );
+                    PageSize::A4
+                }
+            },
+        };
+        let compact = match &self.layout {
+            None => false,
+            Some(l) => match l.get_ref().as_str() {
+                "page" => false,
+                "compact" => true,
+                other => {
+                    diags.push(
+                        at.error(l.span().start, format!("unknown `layout` {other:?}"))
+                            .hint("use \"page\" (each article on a new page) or \"compact\""),
+                    );
+                    false
+                }
+            },
+        };
+        PdfSettings {
+            page_size,
+            compact,
+            sources_page: self.sources_page.unwrap_or(false),
+            fonts: self
+                .fonts
+                .as_ref()
+                .map(|f| f.validate(at.dir))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// How the articles are ordered: sections, a flat list, or discovery.
+    pub fn order(&self, at: &Place, allow_outside: bool, diags: &mut Diagnostics) -> ArticleOrder {
+        let mut refs = RefChecker {
+            at,
+            allow_outside,
+            seen: Vec::new(),
+        };
+        match (&self.sections, &self.articles) {
+            (Some(_), Some(list)) => {
+                diags.push(
+                    at.error(
+                        list.span().start,
+                        "give either [[sections]] or a top-level `articles` list, not both",
+                    )
+                    .hint("move the top-level articles into a section"),
+                );
+                ArticleOrder::Discover
+            }
+            (Some(sections), None) => ArticleOrder::Sections(
+                sections
+                    .get_ref()
+                    .iter()
+                    .map(|s| s.validate(&mut refs, diags))
+                    .collect(),
+            ),
+            (None, Some(list)) => ArticleOrder::Flat(
+                list.get_ref()
+                    .iter()
+                    .filter_map(|a| refs.check(a, diags))
+                    .collect(),
+            ),
+            (None, None) => ArticleOrder::Discover,
+        }
+    }
+}
+
+impl SectionTable {
+    fn validate(&self, refs: &mut RefChecker, diags: &mut Diagnostics) -> SectionPlan {
+        let title = self.title.get_ref().trim();
+        if title.is_empty() {
+            diags.push(
+                refs.at
+                    .error(self.title.span().start, "a section has an empty title"),
+            );
+        }
+        SectionPlan {
+            title: title.to_string(),
+            articles: self
+                .articles
+                .iter()
+                .filter_map(|a| refs.check(a, diags))
+                .collect(),
+        }
+    }
+}
+
+impl FontsTable {
+    /// The named font files, resolved against the digest folder.
+    fn validate(&self, dir: &Path) -> FontChoice {
+        let path = |p: &Option<String>| p.as_ref().map(|p| dir.join(p));
+        FontChoice {
+            regular: path(&self.regular),
+            italic: path(&self.italic),
+            bold: path(&self.bold),
+            bold_italic: path(&self.bold_italic),
+            fallback: self
+                .fallback
+                .iter()
+                .flatten()
+                .map(|p| dir.join(p))
+                .collect(),
+        }
+    }
+}
+
+/// Checks each listed article path: not empty, inside the folder, listed
+/// once, of a known format.
+struct RefChecker<'a> {
+    at: &'a Place<'a>,
+    allow_outside: bool,
+    seen: Vec<(PathBuf, String)>,
+}
+
+impl RefChecker<'_> {
+    fn check(&mut self, listed: &Spanned<String>, diags: &mut Diagnostics) -> Option<ArticleRef> {
+        let offset = listed.span().start;
+        let (line, _) = line_col(self.at.text, offset);
+        let listed = listed.get_ref();
+        let mut fail = |message: String, hint: String| {
+            diags.push(self.at.error(offset, message).hint(hint));
+            None
+        };
+        let rel = Path::new(listed);
+        if listed.trim().is_empty() {
+            return fail(
+                "an article path is empty".into(),
+                "remove the empty entry".into(),
+            );
+        }
+        // Any `..` counts as leaving the folder, even one that comes back.
+        let escapes = rel.is_absolute() || rel.components().any(|c| c == Component::ParentDir);
+        if escapes && !self.allow_outside {
+            return fail(
+                format!("article {listed:?} lies outside the digest folder"),
+                "move it into the digest folder, or pass --allow-outside".into(),
+            );
+        }
+        let path = self.at.dir.join(rel);
+        let key = crate::model::normal_path(&path);
+        if let Some((_, first)) = self.seen.iter().find(|(p, _)| *p == key) {
+            return fail(
+                format!("article {listed:?} is listed twice"),
+                format!("it is already listed as {first:?}; remove one entry"),
+            );
+        }
+        self.seen.push((key, listed.clone()));
+        if Format::of(&path).is_none() {
+            return fail(
+                format!("article {listed:?} is neither Markdown nor plain text"),
+                format!("articles end in {}", Format::extensions_list()),
+            );
+        }
+        Some(ArticleRef {
+            listed: listed.clone(),
+            path,
+            line,
+        })
+    }
+}
+
+/// A loose BCP 47 check: letters, digits and hyphens, starting with 2–3 letters.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `2026-W48` → the Monday of that ISO week.
+fn parse_iso_week(s: &str) -> Option<NaiveDate> {
+    let (year, week) = s.trim().split_once("-W")?;
+    NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, Weekday::Mon)
+}

@@ -1,0 +1,13 @@
+//! The end-to-end test suite, one binary (as ripgrep does): building each
+//! area as its own binary linked the whole library seven times.
+//! Each module is one area; `common` holds the helpers that run the real
+//! binary and the real validators.
+
+mod common;
+
+mod cli;
+mod epub;
+mod errors;
+mod pdf;
+mod pdf_nav;
+mod robustness;
