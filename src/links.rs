@@ -284,9 +284,9 @@ fn web_address(url: &str) -> Option<Result<String, &'static str>> {
         return Some(Err("no host name"));
     }
     let bracketed = host_port.starts_with('[');
-    let host_ok = host.chars().all(|c| {
-        c.is_alphanumeric() || matches!(c, '.' | '-' | '_') || (bracketed && c == ':')
-    });
+    let host_ok = host
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_') || (bracketed && c == ':'));
     if !host_ok || host.starts_with(['.', '-']) {
         return Some(Err("the host name has characters a host cannot have"));
     }
