@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::*;
-use pressbook::layout::{self, FontSet, Item, PageStyle};
+use pressbook::layout::{self, FontSet, PageItem, PageStyle};
 
 fn build_pdf(dir: &Path, name: &str) -> PathBuf {
     let out = scratch(name);
@@ -406,8 +406,9 @@ fn page_model_summary(dir: &Path) -> String {
             page.opening
         ));
         let mut lines: Vec<(i64, f32, String)> = Vec::new();
-        for (p, it) in &page.items {
-            if let Item::Text(r) = it {
+        for placed in &page.items {
+            let (p, it) = (&placed.at, &placed.item);
+            if let PageItem::Text(r) = it {
                 let y = (p.y * 10.0).round() as i64;
                 match lines.iter_mut().find(|l| l.0 == y) {
                     Some(l) => {

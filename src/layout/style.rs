@@ -3,6 +3,7 @@
 
 use crate::model::PageSize;
 
+use super::paginate::Region;
 use super::units::mm;
 
 /// Page geometry and the type scale.
@@ -68,5 +69,15 @@ impl PageStyle {
     /// Height available for the text block.
     pub fn content_height(&self) -> f32 {
         self.height - self.margin_top - self.margin_bottom
+    }
+
+    /// The regions of a page the flow fills, in order: the text block.
+    pub fn regions(&self) -> Vec<Region> {
+        vec![Region {
+            x: self.margin_left,
+            y: self.margin_top,
+            width: self.measure,
+            height: self.content_height(),
+        }]
     }
 }
