@@ -12,7 +12,7 @@ use crate::model::{Article, Digest, Section};
 use super::flow::Elem;
 use super::furniture::{label_style, Setter, Stack};
 use super::inline::{Align, RichText, TextStyle};
-use super::style::PageStyle;
+use super::style::{CoverSizes, PageStyle};
 use super::units::{Point, Rgb};
 use super::{BlockRole, LinkTarget, Page, PageItem, Placed};
 
@@ -43,6 +43,7 @@ pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
         x: style.margin_left,
         measure: style.measure,
         scale: style.body_size / 10.5,
+        sizes: style.sizes.cover.clone(),
         y: style.margin_top,
     };
     c.masthead(digest);
@@ -59,6 +60,7 @@ struct Cover<'s> {
     measure: f32,
     /// Sizes scale with the body size of the page style.
     scale: f32,
+    sizes: CoverSizes,
     /// Where the next line's body starts.
     y: f32,
 }
@@ -92,21 +94,22 @@ impl Cover<'_> {
     /// rules.
     fn masthead(&mut self, digest: &Digest) {
         let meta = &digest.meta;
-        let scale = self.scale;
+        let (scale, c) = (self.scale, self.sizes.clone());
         let para = BlockRole::Paragraph;
         if let Some(p) = &meta.publisher {
-            let st = label_style(8.0 * scale).color(Rgb::ACCENT);
-            self.text(RichText::styled(&p.to_uppercase(), st), 8.0, 14.0, para);
+            let st = label_style(c.publisher.size * scale).color(Rgb::ACCENT);
+            let rt = RichText::styled(&p.to_uppercase(), st);
+            self.text(rt, c.publisher.size, c.publisher.leading, para);
         }
         self.rule(self.y, 2.0, Rgb::INK);
         self.y += 26.0 * scale;
-        let size = 34.0 * scale;
+        let size = c.title * scale;
         let st = TextStyle::serif(size).bold().no_hyphens();
         let title = RichText::styled(&meta.title, st);
         self.text(title, size, size * 1.08, BlockRole::Title);
         if let Some(sub) = &meta.subtitle {
             self.y += 4.0;
-            let size = 15.0 * scale;
+            let size = c.subtitle * scale;
             let st = TextStyle::serif(size)
                 .italic()
                 .color(Rgb::GREY)
@@ -119,11 +122,12 @@ impl Cover<'_> {
             meta.date.format("%A %-d %B %Y"),
             meta.week_label()
         );
-        let st = TextStyle::sans(9.5 * scale).color(Rgb::GREY).no_hyphens();
-        self.text(RichText::styled(&date, st), 9.5 * scale, 14.0 * scale, para);
+        let (size, leading) = (c.date.size * scale, c.date.leading * scale);
+        let st = TextStyle::sans(size).color(Rgb::GREY).no_hyphens();
+        self.text(RichText::styled(&date, st), size, leading, para);
         if let Some(d) = &meta.description {
             self.y += 10.0 * scale;
-            let size = 11.0 * scale;
+            let size = c.description * scale;
             let st = TextStyle::serif(size).color(Rgb::INK);
             self.text(RichText::styled(d, st), size, size * 1.4, para);
         }
@@ -135,11 +139,12 @@ impl Cover<'_> {
     /// "In this issue": as many sections as fit above the foot (the bottom
     /// margin at `bottom`), each with its lead headline.
     fn in_this_issue(&mut self, digest: &Digest, bottom: f32) {
-        let scale = self.scale;
+        let (scale, c) = (self.scale, self.sizes.clone());
         let foot = bottom - 40.0 * scale;
-        let st = label_style(7.5 * scale).color(Rgb::ACCENT);
+        let st = label_style(c.in_this_issue.size * scale).color(Rgb::ACCENT);
         let label = RichText::styled("IN THIS ISSUE", st);
-        self.text(label, 7.5, 16.0 * scale, BlockRole::Label);
+        let leading = c.in_this_issue.leading * scale;
+        self.text(label, c.in_this_issue.size, leading, BlockRole::Label);
         let sections: Vec<_> = digest
             .sections
             .iter()
@@ -147,7 +152,7 @@ impl Cover<'_> {
             .collect();
         for (k, section) in sections.iter().enumerate() {
             let lead = &section.articles[0];
-            let head = 14.0 * scale;
+            let head = c.lead * scale;
             let head_lines = self
                 .set
                 .lines(
@@ -159,15 +164,17 @@ impl Cover<'_> {
             let need = 12.0 + head_lines as f32 * head * 1.2 + 30.0 * scale;
             if self.y + need > foot {
                 let more = sections.len() - k;
-                let st = TextStyle::serif(10.0 * scale).italic().color(Rgb::GREY);
+                let st = TextStyle::serif(c.more.size * scale)
+                    .italic()
+                    .color(Rgb::GREY);
                 let note = format!(
                     "and {more} more section{} inside",
                     if more == 1 { "" } else { "s" }
                 );
                 self.text(
                     RichText::styled(&note, st),
-                    10.0,
-                    14.0,
+                    c.more.size,
+                    c.more.leading,
                     BlockRole::Paragraph,
                 );
                 break;
@@ -181,7 +188,7 @@ impl Cover<'_> {
     /// A section on the cover: its name and size, its lead headline (a
     /// link) and up to three more titles.
     fn section(&mut self, section: &Section, head: f32) {
-        let scale = self.scale;
+        let (scale, c) = (self.scale, self.sizes.clone());
         let para = BlockRole::Paragraph;
         let lead = &section.articles[0];
         let n = section.articles.len();
@@ -190,15 +197,20 @@ impl Cover<'_> {
             let mut rt = RichText::new();
             rt.push(
                 &title.to_uppercase(),
-                label_style(7.0 * scale),
+                label_style(c.section.size * scale),
                 None,
                 0.0,
                 false,
             );
-            let grey = TextStyle::sans(7.0 * scale).color(Rgb::GREY);
+            let grey = TextStyle::sans(c.section.size * scale).color(Rgb::GREY);
             rt.push(&count, grey, None, 0.0, false);
             rt.finish();
-            self.text(rt, 7.0, 13.0 * scale, BlockRole::Label);
+            self.text(
+                rt,
+                c.section.size,
+                c.section.leading * scale,
+                BlockRole::Label,
+            );
         }
         let link = LinkTarget::Internal(lead.id.clone());
         let mut rt = RichText::new();
@@ -213,12 +225,19 @@ impl Cover<'_> {
             .collect();
         if !also.is_empty() {
             self.y += 2.0;
-            let st = TextStyle::serif(9.5 * scale).color(Rgb::GREY).no_hyphens();
+            let st = TextStyle::serif(c.also.size * scale)
+                .color(Rgb::GREY)
+                .no_hyphens();
             let mut s = format!("Also: {}", also.join(" \u{b7} "));
             if n > 4 {
                 s.push_str(&format!(" \u{b7} and {} more", n - 4));
             }
-            self.text(RichText::styled(&s, st), 9.5, 13.0 * scale, para);
+            self.text(
+                RichText::styled(&s, st),
+                c.also.size,
+                c.also.leading * scale,
+                para,
+            );
         }
     }
 
@@ -226,25 +245,25 @@ impl Cover<'_> {
     /// `bottom`.
     fn foot(&mut self, digest: &Digest, bottom: f32) {
         let meta = &digest.meta;
-        let scale = self.scale;
+        let (scale, c) = (self.scale, self.sizes.clone());
         let mut foot_lines = Vec::new();
         if let Some(e) = &meta.editor {
             foot_lines.push(RichText::styled(
                 &format!("Edited by {e}"),
-                TextStyle::sans(8.5 * scale).bold().color(Rgb::GREY),
+                TextStyle::sans(c.editor * scale).bold().color(Rgb::GREY),
             ));
         }
         if let Some(r) = &meta.rights {
             foot_lines.push(RichText::styled(
                 r,
-                TextStyle::sans(7.5 * scale).color(Rgb::GREY),
+                TextStyle::sans(c.rights * scale).color(Rgb::GREY),
             ));
         }
         let set_foot: Vec<_> = foot_lines
             .iter()
             .flat_map(|rt| self.set.lines(rt, self.measure, Align::Left))
             .collect();
-        let leading = 11.0 * scale;
+        let leading = c.foot_leading * scale;
         let mut y = bottom - set_foot.len() as f32 * leading;
         self.rule(y - 8.0, 0.5, Rgb::RULE);
         let page = &mut self.page;
@@ -318,7 +337,8 @@ pub fn contents(
 /// The "Sources" page: every article's attribution, in reading order.
 pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageStyle) -> Vec<Elem> {
     let mut elems = heading(&digest.meta.title, "Sources", SOURCES, set, style);
-    let st = TextStyle::sans(8.0).color(Rgb::GREY);
+    let detail = style.sizes.entry_detail;
+    let st = TextStyle::sans(detail.size).color(Rgb::GREY);
     let para = BlockRole::Paragraph;
     let measure = style.measure - NUMBER_COLUMN;
     for (k, a) in digest.articles().enumerate() {
@@ -333,8 +353,8 @@ pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageS
                 set.lines(&rt, measure, Align::Left),
                 para,
                 0.0,
-                8.0,
-                11.5,
+                detail.size,
+                detail.leading,
                 0.0,
             );
         }
@@ -343,8 +363,8 @@ pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageS
                 set.lines(&RichText::styled(r, st), measure, Align::Left),
                 para,
                 0.0,
-                8.0,
-                11.5,
+                detail.size,
+                detail.leading,
                 0.0,
             );
         }
@@ -371,10 +391,11 @@ fn heading(
 ) -> Vec<Elem> {
     let mut s = Stack::new(0.0);
     add_label(&mut s, digest_title, set, style);
-    let size = style.body_size * 2.1;
+    let size = style.body_size * style.sizes.headline_em;
     let st = TextStyle::serif(size).bold().no_hyphens();
     let lines = set.lines(&RichText::styled(title, st), style.measure, Align::Left);
-    s.add(lines, BlockRole::Title, 0.0, size, size * 1.15, 2.0);
+    let leading = size * style.sizes.headline_leading;
+    s.add(lines, BlockRole::Title, 0.0, size, leading, 2.0);
     s.elem.height += 4.0;
     s.elem.items.push(Placed::new(
         Point::new(0.0, s.elem.height + style.leading * 0.5),
@@ -437,13 +458,21 @@ fn entry(
         parts.push(d.to_string());
     }
     if !parts.is_empty() {
-        let st = TextStyle::sans(8.0).color(Rgb::GREY);
+        let detail = style.sizes.entry_detail;
+        let st = TextStyle::sans(detail.size).color(Rgb::GREY);
         let lines = set.lines(
             &RichText::styled(&parts.join("  \u{b7}  "), st),
             style.measure - NUMBER_COLUMN,
             Align::Left,
         );
-        s.add(lines, BlockRole::Paragraph, 0.0, 8.0, 11.5, 1.0);
+        s.add(
+            lines,
+            BlockRole::Paragraph,
+            0.0,
+            detail.size,
+            detail.leading,
+            1.0,
+        );
     }
     s.link_all(LinkTarget::Internal(a.id.clone()), style.measure);
     s
@@ -502,11 +531,12 @@ fn leaders_and_number(
 
 /// A small red capitals label (a section name, the digest's title).
 fn add_label(s: &mut Stack, text: &str, set: &mut Setter, style: &PageStyle) {
-    let st = label_style(7.5).color(Rgb::ACCENT);
+    let k = style.sizes.kicker;
+    let st = label_style(k.size).color(Rgb::ACCENT);
     let lines = set.lines(
         &RichText::styled(&text.to_uppercase(), st),
         style.measure,
         Align::Left,
     );
-    s.add(lines, BlockRole::Label, 0.0, 7.5, 12.0, 0.0);
+    s.add(lines, BlockRole::Label, 0.0, k.size, k.leading, 0.0);
 }

@@ -123,9 +123,10 @@ pub fn decorate(
     set: &mut Setter,
     style: &PageStyle,
 ) {
-    let folio = TextStyle::serif(8.5).color(Rgb::GREY);
-    let head_label = label_style(6.5).color(Rgb::GREY);
-    let head_title = TextStyle::serif(8.5).italic().color(Rgb::GREY);
+    let sz = &style.sizes;
+    let folio = TextStyle::serif(sz.folio).color(Rgb::GREY);
+    let head_label = label_style(sz.running_label).color(Rgb::GREY);
+    let head_title = TextStyle::serif(sz.running_title).italic().color(Rgb::GREY);
     let label = digest_title.to_uppercase();
     let label_w = set.width(&label, head_label);
     let baseline = style.margin_top - style.leading * 2.0;

@@ -151,25 +151,34 @@ impl FlowBuilder<'_> {
     /// The lines of the head, each kept with the next.
     fn head(&mut self, section: &Section, a: &Article) {
         let full = self.full();
+        let sz = self.style.sizes.clone();
         self.role = BlockRole::Label;
         if let Some(t) = &section.title {
-            let st = TextStyle::sans(7.5)
+            let st = TextStyle::sans(sz.kicker.size)
                 .bold()
                 .color(Rgb::ACCENT)
                 .tracking(0.07);
             let rt = RichText::styled(&t.to_uppercase(), st);
-            self.lines(&rt, full, 0.0, Align::Left, 7.5, 12.0, 0.0);
+            let k = sz.kicker;
+            self.lines(&rt, full, 0.0, Align::Left, k.size, k.leading, 0.0);
             self.keep_next = true;
         }
         self.role = BlockRole::Title;
-        let head = self.style.body_size * if self.tight { 1.8 } else { 2.1 };
+        let em = if self.tight {
+            sz.headline_tight_em
+        } else {
+            sz.headline_em
+        };
+        let head = self.style.body_size * em;
         let rt = RichText::styled(&a.meta.title, TextStyle::serif(head).bold().no_hyphens());
-        self.lines(&rt, full, 0.0, Align::Left, head, head * 1.15, 2.0);
+        let leading = head * sz.headline_leading;
+        self.lines(&rt, full, 0.0, Align::Left, head, leading, 2.0);
         self.keep_next = true;
         self.role = BlockRole::Paragraph;
         if let Some(author) = &a.meta.author {
-            let rt = RichText::styled(&format!("By {author}"), TextStyle::serif(11.0).italic());
-            self.lines(&rt, full, 0.0, Align::Left, 11.0, 15.0, 6.0);
+            let b = sz.byline;
+            let rt = RichText::styled(&format!("By {author}"), TextStyle::serif(b.size).italic());
+            self.lines(&rt, full, 0.0, Align::Left, b.size, b.leading, 6.0);
             self.keep_next = true;
         }
         let source_line: Vec<String> = [a.meta.source.clone(), a.meta.date.map(|d| d.to_string())]
@@ -177,15 +186,17 @@ impl FlowBuilder<'_> {
             .flatten()
             .collect();
         if !source_line.is_empty() {
-            let st = TextStyle::sans(8.5).color(Rgb::GREY).tracking(0.02);
+            let l = sz.source_line;
+            let st = TextStyle::sans(l.size).color(Rgb::GREY).tracking(0.02);
             let rt = RichText::styled(&source_line.join("  ·  "), st);
-            self.lines(&rt, full, 0.0, Align::Left, 8.5, 12.0, 2.0);
+            self.lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 2.0);
             self.keep_next = true;
         }
         if let Some(s) = &a.meta.summary {
-            let st = TextStyle::serif(11.5).italic().color(Rgb::GREY);
+            let l = sz.summary;
+            let st = TextStyle::serif(l.size).italic().color(Rgb::GREY);
             let rt = RichText::styled(s, st);
-            self.lines(&rt, full, 0.0, Align::Left, 11.5, 15.5, 8.0);
+            self.lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 8.0);
             self.keep_next = true;
         }
     }

@@ -50,21 +50,21 @@ impl FlowBuilder<'_> {
         };
         self.push(rule);
         self.keep_next = true;
-        let st = TextStyle::sans(7.5)
+        let l = self.style.sizes.about_label;
+        let st = TextStyle::sans(l.size)
             .bold()
             .color(Rgb::ACCENT)
             .tracking(0.07);
         let rt = RichText::styled("ABOUT THIS ARTICLE", st);
         self.role = BlockRole::Label;
-        self.lines(&rt, full, 0.0, Align::Left, 7.5, 11.0, 0.0);
+        self.lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 0.0);
         self.role = BlockRole::Paragraph;
         let rows = fields(&a.meta.attribution());
         if self.tight {
             return self.attribution_compact(rows);
         }
-        let size = 8.0;
-        let leading = 10.5;
-        let label_w = 54.0;
+        let (size, leading) = (self.style.sizes.about.size, self.style.sizes.about.leading);
+        let label_w = self.style.sizes.about_names;
         let value = Band {
             x: label_w,
             measure: full.measure - label_w,
@@ -91,8 +91,9 @@ impl FlowBuilder<'_> {
 
     /// The attribution as one run-on paragraph (used when space is short).
     fn attribution_compact(&mut self, rows: Vec<(&str, String, Option<LinkTarget>)>) {
-        let label = TextStyle::sans(8.0).bold().color(Rgb::GREY);
-        let value = TextStyle::sans(8.0);
+        let about = self.style.sizes.about;
+        let label = TextStyle::sans(about.size).bold().color(Rgb::GREY);
+        let value = TextStyle::sans(about.size);
         let mut rt = RichText::new();
         for (name, text, link) in rows {
             if !rt.text.is_empty() {
@@ -111,7 +112,7 @@ impl FlowBuilder<'_> {
         rt.finish();
         let full = self.full();
         self.keep_next = true;
-        let first = self.lines(&rt, full, 0.0, Align::Left, 8.0, 10.5, 1.0);
+        let first = self.lines(&rt, full, 0.0, Align::Left, about.size, about.leading, 1.0);
         for e in &mut self.elems[first..] {
             e.break_before = false;
         }

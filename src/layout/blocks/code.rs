@@ -7,9 +7,9 @@ use super::{
 
 impl FlowBuilder<'_> {
     pub(super) fn code(&mut self, text: &str, band: Band) {
-        let size = self.style.body_size * 0.82;
+        let size = self.style.body_size * self.style.sizes.code_em;
         let leading = (size * 1.4).round();
-        let pad = 7.0;
+        let pad = self.style.sizes.code_pad;
         let st = TextStyle {
             family: Family::Mono,
             hyphenate: false,

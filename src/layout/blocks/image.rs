@@ -28,9 +28,10 @@ impl FlowBuilder<'_> {
                 if !caption.is_empty() {
                     self.keep_next = true;
                     self.role = BlockRole::Caption;
-                    let st = TextStyle::serif(8.8).italic().color(Rgb::GREY);
+                    let c = self.style.sizes.caption;
+                    let st = TextStyle::serif(c.size).italic().color(Rgb::GREY);
                     let rt = RichText::styled(caption, st);
-                    self.lines(&rt, band, 0.0, Align::Center, 8.8, 12.0, 4.0);
+                    self.lines(&rt, band, 0.0, Align::Center, c.size, c.leading, 4.0);
                 }
                 self.after_space(space * 0.5);
             }
@@ -119,12 +120,13 @@ impl FlowBuilder<'_> {
             "[Image: {}]",
             if alt.is_empty() { &asset.name } else { alt }
         );
-        let st = TextStyle::sans(8.5).color(Rgb::GREY);
+        let p = self.style.sizes.placeholder;
+        let st = TextStyle::sans(p.size).color(Rgb::GREY);
         let rt = RichText::styled(&label, st);
         let lines = self.set_bare(&rt, (w - 12.0).max(20.0), Align::Center);
-        let total = lines.len() as f32 * 11.0;
+        let total = lines.len() as f32 * p.leading;
         for (k, line) in lines.into_iter().enumerate() {
-            let y = (h - total) / 2.0 + 8.5 + k as f32 * 11.0;
+            let y = (h - total) / 2.0 + p.size + k as f32 * p.leading;
             line.place(x + 6.0, y, BlockRole::Figure, &mut e.items, &mut e.links);
         }
         self.warnings.push(

@@ -13,7 +13,7 @@ impl FlowBuilder<'_> {
         items: &[Vec<Block>],
         band: Band,
     ) {
-        let inset = self.style.body_size * 1.7;
+        let inset = self.style.body_size * self.style.sizes.list_inset_em;
         let inner = Band {
             x: band.x + inset,
             measure: band.measure - inset,

@@ -11,20 +11,17 @@ impl FlowBuilder<'_> {
             return;
         }
         let full = self.full();
-        let st = TextStyle::sans(8.0).bold().color(Rgb::GREY).tracking(0.07);
+        let l = self.style.sizes.notes_label;
+        let st = TextStyle::sans(l.size)
+            .bold()
+            .color(Rgb::GREY)
+            .tracking(0.07);
         let rt = RichText::styled("NOTES", st);
         self.role = BlockRole::Label;
-        self.lines(
-            &rt,
-            full,
-            0.0,
-            Align::Left,
-            8.0,
-            12.0,
-            self.style.leading * 1.5,
-        );
+        let before = self.style.leading * 1.5;
+        self.lines(&rt, full, 0.0, Align::Left, l.size, l.leading, before);
         self.keep_next = true;
-        let size = self.style.body_size * 0.86;
+        let size = self.style.body_size * self.style.sizes.note_em;
         let inset = size * 1.6;
         let band = Band {
             x: inset,

@@ -6,7 +6,7 @@ use super::{Band, BlockRole, Deco, Elem, FlowBuilder, PageItem, Placed, Point, R
 
 impl FlowBuilder<'_> {
     pub(super) fn quote(&mut self, a: &Article, inner: &[Block], band: Band) {
-        let inset = self.style.body_size * 1.6;
+        let inset = self.style.body_size * self.style.sizes.quote_inset_em;
         let inner_band = Band {
             x: band.x + inset,
             measure: band.measure - inset * 1.5,

@@ -32,7 +32,7 @@ impl FlowBuilder<'_> {
         if ncols == 0 {
             return;
         }
-        let size = self.style.body_size * 0.88;
+        let size = self.style.body_size * self.style.sizes.table_em;
         let body = TextStyle::serif(size);
         let cell = |b: &Self, cells: &[Vec<Inline>], st| -> Vec<RichText> {
             (0..ncols)
@@ -41,7 +41,7 @@ impl FlowBuilder<'_> {
         };
         let head_rts = cell(self, &t.head, body.bold());
         let row_rts: Vec<Vec<RichText>> = t.rows.iter().map(|r| cell(self, r, body)).collect();
-        let pad_x = 5.0;
+        let (pad_x, pad_y) = self.style.sizes.cell_pad;
         let widths = self.column_widths(&head_rts, &row_rts, band.measure, pad_x);
         let grid = Grid {
             widths,
@@ -58,7 +58,7 @@ impl FlowBuilder<'_> {
             size,
             leading: (size * 1.3).round(),
             pad_x,
-            pad_y: 3.5,
+            pad_y,
         };
         self.rows(&grid, (!t.head.is_empty()).then_some(&head_rts), &row_rts);
         self.after_space(self.space());

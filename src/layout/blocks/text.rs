@@ -19,9 +19,10 @@ impl FlowBuilder<'_> {
     ) {
         let body = self.body();
         let leading = self.style.leading;
+        let (h1, h2) = (self.style.sizes.heading1, self.style.sizes.heading2);
         let (st, lead, before) = match level {
-            1 => (TextStyle::sans(12.5).bold(), 16.0, leading * 1.4),
-            2 => (TextStyle::sans(11.0).bold(), 14.5, leading * 1.1),
+            1 => (TextStyle::sans(h1.size).bold(), h1.leading, leading * 1.4),
+            2 => (TextStyle::sans(h2.size).bold(), h2.leading, leading * 1.1),
             _ => (body.bold().italic(), leading, leading * 0.9),
         };
         let rt = self.rich(a, content, st.no_hyphens());
@@ -96,7 +97,7 @@ impl FlowBuilder<'_> {
                     let code = TextStyle {
                         family: Family::Mono,
                         hyphenate: false,
-                        size: st.size * 0.86,
+                        size: st.size * self.style.sizes.inline_code_em,
                         ..st
                     };
                     rt.push(t, code, link, 0.0, strike);
@@ -115,7 +116,7 @@ impl FlowBuilder<'_> {
                 }
                 Inline::NoteRef { number } => {
                     let sup = TextStyle {
-                        size: st.size * 0.62,
+                        size: st.size * self.style.sizes.superscript_em,
                         family: Family::Serif,
                         bold: false,
                         italic: false,
@@ -127,7 +128,7 @@ impl FlowBuilder<'_> {
                         &number.to_string(),
                         sup,
                         Some(&target),
-                        st.size * 0.36,
+                        st.size * self.style.sizes.superscript_rise_em,
                         false,
                     );
                 }
