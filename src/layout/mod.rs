@@ -8,6 +8,7 @@
 //! - [`blocks`]: article blocks → a [`flow`] of unbreakable strips with
 //!   page-break rules (keep with next, widows and orphans);
 //! - [`paginate`]: the flow → regions → pages;
+//! - [`style`]: page geometry and every type size, one place to tune;
 //! - [`front`]: cover, contents and the "Sources" page, set once the body's
 //!   page numbers are known; [`furniture`]: running heads and folios.
 //!

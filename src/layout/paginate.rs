@@ -263,7 +263,7 @@ mod tests {
         }
     }
 
-    /// A paragraph of `n` lines with widow/orphan rules, as blocks.rs makes.
+    /// A paragraph of `n` lines with widow/orphan rules, as the blocks make.
     fn para(n: usize) -> Vec<Elem> {
         (0..n)
             .map(|k| line(k == 0 || (k >= 2 && n - k >= 2)))
