@@ -34,8 +34,12 @@ pub struct Regions {
 
 impl Regions {
     pub fn new(style: &PageStyle) -> Self {
-        let per_page = style.regions();
-        assert!(!per_page.is_empty(), "a page style without regions");
+        Regions::per_page(style.regions())
+    }
+
+    /// Every page with the regions `per_page`, filled in that order.
+    pub fn per_page(per_page: Vec<Region>) -> Self {
+        assert!(!per_page.is_empty(), "a page without regions");
         Regions {
             per_page,
             page: 0,
@@ -71,7 +75,16 @@ impl Regions {
 /// Places `elems` on pages. The strips are moved onto the pages, not
 /// copied: at a thousand articles they are a few hundred megabytes.
 pub fn paginate(elems: Vec<Elem>, style: &PageStyle) -> (Vec<Page>, Vec<OutlineEntry>) {
-    let plan = plan(&elems, style);
+    paginate_in(elems, Regions::new(style), style)
+}
+
+/// [`paginate`] into the given regions.
+pub fn paginate_in(
+    elems: Vec<Elem>,
+    regions: Regions,
+    style: &PageStyle,
+) -> (Vec<Page>, Vec<OutlineEntry>) {
+    let plan = plan(&elems, regions);
     let mut elems: Vec<Elem> = elems;
     let mut outline = Vec::new();
     let mut pages: Vec<Page> = Vec::new();
@@ -102,8 +115,8 @@ pub fn paginate(elems: Vec<Elem>, style: &PageStyle) -> (Vec<Page>, Vec<OutlineE
 
 /// How full each region would be (height used by strips) if `elems` were
 /// paginated alone.
-pub fn page_fill(elems: &[Elem], style: &PageStyle) -> Vec<f32> {
-    plan(elems, style)
+pub fn region_fill(elems: &[Elem], style: &PageStyle) -> Vec<f32> {
+    plan(elems, Regions::new(style))
         .iter()
         .map(|filled| {
             filled.placed.last().map_or(0.0, |&(y, at)| {
@@ -133,8 +146,7 @@ struct Filled {
 }
 
 /// The strips of each region, in the order the regions are filled.
-fn plan(elems: &[Elem], style: &PageStyle) -> Vec<Filled> {
-    let mut regions = Regions::new(style);
+fn plan(elems: &[Elem], mut regions: Regions) -> Vec<Filled> {
     let mut filled = Vec::new();
     let mut i = 0;
     while i < elems.len() {
@@ -321,6 +333,59 @@ mod tests {
             "heading left at the page foot"
         );
         assert_eq!(pages[1].destinations.len(), 1);
+    }
+
+    #[test]
+    fn two_regions_a_page_fill_left_then_right() {
+        // Two columns 100 pt tall: three 30 pt strips fit in each.
+        let style = PageStyle::new(PageSize::A4, false);
+        let column = |x: f32| Region {
+            x,
+            y: 50.0,
+            width: 100.0,
+            height: 100.0,
+        };
+        let regions = Regions::per_page(vec![column(40.0), column(200.0)]);
+        let mut elems: Vec<Elem> = (0..8)
+            .map(|i| Elem {
+                height: 30.0,
+                break_before: true,
+                dests: vec![i.to_string()],
+                items: vec![crate::layout::Placed::new(
+                    Point::new(0.0, 0.0),
+                    PageItem::hline(10.0, 1.0, crate::layout::Rgb::INK),
+                    crate::layout::BlockRole::Artifact,
+                )],
+                ..Elem::default()
+            })
+            .collect();
+        elems[7].new_page = true;
+        let (pages, _) = paginate_in(elems, regions, &style);
+        let at = |p: &Page| -> Vec<(String, f32, f32)> {
+            p.destinations
+                .iter()
+                .zip(&p.items)
+                .map(|((d, _), it)| (d.clone(), it.at.x, it.at.y))
+                .collect()
+        };
+        let want = |v: &[(&str, f32, f32)]| -> Vec<(String, f32, f32)> {
+            v.iter().map(|&(d, x, y)| (d.to_string(), x, y)).collect()
+        };
+        assert_eq!(pages.len(), 3);
+        assert_eq!(
+            at(&pages[0]),
+            want(&[
+                ("0", 40.0, 50.0),
+                ("1", 40.0, 80.0),
+                ("2", 40.0, 110.0),
+                ("3", 200.0, 50.0),
+                ("4", 200.0, 80.0),
+                ("5", 200.0, 110.0),
+            ])
+        );
+        assert_eq!(at(&pages[1]), want(&[("6", 40.0, 50.0)]));
+        // A strip that must start a page skips the free column.
+        assert_eq!(at(&pages[2]), want(&[("7", 40.0, 50.0)]));
     }
 
     /// A random strip: height, space above, whether a page may end before

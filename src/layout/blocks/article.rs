@@ -40,9 +40,9 @@ impl FlowBuilder<'_> {
         debug_assert!(!self.keep_next && !self.opening_next && self.decos.is_empty());
     }
 
-    /// When the article's last page would hold only a few lines, sets it
-    /// again a little tighter (leading, spaces, headline, a compact
-    /// attribution) and keeps that if it takes fewer pages.
+    /// When the article's last region (page) would hold only a few lines,
+    /// sets it again a little tighter (leading, spaces, headline, a compact
+    /// attribution) and keeps that if it takes fewer regions.
     fn tighten_if_it_saves_a_page(
         &mut self,
         section: &Section,
@@ -52,7 +52,7 @@ impl FlowBuilder<'_> {
         first: bool,
         first_in_section: bool,
     ) {
-        let fill = super::super::paginate::page_fill(&self.elems[start..], &self.style);
+        let fill = super::super::paginate::region_fill(&self.elems[start..], &self.style);
         let avail = self.style.content_height();
         if fill.len() < 2 || fill.last().copied().unwrap_or(avail) > avail * 0.3 {
             return;
@@ -67,7 +67,7 @@ impl FlowBuilder<'_> {
         self.tight = false;
         self.style = saved;
         let tight_pages =
-            super::super::paginate::page_fill(&self.elems[start..], &self.style).len();
+            super::super::paginate::region_fill(&self.elems[start..], &self.style).len();
         if tight_pages >= fill.len() {
             self.elems.truncate(start);
             self.elems.extend(loose);
@@ -160,7 +160,7 @@ impl FlowBuilder<'_> {
                 .tracking(0.07);
             let rt = RichText::styled(&t.to_uppercase(), st);
             let k = sz.kicker;
-            self.lines(&rt, full, 0.0, Align::Left, k.size, k.leading, 0.0);
+            self.push_lines(&rt, full, 0.0, Align::Left, k.size, k.leading, 0.0);
             self.keep_next = true;
         }
         self.role = BlockRole::Title;
@@ -172,13 +172,13 @@ impl FlowBuilder<'_> {
         let head = self.style.body_size * em;
         let rt = RichText::styled(&a.meta.title, TextStyle::serif(head).bold().no_hyphens());
         let leading = head * sz.headline_leading;
-        self.lines(&rt, full, 0.0, Align::Left, head, leading, 2.0);
+        self.push_lines(&rt, full, 0.0, Align::Left, head, leading, 2.0);
         self.keep_next = true;
         self.role = BlockRole::Paragraph;
         if let Some(author) = &a.meta.author {
             let b = sz.byline;
             let rt = RichText::styled(&format!("By {author}"), TextStyle::serif(b.size).italic());
-            self.lines(&rt, full, 0.0, Align::Left, b.size, b.leading, 6.0);
+            self.push_lines(&rt, full, 0.0, Align::Left, b.size, b.leading, 6.0);
             self.keep_next = true;
         }
         let source_line: Vec<String> = [a.meta.source.clone(), a.meta.date.map(|d| d.to_string())]
@@ -189,14 +189,14 @@ impl FlowBuilder<'_> {
             let l = sz.source_line;
             let st = TextStyle::sans(l.size).color(Rgb::GREY).tracking(0.02);
             let rt = RichText::styled(&source_line.join("  ·  "), st);
-            self.lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 2.0);
+            self.push_lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 2.0);
             self.keep_next = true;
         }
         if let Some(s) = &a.meta.summary {
             let l = sz.summary;
             let st = TextStyle::serif(l.size).italic().color(Rgb::GREY);
             let rt = RichText::styled(s, st);
-            self.lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 8.0);
+            self.push_lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 8.0);
             self.keep_next = true;
         }
     }

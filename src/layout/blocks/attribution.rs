@@ -57,7 +57,7 @@ impl FlowBuilder<'_> {
             .tracking(0.07);
         let rt = RichText::styled("ABOUT THIS ARTICLE", st);
         self.role = BlockRole::Label;
-        self.lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 0.0);
+        self.push_lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 0.0);
         self.role = BlockRole::Paragraph;
         let rows = fields(&a.meta.attribution());
         if self.tight {
@@ -74,7 +74,7 @@ impl FlowBuilder<'_> {
             let mut rt = RichText::new();
             rt.push(&text, TextStyle::sans(size), link.as_ref(), 0.0, false);
             rt.finish();
-            let first = self.lines(&rt, value, 0.0, Align::Left, size, leading, 1.0);
+            let first = self.push_lines(&rt, value, 0.0, Align::Left, size, leading, 1.0);
             // Keep the block together.
             for e in &mut self.elems[first..] {
                 e.break_before = false;
@@ -112,7 +112,7 @@ impl FlowBuilder<'_> {
         rt.finish();
         let full = self.full();
         self.keep_next = true;
-        let first = self.lines(&rt, full, 0.0, Align::Left, about.size, about.leading, 1.0);
+        let first = self.push_lines(&rt, full, 0.0, Align::Left, about.size, about.leading, 1.0);
         for e in &mut self.elems[first..] {
             e.break_before = false;
         }

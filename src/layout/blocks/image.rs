@@ -31,7 +31,7 @@ impl FlowBuilder<'_> {
                     let c = self.style.sizes.caption;
                     let st = TextStyle::serif(c.size).italic().color(Rgb::GREY);
                     let rt = RichText::styled(caption, st);
-                    self.lines(&rt, band, 0.0, Align::Center, c.size, c.leading, 4.0);
+                    self.push_lines(&rt, band, 0.0, Align::Center, c.size, c.leading, 4.0);
                 }
                 self.after_space(space * 0.5);
             }
@@ -43,7 +43,7 @@ impl FlowBuilder<'_> {
                 rt.push(&label, st, Some(&link), 0.0, false);
                 rt.finish();
                 self.role = BlockRole::Figure;
-                self.lines(
+                self.push_lines(
                     &rt,
                     band,
                     0.0,

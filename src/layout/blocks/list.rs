@@ -66,7 +66,7 @@ impl FlowBuilder<'_> {
                     let rt = self.rich(a, content, self.body());
                     self.role = BlockRole::ListItem;
                     let before = if k == 0 { 2.0 } else { self.space() * 0.6 };
-                    self.lines(
+                    self.push_lines(
                         &rt,
                         inner,
                         0.0,

@@ -216,7 +216,7 @@ impl<'d> FlowBuilder<'d> {
     /// [`Self::role`]), with widow and orphan control. Returns the index of
     /// the first strip pushed.
     #[allow(clippy::too_many_arguments)]
-    fn lines(
+    fn push_lines(
         &mut self,
         rt: &RichText,
         band: Band,

@@ -19,7 +19,7 @@ impl FlowBuilder<'_> {
         let rt = RichText::styled("NOTES", st);
         self.role = BlockRole::Label;
         let before = self.style.leading * 1.5;
-        self.lines(&rt, full, 0.0, Align::Left, l.size, l.leading, before);
+        self.push_lines(&rt, full, 0.0, Align::Left, l.size, l.leading, before);
         self.keep_next = true;
         let size = self.style.body_size * self.style.sizes.note_em;
         let inset = size * 1.6;
@@ -42,7 +42,7 @@ impl FlowBuilder<'_> {
                 Block::Paragraph(content) => {
                     let rt = self.rich(a, content, TextStyle::serif(size));
                     self.role = BlockRole::Note;
-                    self.lines(
+                    self.push_lines(
                         &rt,
                         band,
                         0.0,

@@ -27,7 +27,7 @@ impl FlowBuilder<'_> {
         };
         let rt = self.rich(a, content, st.no_hyphens());
         self.role = BlockRole::Heading(level);
-        let first = self.lines(&rt, band, 0.0, Align::Left, st.size, lead, before);
+        let first = self.push_lines(&rt, band, 0.0, Align::Left, st.size, lead, before);
         if let Some(e) = self.elems.get_mut(first) {
             let dest = format!("{}/{}", a.id, id);
             e.dests.push(dest.clone());
@@ -54,7 +54,7 @@ impl FlowBuilder<'_> {
         };
         let leading = self.style.leading;
         self.role = self.para_role;
-        self.lines(
+        self.push_lines(
             &rt,
             band,
             indent,
