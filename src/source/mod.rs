@@ -136,6 +136,21 @@ pub fn read(path: &Path, limits: &Limits, diags: &mut Diagnostics) -> Option<Sou
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
+    if let Some(first) = text.find(clean::is_unwanted) {
+        let line = line_col(&text, first).0;
+        let removed: Vec<char> = text.chars().filter(|&c| clean::is_unwanted(c)).collect();
+        text.retain(|c| !clean::is_unwanted(c));
+        diags.push(
+            Diagnostic::warning(format!(
+                "{} invisible control character(s) removed ({}): e-books cannot hold them",
+                removed.len(),
+                clean::codes(&removed)
+            ))
+            .at(path)
+            .line(line)
+            .hint("they often come from copying out of other programs; delete them from the file"),
+        );
+    }
     if text.trim().is_empty() {
         diags.push(
             Diagnostic::error("article is empty")
@@ -164,25 +179,19 @@ pub fn parse(
         Format::Markdown => article::markdown_article(src, language, limits, assets, diags)?,
         Format::PlainText => article::plaintext_article(src, language, diags),
     };
+    // Characters made by references such as `&#7;` (the file's own were
+    // removed when it was read).
     let removed = clean::article(&mut article);
     if !removed.is_empty() {
-        // The line of the first one, when it is in the file as written (not
-        // made by a character reference such as `&#7;`).
-        let line = src
-            .text
-            .find(|c| removed.contains(&c))
-            .map(|at| line_col(&src.text, at).0);
-        let mut d = Diagnostic::warning(format!(
-            "{} invisible control character(s) removed ({}): e-books cannot hold them",
-            removed.len(),
-            clean::codes(&removed)
-        ))
-        .at(src.origin.path())
-        .hint("they often come from copying out of other programs; delete them from the file");
-        if let Some(line) = line {
-            d = d.line(line);
-        }
-        diags.push(d);
+        diags.push(
+            Diagnostic::warning(format!(
+                "{} character reference(s) to invisible control characters removed ({})",
+                removed.len(),
+                clean::codes(&removed)
+            ))
+            .at(src.origin.path())
+            .hint("e-books cannot hold them; delete the references from the file"),
+        );
     }
     if article.body.is_empty() {
         diags.push(

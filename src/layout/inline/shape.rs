@@ -186,6 +186,13 @@ impl Shaper {
         buf.clear();
         buf.push_str(text);
         buf.guess_segment_properties();
+        // Lines are laid out in logical order, left to right (bidi is not
+        // implemented yet): a span whose first strong letter is Hebrew or
+        // Arabic must not come back in visual order, which reversed the
+        // Latin words sharing its span.
+        if buf.direction() == Direction::RightToLeft {
+            buf.set_direction(Direction::LeftToRight);
+        }
         // The plan depends only on the face and the segment properties (the
         // buffer's language is never set): compile it once per shaper.
         let (direction, script) = (buf.direction(), buf.script());
