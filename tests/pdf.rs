@@ -539,9 +539,30 @@ fn golden_page_models_per_feature() {
 
 #[test]
 fn manifest_fonts_and_fallbacks_are_used() {
+    // The fixture names the repository's own fonts, outside its folder.
     let dir = fixture("pdf-fonts");
     let out = scratch("pdf-fonts");
     let o = pressbook(&["build", s(&dir), "--out", s(&out), "--format", "pdf"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "fonts outside the folder were read"
+    );
+    assert!(
+        err.contains("sans-regular.ttf lies outside the digest folder")
+            && err.contains("--allow-outside"),
+        "{err}"
+    );
+    let o = pressbook(&[
+        "build",
+        s(&dir),
+        "--out",
+        s(&out),
+        "--format",
+        "pdf",
+        "--allow-outside",
+    ]);
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),
@@ -549,7 +570,7 @@ fn manifest_fonts_and_fallbacks_are_used() {
     );
     assert!(o.status.success(), "{all}");
     assert!(!all.contains("no font has"), "fallback not used:\n{all}");
-    let pdf = only_with_ext(&build(&dir, &out, "pdf"), "pdf");
+    let pdf = file_in(&out, "pdf");
     qpdf_check(&pdf);
     fonts_embedded_and_subset(&pdf);
     let (_, fonts, _) = run("pdffonts", &[s(&pdf)]);
