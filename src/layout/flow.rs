@@ -1,5 +1,5 @@
 //! The flow: what the blocks of the digest become before pagination. A
-//! list of strips ([`Elem`]s) that [`super::paginate`] places into regions;
+//! list of strips ([`Elem`]s) that pagination places into regions;
 //! blocks make them, pagination reads them, neither knows the other.
 
 use std::sync::Arc;

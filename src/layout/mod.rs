@@ -306,3 +306,148 @@ pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Docum
         warnings,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Article, ArticleMeta, Block, DigestMeta, Inline, PageSize, Section};
+    use proptest::prelude::*;
+
+    fn words(n: std::ops::Range<usize>) -> impl Strategy<Value = String> {
+        proptest::collection::vec("[a-z]{1,10}", n).prop_map(|w| w.join(" "))
+    }
+
+    fn para() -> impl Strategy<Value = Block> {
+        words(1..60).prop_map(|t| Block::Paragraph(vec![Inline::Text(t)]))
+    }
+
+    /// Any block pressbook lays out, with random text (images aside: they
+    /// need assets).
+    fn block() -> impl Strategy<Value = Block> {
+        let leaf = prop_oneof![
+            4 => para(),
+            1 => (1u8..4, words(1..8)).prop_map(|(level, t)| Block::Heading {
+                level,
+                id: String::new(),
+                content: vec![Inline::Text(t)],
+            }),
+            1 => proptest::collection::vec("[ a-z{}();=]{0,90}", 1..30)
+                .prop_map(|l| Block::Code { lang: None, text: l.join("\n") }),
+            1 => (1usize..4, proptest::collection::vec(words(1..6), 1..12)).prop_map(|(cols, cells)| {
+                let row = |k: usize| (0..cols).map(|c| vec![Inline::Text(cells[(k + c) % cells.len()].clone())]).collect::<Vec<_>>();
+                Block::Table(crate::model::Table {
+                    align: Vec::new(),
+                    head: row(0),
+                    rows: (1..cells.len()).map(row).collect(),
+                })
+            }),
+            1 => Just(Block::Rule),
+        ];
+        leaf.prop_recursive(2, 24, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 1..4).prop_map(Block::Quote),
+                (
+                    proptest::option::of(1u64..20),
+                    proptest::collection::vec(proptest::collection::vec(inner, 1..3), 1..6)
+                )
+                    .prop_map(|(start, items)| Block::List { start, items }),
+            ]
+        })
+    }
+
+    fn digest(bodies: Vec<Vec<Block>>) -> Digest {
+        let articles = bodies
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut body)| {
+                let mut n = 0;
+                for b in &mut body {
+                    if let Block::Heading { id, .. } = b {
+                        n += 1;
+                        *id = format!("h{n}");
+                    }
+                }
+                Article {
+                    id: format!("a{i}"),
+                    path: format!("a{i}.md").into(),
+                    meta: ArticleMeta {
+                        title: format!("Article {i}"),
+                        language: "en".into(),
+                        ..ArticleMeta::default()
+                    },
+                    body,
+                    footnotes: Vec::new(),
+                }
+            })
+            .collect();
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        Digest {
+            meta: DigestMeta {
+                title: "Property".into(),
+                subtitle: None,
+                editor: None,
+                publisher: None,
+                language: "en".into(),
+                date,
+                identifier: "urn:uuid:00000000-0000-0000-0000-000000000000".into(),
+                uuid: uuid::Uuid::nil(),
+                rights: None,
+                description: None,
+                modified: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            },
+            sections: vec![Section {
+                title: None,
+                id: "s1".into(),
+                articles,
+            }],
+            assets: Vec::new(),
+            files: HashMap::new(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 40,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Whatever the blocks: no text of the body lies outside the text
+        /// block (across or below; markers may hang left of it), and the
+        /// articles come in order.
+        #[test]
+        fn random_blocks_stay_inside_the_text_block(
+            bodies in proptest::collection::vec(proptest::collection::vec(block(), 1..12), 1..4),
+            size in prop_oneof![Just(PageSize::A4), Just(PageSize::A5)],
+            compact in proptest::bool::ANY,
+        ) {
+            let n = bodies.len();
+            let digest = digest(bodies);
+            let style = PageStyle::new(size, compact);
+            let doc = layout(&digest, &Arc::new(FontSet::bundled()), &style);
+            let (left, right) = (style.margin_left, style.margin_left + style.measure);
+            let bottom = style.margin_top + style.content_height();
+            let mut opened = Vec::new();
+            for page in &doc.pages[doc.front_pages..] {
+                for (d, _) in &page.destinations {
+                    if !d.contains('/') {
+                        opened.push(d.clone());
+                    }
+                }
+                for p in page.items.iter().filter(|p| p.role != BlockRole::Artifact) {
+                    if let PageItem::Text(r) = &p.item {
+                        // List markers may hang into the margin (a marker
+                        // "10." is wider than the inset leaves).
+                        let from = if p.role == BlockRole::Label { 0.0 } else { left - 0.01 };
+                        prop_assert!(
+                            p.at.x >= from && p.at.x + r.width() <= right + 0.01,
+                            "{:?} {:?} from {} to {} outside {}..{}", p.role, r.text, p.at.x, p.at.x + r.width(), left, right
+                        );
+                        prop_assert!(p.at.y <= bottom + 0.01, "{:?} {:?} at {} below {}", p.role, r.text, p.at.y, bottom);
+                    }
+                }
+            }
+            prop_assert_eq!(opened, (0..n).map(|i| format!("a{i}")).collect::<Vec<_>>());
+        }
+    }
+}

@@ -9,19 +9,9 @@
 //! broken where it is full.
 
 use super::flow::Elem;
-use super::style::PageStyle;
+use super::style::{PageStyle, Region};
 use super::units::Point;
 use super::{LinkArea, OutlineEntry, Page, PageItem};
-
-/// A rectangle of a page that strips fill from its top.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Region {
-    /// Top-left corner on the page.
-    pub x: f32,
-    pub y: f32,
-    pub width: f32,
-    pub height: f32,
-}
 
 /// The regions still to fill: the current one and those after it, page
 /// after page (every page has the regions of [`PageStyle::regions`]).

@@ -3,8 +3,17 @@
 
 use crate::model::PageSize;
 
-use super::paginate::Region;
 use super::units::mm;
+
+/// A rectangle of a page that strips fill from its top.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Region {
+    /// Top-left corner on the page.
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
 
 /// Page geometry and the type scale.
 #[derive(Debug, Clone)]

@@ -6,7 +6,6 @@ use lopdf::{
     dictionary, Dictionary, Document as LoDocument, Object, ObjectId, Stream, StringFormat,
 };
 
-use super::text_string;
 use crate::model::Digest;
 use crate::xml::Xml;
 
@@ -111,6 +110,20 @@ pub(super) fn add_info_and_id(doc: &mut LoDocument, info: &DocInfo) {
             Object::String(id, StringFormat::Hexadecimal),
         ],
     );
+}
+
+/// A PDF text string: PDFDocEncoding-safe ASCII as is, anything else as
+/// UTF-16BE with a byte-order mark.
+pub(super) fn text_string(s: &str) -> Object {
+    if s.chars().all(|c| (' '..='~').contains(&c)) {
+        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in s.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        Object::String(bytes, StringFormat::Hexadecimal)
+    }
 }
 
 fn pdf_date(t: DateTime<Utc>) -> String {

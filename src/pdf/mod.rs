@@ -26,7 +26,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
-use lopdf::{Object, StringFormat};
+use lopdf::Object;
 use printpdf::{PdfDocument, PdfSaveOptions};
 
 use crate::layout::{self, Document, FontSet, PageStyle};
@@ -149,20 +149,6 @@ fn add_navigation_and_metadata(
     outline::set_in_catalog(catalog, outline_root);
     metadata::add_info_and_id(lo, info);
     Ok(())
-}
-
-/// A PDF text string: PDFDocEncoding-safe ASCII as is, anything else as
-/// UTF-16BE with a byte-order mark.
-fn text_string(s: &str) -> Object {
-    if s.chars().all(|c| (' '..='~').contains(&c)) {
-        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
-    } else {
-        let mut bytes = vec![0xFE, 0xFF];
-        for unit in s.encode_utf16() {
-            bytes.extend_from_slice(&unit.to_be_bytes());
-        }
-        Object::String(bytes, StringFormat::Hexadecimal)
-    }
 }
 
 #[cfg(test)]

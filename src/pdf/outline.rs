@@ -4,7 +4,7 @@
 use lopdf::{dictionary, Dictionary, Document as LoDocument, Object, ObjectId};
 
 use super::links::dest_name;
-use super::text_string;
+use super::metadata::text_string;
 use crate::layout::OutlineEntry;
 
 /// One bookmark and those nested under it.
