@@ -27,21 +27,33 @@ fn assert_epubcheck_clean(book: &std::path::Path) {
 }
 
 #[test]
-fn sample_digest_passes_epubcheck() {
+fn sample_digest_passes_epubcheck_and_ace() {
     let book = build_epub(&repo().join("input"), "epub-sample");
     assert_eq!(
         book.file_name().unwrap().to_str().unwrap(),
         "frontline-weekly-2026-11-23.epub"
     );
     assert_epubcheck_clean(&book);
+    assert_ace_clean(&[&book]);
 }
 
+/// Every fixture's book, checked by EPUBCheck, then by Ace in one batch
+/// (Ace starts Chromium per book).
 #[test]
-fn fixtures_pass_epubcheck() {
-    for name in ["flat", "discover"] {
+fn fixtures_pass_epubcheck_and_ace() {
+    let mut books = Vec::new();
+    for name in [
+        "flat",
+        "discover",
+        "pdf-features",
+        "pdf-fonts",
+        "pdf-letter",
+    ] {
         let book = build_epub(&fixture(name), &format!("epub-fixture-{name}"));
         assert_epubcheck_clean(&book);
+        books.push(book);
     }
+    assert_ace_clean(&books.iter().map(|b| b.as_path()).collect::<Vec<_>>());
 }
 
 #[test]

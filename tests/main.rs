@@ -10,4 +10,5 @@ mod epub;
 mod errors;
 mod pdf;
 mod pdf_nav;
+mod readers;
 mod robustness;

@@ -4,6 +4,7 @@ use crate::model::{
     has_scheme, visit_inline_text, Align, Article, Block, Digest, Footnote, ImageSrc, Inline,
     Section, Target,
 };
+use crate::typography::tie_dashes;
 use crate::xml::Xml;
 
 pub const STYLESHEET: &str = include_str!("style.css");
@@ -99,7 +100,8 @@ impl<'a> Pages<'a> {
             x.element("p", &[("class", "publisher")], p).newline();
         }
         if let Some(d) = &m.description {
-            x.element("p", &[("class", "description")], d).newline();
+            x.element("p", &[("class", "description")], &tie_dashes(d))
+                .newline();
         }
         if let Some(r) = &m.rights {
             x.element("p", &[("class", "rights")], r).newline();
@@ -112,9 +114,18 @@ impl<'a> Pages<'a> {
         let m = &self.digest.meta;
         let mut x = Xml::new();
         self.start(&mut x, "Contents", &m.language, "contents");
-        x.open("section", &[("epub:type", "toc"), ("class", "contents")])
+        x.open(
+            "section",
+            &[
+                ("epub:type", "toc"),
+                ("role", "doc-toc"),
+                ("aria-labelledby", "contents-title"),
+                ("class", "contents"),
+            ],
+        )
+        .newline();
+        x.element("h1", &[("id", "contents-title")], "Contents")
             .newline();
-        x.element("h1", &[], "Contents").newline();
         for s in &self.digest.sections {
             if let Some(t) = &s.title {
                 x.open("h2", &[]);
@@ -144,10 +155,15 @@ impl<'a> Pages<'a> {
         self.start(&mut x, title, &m.language, "section-opener");
         x.open(
             "section",
-            &[("class", "section-opener"), ("epub:type", "part")],
+            &[
+                ("class", "section-opener"),
+                ("epub:type", "part"),
+                ("role", "doc-part"),
+                ("aria-labelledby", "part-title"),
+            ],
         )
         .newline();
-        x.element("h1", &[], title).newline();
+        x.element("h1", &[("id", "part-title")], title).newline();
         x.open("ul", &[]).newline();
         for a in &s.articles {
             x.open("li", &[]);
@@ -182,7 +198,8 @@ impl<'a> Pages<'a> {
                 .newline();
         }
         if let Some(s) = &a.meta.summary {
-            x.element("p", &[("class", "summary")], s).newline();
+            x.element("p", &[("class", "summary")], &tie_dashes(s))
+                .newline();
         }
         x.close("header").newline();
 
@@ -343,12 +360,20 @@ impl BodyWriter<'_, '_, '_> {
             }
             Block::Code { lang, text } => {
                 let class = lang.as_ref().map(|l| format!("language-{l}"));
-                self.x.open("pre", &[]);
+                self.x.open("pre", &[("class", "code")]);
                 match &class {
                     Some(c) => self.x.open("code", &[("class", c)]),
                     None => self.x.open("code", &[]),
                 };
-                self.x.text(text.strip_suffix('\n').unwrap_or(text));
+                // One block per source line, so a line that wraps on a
+                // narrow screen continues indented (the stylesheet's hanging
+                // indent) and is told apart from the next line; the newline
+                // stays inside, for readers without the stylesheet.
+                for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
+                    self.x.open("span", &[("class", "line")]);
+                    self.x.text(line).text("\n");
+                    self.x.close("span");
+                }
                 self.x.close("code").close("pre").newline();
             }
             Block::Table(t) => {
@@ -381,7 +406,12 @@ impl BodyWriter<'_, '_, '_> {
                 self.x.open("figure", &[]);
                 self.image(src, alt);
                 let caption = title.as_deref().unwrap_or(alt);
-                if !caption.is_empty() {
+                if caption == alt && !alt.is_empty() {
+                    // The image's text alternative already says it: hide the
+                    // repeat from screen readers, show it to everyone else.
+                    self.x
+                        .element("figcaption", &[("aria-hidden", "true")], caption);
+                } else if !caption.is_empty() {
                     self.x.element("figcaption", &[], caption);
                 }
                 self.x.close("figure").newline();
@@ -436,7 +466,7 @@ impl BodyWriter<'_, '_, '_> {
     fn inline(&mut self, i: &Inline) {
         match i {
             Inline::Text(t) => {
-                self.x.text(t);
+                self.x.text(&tie_dashes(t));
             }
             Inline::Emph(c) => self.wrap("em", c),
             Inline::Strong(c) => self.wrap("strong", c),
