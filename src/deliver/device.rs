@@ -33,6 +33,10 @@ impl Device {
 /// time, and Kindle's conversion scales them down anyway.
 pub const MAX_IMAGE_SIDE: u32 = 1920;
 
+/// The cover's limit: Amazon's cover guideline is 1600×2560 px, which shows
+/// sharp on every screen and in the store's library grid.
+pub const MAX_COVER_SIDE: u32 = 2560;
+
 /// What the preflight needs to know beyond the book.
 pub struct Context {
     /// The manifest sets `language` (otherwise the book says `en` by default).
@@ -123,10 +127,20 @@ pub fn preflight(
                         .into_dimensions()
                         .ok()
                 });
-                if let Some((w, h)) = size.filter(|(w, h)| w.max(h) > &MAX_IMAGE_SIDE) {
+                // Covers have their own guideline: Kindle's is 1600×2560.
+                let cover = item
+                    .properties
+                    .split_whitespace()
+                    .any(|p| p == "cover-image");
+                let limit = if cover {
+                    MAX_COVER_SIDE
+                } else {
+                    MAX_IMAGE_SIDE
+                };
+                if let Some((w, h)) = size.filter(|(w, h)| *w.max(h) > limit) {
                     warn(
                         &mut found,
-                        format!("{path} is {w}×{h} px, over {MAX_IMAGE_SIDE} px"),
+                        format!("{path} is {w}×{h} px, over {limit} px"),
                         "no e-reader screen is that large: the device scales it down, spending memory and page-turn time, and Kindle's conversion may refuse very large images; scale it to 1920 px on its long side",
                     );
                 }
@@ -241,7 +255,7 @@ fn attr_in(tag: &str, name: &str) -> Option<String> {
         let i = rest.find(name)?;
         let before = rest[..i].chars().next_back();
         let after = rest[i + name.len()..].trim_start();
-        if before.is_some_and(char::is_whitespace) {
+        if before.is_none_or(char::is_whitespace) {
             if let Some(v) = after.strip_prefix('=') {
                 let v = v.trim_start();
                 let q = v.chars().next()?;
@@ -331,7 +345,7 @@ mod tests {
     #[test]
     fn each_rule_fires_with_its_reason() {
         let items = format!(
-            "{COVER}<item id=\"w\" href=\"w.webp\" media-type=\"image/webp\"/><item id=\"f\" href=\"f.woff2\" media-type=\"font/woff2\"/><item id=\"big\" href=\"big.png\" media-type=\"image/png\"/>"
+            "{COVER}<item id=\"w\" href=\"w.webp\" media-type=\"image/webp\"/><item id=\"f\" href=\"f.woff2\" media-type=\"font/woff2\"/><item media-type=\"image/png\" id=\"big\" href=\"big.png\"/>"
         );
         let b = book(
             "",

@@ -15,6 +15,7 @@ use std::path::Path;
 
 use crate::model::Digest;
 use crate::render::{Renderer, Written};
+use crate::typography::tie_dashes;
 use crate::xml;
 use xhtml::{Pages, CONTENTS_FILE, COVER_FILE, COVER_IMAGE, TITLE_FILE};
 
@@ -177,7 +178,7 @@ pub fn package_flavour<W: Write + Seek>(
             let page = pages.section(s);
             b.add_content(
                 EpubContent::new(xhtml::section_file(s), page.as_bytes())
-                    .title(title.clone())
+                    .title(tie_dashes(title).into_owned())
                     .level(1),
             )
             .map_err(epub_err)?;
@@ -189,7 +190,7 @@ pub fn package_flavour<W: Write + Seek>(
             let page = pages.article(s, a);
             let file = xhtml::article_file(a);
             let mut content = EpubContent::new(file.clone(), page.as_bytes())
-                .title(a.meta.title.clone())
+                .title(tie_dashes(&a.meta.title).into_owned())
                 .level(level);
             for h in a.body.iter().filter_map(|b| match b {
                 crate::model::Block::Heading {
@@ -200,7 +201,11 @@ pub fn package_flavour<W: Write + Seek>(
                 _ => None,
             }) {
                 content = content.child(
-                    TocElement::new(format!("{file}#{}", h.0), xhtml::plain(h.1)).level(level + 1),
+                    TocElement::new(
+                        format!("{file}#{}", h.0),
+                        tie_dashes(&xhtml::plain(h.1)).into_owned(),
+                    )
+                    .level(level + 1),
                 );
             }
             if first {

@@ -86,9 +86,11 @@ impl<'a> Pages<'a> {
             &[("epub:type", "titlepage"), ("class", "titlepage")],
         )
         .newline();
-        x.element("h1", &[("class", "title")], &m.title).newline();
+        x.element("h1", &[("class", "title")], &tie_dashes(&m.title))
+            .newline();
         if let Some(s) = &m.subtitle {
-            x.element("p", &[("class", "subtitle")], s).newline();
+            x.element("p", &[("class", "subtitle")], &tie_dashes(s))
+                .newline();
         }
         x.element("p", &[("class", "issue")], &m.issue_line())
             .newline();
@@ -129,16 +131,20 @@ impl<'a> Pages<'a> {
         for s in &self.digest.sections {
             if let Some(t) = &s.title {
                 x.open("h2", &[]);
-                x.element("a", &[("href", &section_file(s))], t);
+                x.element("a", &[("href", &section_file(s))], &tie_dashes(t));
                 x.close("h2").newline();
             }
             x.open("ol", &[("class", "entries")]).newline();
             for a in &s.articles {
                 x.open("li", &[]);
-                x.element("a", &[("href", &article_file(a))], &a.meta.title);
+                x.element(
+                    "a",
+                    &[("href", &article_file(a))],
+                    &tie_dashes(&a.meta.title),
+                );
                 if let Some(src) = &a.meta.source {
                     x.text(" ");
-                    x.element("span", &[("class", "entry-source")], src);
+                    x.element("span", &[("class", "entry-source")], &tie_dashes(src));
                 }
                 x.close("li").newline();
             }
@@ -163,11 +169,16 @@ impl<'a> Pages<'a> {
             ],
         )
         .newline();
-        x.element("h1", &[("id", "part-title")], title).newline();
+        x.element("h1", &[("id", "part-title")], &tie_dashes(title))
+            .newline();
         x.open("ul", &[]).newline();
         for a in &s.articles {
             x.open("li", &[]);
-            x.element("a", &[("href", &article_file(a))], &a.meta.title);
+            x.element(
+                "a",
+                &[("href", &article_file(a))],
+                &tie_dashes(&a.meta.title),
+            );
             x.close("li").newline();
         }
         x.close("ul").newline().close("section");
@@ -181,9 +192,10 @@ impl<'a> Pages<'a> {
             .newline();
         x.open("header", &[("class", "article-head")]).newline();
         if let Some(t) = &section.title {
-            x.element("p", &[("class", "kicker")], t).newline();
+            x.element("p", &[("class", "kicker")], &tie_dashes(t))
+                .newline();
         }
-        x.element("h1", &[("class", "headline")], &a.meta.title)
+        x.element("h1", &[("class", "headline")], &tie_dashes(&a.meta.title))
             .newline();
         if let Some(author) = &a.meta.author {
             x.element("p", &[("class", "byline")], &format!("By {author}"))
@@ -273,11 +285,11 @@ fn attribution(x: &mut Xml, a: &Article) {
         x.close("dd").newline();
     };
     row(x, "Source", &|x| {
-        x.text(at.source.unwrap_or("Not stated"));
+        x.text(&tie_dashes(at.source.unwrap_or("Not stated")));
     });
     if let Some(author) = at.author {
         row(x, "Author", &|x| {
-            x.text(author);
+            x.text(&tie_dashes(author));
         });
     }
     if let Some(date) = at.date {
@@ -296,7 +308,7 @@ fn attribution(x: &mut Xml, a: &Article) {
     }
     if let Some(rights) = at.rights {
         row(x, "Rights", &|x| {
-            x.text(rights);
+            x.text(&tie_dashes(rights));
         });
     }
     x.close("dl").newline();
@@ -370,7 +382,15 @@ impl BodyWriter<'_, '_, '_> {
                 // indent) and is told apart from the next line; the newline
                 // stays inside, for readers without the stylesheet.
                 for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
-                    self.x.open("span", &[("class", "line")]);
+                    // Continuations sit two characters right of the line's
+                    // own indentation (tabs are four wide in the stylesheet).
+                    let indent: usize = line
+                        .chars()
+                        .take_while(|c| *c == ' ' || *c == '\t')
+                        .map(|c| if c == '\t' { 4 } else { 1 })
+                        .sum();
+                    let hang = format!("padding-left: {0}ch; text-indent: -{0}ch", indent + 2);
+                    self.x.open("span", &[("class", "line"), ("style", &hang)]);
                     self.x.text(line).text("\n");
                     self.x.close("span");
                 }
