@@ -8,6 +8,7 @@ mod common;
 mod cli;
 mod epub;
 mod errors;
+mod invariant;
 mod pdf;
 mod pdf_nav;
 mod readers;

@@ -26,6 +26,17 @@ pub fn scratch(name: &str) -> PathBuf {
     d
 }
 
+/// Writes a digest folder from (path, bytes) pairs into a fresh scratch folder.
+pub fn write_digest(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+    let dir = scratch(name);
+    for (p, data) in files {
+        let path = dir.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, data).unwrap();
+    }
+    dir
+}
+
 /// Runs `pressbook ARGS` with a fixed environment.
 pub fn pressbook(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pressbook"))
