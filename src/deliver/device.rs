@@ -74,6 +74,11 @@ pub fn preflight(
         .ok_or_else(|| anyhow::anyhow!("{file_name} has no package document"))?;
     let base = opf_path.rsplit_once('/').map_or("", |(d, _)| d);
     let items = items(&opf);
+    // Apple Books shows embedded fonts when the package asks for them, in
+    // the OPF or in its own display-options file (epub-builder writes one).
+    let apple_fonts = opf.contains("ibooks:specified-fonts")
+        || read(&mut zip, "META-INF/com.apple.ibooks.display-options.xml")
+            .is_some_and(|d| String::from_utf8_lossy(&d).contains("\"specified-fonts\">true<"));
     let dev = device.name();
     let mut found = Vec::new();
     let warn = |found: &mut Vec<Diagnostic>, msg: String, why: &str| {
@@ -145,7 +150,7 @@ pub fn preflight(
                     );
                 }
             }
-            t if is_font(t, &item.href) => font_rule(device, &path, &opf, &mut found, &warn),
+            t if is_font(t, &item.href) => font_rule(device, &path, apple_fonts, &mut found, &warn),
             _ => {}
         }
     }
@@ -186,7 +191,7 @@ pub fn preflight(
 fn font_rule(
     device: Device,
     path: &str,
-    opf: &str,
+    apple_fonts: bool,
     found: &mut Vec<Diagnostic>,
     warn: &dyn Fn(&mut Vec<Diagnostic>, String, &str),
 ) {
@@ -207,7 +212,7 @@ fn font_rule(
             format!("{path} is an embedded font that Kobo shows only with the Publisher Default font"),
             "readers see their chosen font unless they pick Publisher Default: do not rely on it for meaning",
         ),
-        Device::Apple if !opf.contains("ibooks:specified-fonts") => warn(
+        Device::Apple if !apple_fonts => warn(
             found,
             format!("{path} is an embedded font that Apple Books ignores without ibooks:specified-fonts"),
             "declare <meta property=\"ibooks:specified-fonts\">true</meta> in the package",
@@ -290,7 +295,9 @@ mod tests {
     /// A minimal EPUB with the given OPF manifest items and files.
     fn book(lang: &str, items: &str, files: &[(&str, Vec<u8>)]) -> Vec<u8> {
         let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let o = zip::write::SimpleFileOptions::default();
+        // Stored, so that a large file makes a large book.
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
         z.start_file("META-INF/container.xml", o).unwrap();
         z.write_all(b"<container><rootfiles><rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/></rootfiles></container>").unwrap();
         z.start_file("OEBPS/content.opf", o).unwrap();
@@ -340,6 +347,19 @@ mod tests {
             assert!(messages(d, "b.epub", &b, true).is_empty());
         }
         assert!(messages(Device::Kobo, "b.kepub.epub", &b, true).is_empty());
+    }
+
+    #[test]
+    fn a_book_over_the_mail_limit_is_flagged_for_kindle_only() {
+        let big = vec![7u8; KINDLE_MAIL_LIMIT as usize + 1];
+        let b = book(
+            "en",
+            &format!("{COVER}{NCX}"),
+            &[("c.png", png(10, 10)), ("big.bin", big)],
+        );
+        let k = messages(Device::Kindle, "b.epub", &b, true).join("\n");
+        assert!(k.contains("over Send to Kindle's 50 MB limit"), "{k}");
+        assert!(messages(Device::Apple, "b.epub", &b, true).is_empty());
     }
 
     #[test]
