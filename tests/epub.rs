@@ -38,17 +38,12 @@ fn sample_digest_passes_epubcheck_and_ace() {
 }
 
 /// Every fixture's book, checked by EPUBCheck, then by Ace in one batch
-/// (Ace starts Chromium per book).
+/// (Ace starts Chromium per book). pdf-fonts is left out: its fonts lie
+/// outside its folder (for the PDF tests), which a build refuses.
 #[test]
 fn fixtures_pass_epubcheck_and_ace() {
     let mut books = Vec::new();
-    for name in [
-        "flat",
-        "discover",
-        "pdf-features",
-        "pdf-fonts",
-        "pdf-letter",
-    ] {
+    for name in ["flat", "discover", "pdf-features", "pdf-letter"] {
         let book = build_epub(&fixture(name), &format!("epub-fixture-{name}"));
         assert_epubcheck_clean(&book);
         books.push(book);

@@ -6,6 +6,7 @@ usage: smtp_server.py OUT_DIR [--auth USER:PASSWORD]
 """
 import asyncio
 import json
+import logging
 import socket
 import sys
 import warnings
@@ -34,6 +35,7 @@ class Saver:
 def main():
     # AUTH without TLS is what the tests want (on 127.0.0.1); no warnings.
     warnings.simplefilter("ignore")
+    logging.getLogger("mail.log").setLevel(logging.CRITICAL)
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     creds = None
