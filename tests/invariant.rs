@@ -219,3 +219,68 @@ fn symlinks_out_of_the_folder_are_refused() {
     let o = pressbook(&["check", dir.to_str().unwrap(), "--allow-outside"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// A Markdown table of `cols` columns and `rows` rows whose cells are `cell(r, c)`.
+fn table(cols: usize, rows: usize, cell: impl Fn(usize, usize) -> String) -> String {
+    let line = |r: usize| {
+        let cells: Vec<String> = (0..cols).map(|c| cell(r, c)).collect();
+        format!("| {} |\n", cells.join(" | "))
+    };
+    let mut t = line(0);
+    t.push_str(&format!("|{}\n", "---|".repeat(cols)));
+    for r in 1..=rows {
+        t.push_str(&line(r));
+    }
+    t
+}
+
+#[test]
+fn tables_wider_than_the_page_never_overprint() {
+    let forty = table(40, 6, |r, c| {
+        if r == 0 {
+            format!("C{c}")
+        } else {
+            format!("{}", r * 100 + c)
+        }
+    });
+    let long_words = table(8, 4, |r, c| {
+        if r == 0 {
+            format!("Heading{c}")
+        } else {
+            format!("Intercontinentalisation{c} Unreasonablenesses{r}")
+        }
+    });
+    let code = format!("```\n{}\n```\n", "x".repeat(400));
+    let token = format!("A token: {}.\n", "abcdefghij".repeat(40));
+    let body = format!("Intro.\n\n{forty}\nBetween.\n\n{long_words}\n{code}\n{token}");
+    let dir = write_digest(
+        "inv-wide",
+        &[
+            (
+                "pressbook.toml",
+                b"title = \"Wide\"\ndate = \"2026-01-05\"\npage_size = \"A5\"\n",
+            ),
+            (
+                "articles/a.md",
+                format!("---\ntitle: Wide tables\n---\n{body}").as_bytes(),
+            ),
+        ],
+    );
+    let (epub, pdf, err) = build_both(&dir, "inv-wide", &[]);
+    assert_valid(&epub, &pdf);
+    assert_no_overprint(&pdf);
+    assert!(err.contains("40 columns") && err.contains("parts"), "{err}");
+    // Every cell's text is still there, in some part of the table.
+    let text = String::from_utf8_lossy(
+        &std::process::Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    for needle in ["C0", "C39", "639", "Heading7"] {
+        assert!(text.contains(needle), "{needle} lost");
+    }
+}

@@ -181,36 +181,10 @@ fn assert_paragraphs_come_back(dir: &Path, pdf: &Path, style: &PageStyle) -> usi
 
 /// Words from `pdftotext -bbox`: (page, xMin, yMin, xMax, yMax, word).
 fn words(pdf: &Path) -> Vec<(usize, f32, f32, f32, f32, String)> {
-    let (ok, out, err) = run("pdftotext", &["-bbox", s(pdf), "-"]);
-    assert!(ok, "pdftotext -bbox failed: {err}");
-    let mut page = 0;
-    let mut v = Vec::new();
-    for line in out.lines() {
-        let line = line.trim();
-        if line.starts_with("<page ") {
-            page += 1;
-        }
-        if let Some(rest) = line.strip_prefix("<word ") {
-            let attr = |k: &str| -> f32 {
-                let key = format!("{k}=\"");
-                let i = rest.find(&key).unwrap() + key.len();
-                rest[i..].split('"').next().unwrap().parse().unwrap()
-            };
-            let word = rest
-                .split_once('>')
-                .map(|(_, w)| w.trim_end_matches("</word>").to_string())
-                .unwrap_or_default();
-            v.push((
-                page,
-                attr("xMin"),
-                attr("yMin"),
-                attr("xMax"),
-                attr("yMax"),
-                word,
-            ));
-        }
-    }
-    v
+    pdf_words(pdf)
+        .into_iter()
+        .map(|w| (w.page, w.x0, w.y0, w.x1, w.y1, w.text))
+        .collect()
 }
 
 /// No word outside the page box, and none past the text column's edges
