@@ -9,6 +9,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::manifest::{self, ArticleOrder, ArticleRef, Manifest, PdfSettings};
 use crate::model::{Article, Digest, DigestMeta, Section};
 use crate::source::{self, markdown::slug, AssetStore, Limits};
+use crate::typography::smart;
 
 /// Options for loading a digest.
 #[derive(Debug, Clone, Default)]
@@ -331,16 +332,17 @@ fn digest_meta(m: &Manifest, opts: &LoadOptions) -> DigestMeta {
         .unwrap_or_else(|| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
     let (identifier, uuid) = identifier(m.identifier.as_deref(), &m.title, date);
     DigestMeta {
-        title: m.title.clone(),
-        subtitle: m.subtitle.clone(),
+        // The manifest's text gets the articles' typographer's quotes.
+        title: smart(&m.title),
+        subtitle: m.subtitle.as_deref().map(smart),
         editor: m.editor.clone(),
         publisher: m.publisher.clone(),
         language: m.language.clone(),
         date,
         identifier,
         uuid,
-        rights: m.rights.clone(),
-        description: m.description.clone(),
+        rights: m.rights.as_deref().map(smart),
+        description: m.description.as_deref().map(smart),
         modified,
     }
 }

@@ -13,6 +13,7 @@
 
 pub mod corpus;
 pub mod cover;
+pub mod deliver;
 pub mod diag;
 pub mod digest;
 pub mod epub;
@@ -28,6 +29,7 @@ pub mod render;
 pub mod scaffold;
 pub mod source;
 pub mod term;
+pub mod typography;
 pub mod watch;
 pub mod xml;
 
@@ -42,6 +44,8 @@ pub use render::{Refused, Renderer, Written};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Epub,
+    /// Kobo's KEPUB (`NAME.kepub.epub`); not part of `All`.
+    Kepub,
     Pdf,
     All,
 }
@@ -108,6 +112,10 @@ pub enum Error {
     /// chain of causes.
     #[error("{0:#}")]
     Failed(#[from] anyhow::Error),
+    /// The command line asks for something impossible (exit code 2, as
+    /// for clap's own usage errors).
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// Loads and validates the digest at `dir`, writing nothing.
@@ -145,6 +153,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     // `all` renders every format from the one loaded digest.
     let renderers: Vec<Box<dyn Renderer>> = match opts.format {
         Format::Epub => vec![Box::new(epub::EpubRenderer)],
+        Format::Kepub => vec![Box::new(epub::KepubRenderer)],
         Format::Pdf => vec![Box::new(pdf::PdfRenderer::new(pdf))],
         Format::All => vec![
             Box::new(epub::EpubRenderer),

@@ -13,7 +13,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             pressbook::term::print_error(&e);
-            ExitCode::from(1)
+            match e {
+                pressbook::Error::Usage(_) => ExitCode::from(2),
+                _ => ExitCode::from(1),
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ pub fn print_error(e: &crate::Error) {
     match e {
         crate::Error::Problems(diags) => print_diagnostics(diags),
         crate::Error::Failed(e) => eprintln!("error: {e:#}"),
+        crate::Error::Usage(e) => eprintln!("error: {e}"),
     }
 }
 

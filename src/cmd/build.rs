@@ -34,7 +34,10 @@ pub struct Args {
 #[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Epub,
+    /// Kobo's KEPUB (NAME.kepub.epub).
+    Kepub,
     Pdf,
+    /// EPUB and PDF.
     All,
 }
 
@@ -46,6 +49,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         out: a.out,
         format: match a.format {
             FormatArg::Epub => Format::Epub,
+            FormatArg::Kepub => Format::Kepub,
             FormatArg::Pdf => Format::Pdf,
             FormatArg::All => Format::All,
         },

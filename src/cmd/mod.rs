@@ -14,6 +14,7 @@ mod gen_corpus;
 mod init;
 mod list;
 mod new;
+mod send;
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +35,7 @@ enum Command {
     List(list::Args),
     Init(init::Args),
     New(new::Args),
+    Send(send::Args),
     Completions(completions::Args),
     /// Print the man page (roff).
     Man,
@@ -49,6 +51,7 @@ pub fn run(cli: Cli) -> Result<(), pressbook::Error> {
         Command::List(a) => list::run(a),
         Command::Init(a) => init::run(a),
         Command::New(a) => new::run(a),
+        Command::Send(a) => send::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Man => completions::man(),
         Command::GenCorpus(a) => gen_corpus::run(a),

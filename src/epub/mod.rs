@@ -1,5 +1,6 @@
 //! The EPUB 3 back end: XHTML pages packaged with epub-builder.
 
+pub mod kepub;
 pub mod xhtml;
 
 use std::io::{Cursor, Read, Seek, Write};
@@ -14,6 +15,7 @@ use std::path::Path;
 
 use crate::model::Digest;
 use crate::render::{Renderer, Written};
+use crate::typography::tie_dashes;
 use crate::xml;
 use xhtml::{Pages, CONTENTS_FILE, COVER_FILE, COVER_IMAGE, TITLE_FILE};
 
@@ -28,17 +30,52 @@ impl Renderer for EpubRenderer {
         "epub"
     }
     fn render(&self, digest: &Digest, path: &Path, _strict: bool) -> anyhow::Result<Written> {
-        let bytes = crate::output::write_buffered(path, |w| package_to(digest, w))?;
-        Ok(Written {
-            path: path.to_path_buf(),
-            format: self.name(),
-            bytes,
-            pages: None,
-            articles: digest.articles().count(),
-            warnings: Vec::new(),
-        })
+        render_flavour(self.name(), Flavour::Epub, digest, path)
     }
 }
+
+/// The Kobo flavour (`NAME.kepub.epub`): the same book with Kobo's spans.
+pub struct KepubRenderer;
+
+impl Renderer for KepubRenderer {
+    fn name(&self) -> &'static str {
+        "KEPUB"
+    }
+    fn extension(&self) -> &'static str {
+        "kepub.epub"
+    }
+    fn render(&self, digest: &Digest, path: &Path, _strict: bool) -> anyhow::Result<Written> {
+        render_flavour(self.name(), Flavour::Kepub, digest, path)
+    }
+}
+
+fn render_flavour(
+    name: &'static str,
+    flavour: Flavour,
+    digest: &Digest,
+    path: &Path,
+) -> anyhow::Result<Written> {
+    let bytes = crate::output::write_buffered(path, |w| package_flavour(digest, flavour, w))?;
+    Ok(Written {
+        path: path.to_path_buf(),
+        format: name,
+        bytes,
+        pages: None,
+        articles: digest.articles().count(),
+        warnings: Vec::new(),
+    })
+}
+
+/// Which EPUB to write: the standard one, or Kobo's KEPUB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    Epub,
+    Kepub,
+}
+
+/// What the book declares it conforms to (EPUB Accessibility 1.1's own
+/// wording); Ace checks the pages against it.
+pub const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA";
 
 /// Builds the whole EPUB in memory and returns its bytes.
 pub fn package(digest: &Digest) -> anyhow::Result<Vec<u8>> {
@@ -49,6 +86,15 @@ pub fn package(digest: &Digest) -> anyhow::Result<Vec<u8>> {
 
 /// Builds the EPUB and writes the final (normalised) zip to `out`.
 pub fn package_to<W: Write + Seek>(digest: &Digest, out: W) -> anyhow::Result<()> {
+    package_flavour(digest, Flavour::Epub, out)
+}
+
+/// Builds the EPUB or KEPUB and writes the final zip to `out`.
+pub fn package_flavour<W: Write + Seek>(
+    digest: &Digest,
+    flavour: Flavour,
+    out: W,
+) -> anyhow::Result<()> {
     let m = &digest.meta;
     let zip = ZipLibrary::new().map_err(epub_err)?;
     let mut b = EpubBuilder::new(zip).map_err(epub_err)?;
@@ -132,7 +178,7 @@ pub fn package_to<W: Write + Seek>(digest: &Digest, out: W) -> anyhow::Result<()
             let page = pages.section(s);
             b.add_content(
                 EpubContent::new(xhtml::section_file(s), page.as_bytes())
-                    .title(title.clone())
+                    .title(tie_dashes(title).into_owned())
                     .level(1),
             )
             .map_err(epub_err)?;
@@ -144,7 +190,7 @@ pub fn package_to<W: Write + Seek>(digest: &Digest, out: W) -> anyhow::Result<()
             let page = pages.article(s, a);
             let file = xhtml::article_file(a);
             let mut content = EpubContent::new(file.clone(), page.as_bytes())
-                .title(a.meta.title.clone())
+                .title(tie_dashes(&a.meta.title).into_owned())
                 .level(level);
             for h in a.body.iter().filter_map(|b| match b {
                 crate::model::Block::Heading {
@@ -155,7 +201,11 @@ pub fn package_to<W: Write + Seek>(digest: &Digest, out: W) -> anyhow::Result<()
                 _ => None,
             }) {
                 content = content.child(
-                    TocElement::new(format!("{file}#{}", h.0), xhtml::plain(h.1)).level(level + 1),
+                    TocElement::new(
+                        format!("{file}#{}", h.0),
+                        tie_dashes(&xhtml::plain(h.1)).into_owned(),
+                    )
+                    .level(level + 1),
                 );
             }
             if first {
@@ -169,7 +219,7 @@ pub fn package_to<W: Write + Seek>(digest: &Digest, out: W) -> anyhow::Result<()
     // epub-builder's zip, rewritten with fixed timestamps and order.
     let mut raw = Vec::new();
     b.generate(&mut raw).map_err(epub_err)?;
-    normalize_zip(&raw, out, digest)
+    normalize_zip(&raw, out, digest, flavour)
 }
 
 fn epub_err(e: epub_builder::Error) -> anyhow::Error {
@@ -179,7 +229,12 @@ fn epub_err(e: epub_builder::Error) -> anyhow::Error {
 /// Rewrites epub-builder's zip so that the same input gives the same bytes
 /// (fixed timestamps and permissions; it stamps the wall clock), and adds the
 /// OPF metadata it has no setter for (`dc:publisher`, a non-UUID identifier).
-fn normalize_zip<W: Write + Seek>(raw: &[u8], out: W, digest: &Digest) -> anyhow::Result<()> {
+fn normalize_zip<W: Write + Seek>(
+    raw: &[u8],
+    out: W,
+    digest: &Digest,
+    flavour: Flavour,
+) -> anyhow::Result<()> {
     let m = &digest.meta;
     let mut archive = ZipArchive::new(Cursor::new(raw))?;
     let mut writer = ZipWriter::new(out);
@@ -212,6 +267,11 @@ fn normalize_zip<W: Write + Seek>(raw: &[u8], out: W, digest: &Digest) -> anyhow
             .unix_permissions(0o644);
         if name.ends_with("content.opf") {
             data = patch_opf(String::from_utf8(data)?, digest).into_bytes();
+        } else if name.ends_with("nav.xhtml") {
+            data = patch_nav(String::from_utf8(data)?, &m.language).into_bytes();
+        }
+        if flavour == Flavour::Kepub && name.ends_with(".xhtml") {
+            data = kepub::transform(&String::from_utf8(data)?).into_bytes();
         }
         writer.start_file(name, options)?;
         writer.write_all(&data)?;
@@ -242,8 +302,44 @@ fn patch_opf(opf: String, digest: &Digest) -> String {
             xml::escape(s)
         ));
     }
+    extra.push_str(&format!(
+        "    <meta property=\"dcterms:conformsTo\">{CONFORMS_TO}</meta>\n"
+    ));
+    // The package's own language, which Ace wants beside dc:language.
+    let opf = opf.replacen(
+        "<package version=\"3.0\"",
+        &format!(
+            "<package version=\"3.0\" xml:lang=\"{}\"",
+            xml::escape(&m.language)
+        ),
+        1,
+    );
     match opf.find("  </metadata>") {
-        Some(i) if !extra.is_empty() => format!("{}{}{}", &opf[..i], extra, &opf[i..]),
-        _ => opf,
+        Some(i) => format!("{}{}{}", &opf[..i], extra, &opf[i..]),
+        None => opf,
     }
+}
+
+/// Gives epub-builder's navigation document what Ace asks of every page:
+/// a language, ARIA roles matching the `epub:type`s, and a distinct label
+/// on each navigation landmark.
+fn patch_nav(nav: String, lang: &str) -> String {
+    let lang = xml::escape(lang);
+    nav.replacen(
+        "xmlns:epub=\"http://www.idpf.org/2007/ops\">",
+        &format!(
+            "xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"
+        ),
+        1,
+    )
+    .replacen(
+        "<nav epub:type = \"toc\" id=\"toc\">",
+        "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">",
+        1,
+    )
+    .replacen(
+        "<nav epub:type = \"landmarks\">",
+        "<nav epub:type=\"landmarks\" aria-label=\"Landmarks\">",
+        1,
+    )
 }

@@ -4,6 +4,7 @@ use crate::model::{
     has_scheme, visit_inline_text, Align, Article, Block, Digest, Footnote, ImageSrc, Inline,
     Section, Target,
 };
+use crate::typography::tie_dashes;
 use crate::xml::Xml;
 
 pub const STYLESHEET: &str = include_str!("style.css");
@@ -85,9 +86,11 @@ impl<'a> Pages<'a> {
             &[("epub:type", "titlepage"), ("class", "titlepage")],
         )
         .newline();
-        x.element("h1", &[("class", "title")], &m.title).newline();
+        x.element("h1", &[("class", "title")], &tie_dashes(&m.title))
+            .newline();
         if let Some(s) = &m.subtitle {
-            x.element("p", &[("class", "subtitle")], s).newline();
+            x.element("p", &[("class", "subtitle")], &tie_dashes(s))
+                .newline();
         }
         x.element("p", &[("class", "issue")], &m.issue_line())
             .newline();
@@ -99,7 +102,8 @@ impl<'a> Pages<'a> {
             x.element("p", &[("class", "publisher")], p).newline();
         }
         if let Some(d) = &m.description {
-            x.element("p", &[("class", "description")], d).newline();
+            x.element("p", &[("class", "description")], &tie_dashes(d))
+                .newline();
         }
         if let Some(r) = &m.rights {
             x.element("p", &[("class", "rights")], r).newline();
@@ -112,22 +116,35 @@ impl<'a> Pages<'a> {
         let m = &self.digest.meta;
         let mut x = Xml::new();
         self.start(&mut x, "Contents", &m.language, "contents");
-        x.open("section", &[("epub:type", "toc"), ("class", "contents")])
+        x.open(
+            "section",
+            &[
+                ("epub:type", "toc"),
+                ("role", "doc-toc"),
+                ("aria-labelledby", "contents-title"),
+                ("class", "contents"),
+            ],
+        )
+        .newline();
+        x.element("h1", &[("id", "contents-title")], "Contents")
             .newline();
-        x.element("h1", &[], "Contents").newline();
         for s in &self.digest.sections {
             if let Some(t) = &s.title {
                 x.open("h2", &[]);
-                x.element("a", &[("href", &section_file(s))], t);
+                x.element("a", &[("href", &section_file(s))], &tie_dashes(t));
                 x.close("h2").newline();
             }
             x.open("ol", &[("class", "entries")]).newline();
             for a in &s.articles {
                 x.open("li", &[]);
-                x.element("a", &[("href", &article_file(a))], &a.meta.title);
+                x.element(
+                    "a",
+                    &[("href", &article_file(a))],
+                    &tie_dashes(&a.meta.title),
+                );
                 if let Some(src) = &a.meta.source {
                     x.text(" ");
-                    x.element("span", &[("class", "entry-source")], src);
+                    x.element("span", &[("class", "entry-source")], &tie_dashes(src));
                 }
                 x.close("li").newline();
             }
@@ -144,14 +161,24 @@ impl<'a> Pages<'a> {
         self.start(&mut x, title, &m.language, "section-opener");
         x.open(
             "section",
-            &[("class", "section-opener"), ("epub:type", "part")],
+            &[
+                ("class", "section-opener"),
+                ("epub:type", "part"),
+                ("role", "doc-part"),
+                ("aria-labelledby", "part-title"),
+            ],
         )
         .newline();
-        x.element("h1", &[], title).newline();
+        x.element("h1", &[("id", "part-title")], &tie_dashes(title))
+            .newline();
         x.open("ul", &[]).newline();
         for a in &s.articles {
             x.open("li", &[]);
-            x.element("a", &[("href", &article_file(a))], &a.meta.title);
+            x.element(
+                "a",
+                &[("href", &article_file(a))],
+                &tie_dashes(&a.meta.title),
+            );
             x.close("li").newline();
         }
         x.close("ul").newline().close("section");
@@ -165,9 +192,10 @@ impl<'a> Pages<'a> {
             .newline();
         x.open("header", &[("class", "article-head")]).newline();
         if let Some(t) = &section.title {
-            x.element("p", &[("class", "kicker")], t).newline();
+            x.element("p", &[("class", "kicker")], &tie_dashes(t))
+                .newline();
         }
-        x.element("h1", &[("class", "headline")], &a.meta.title)
+        x.element("h1", &[("class", "headline")], &tie_dashes(&a.meta.title))
             .newline();
         if let Some(author) = &a.meta.author {
             x.element("p", &[("class", "byline")], &format!("By {author}"))
@@ -182,7 +210,8 @@ impl<'a> Pages<'a> {
                 .newline();
         }
         if let Some(s) = &a.meta.summary {
-            x.element("p", &[("class", "summary")], s).newline();
+            x.element("p", &[("class", "summary")], &tie_dashes(s))
+                .newline();
         }
         x.close("header").newline();
 
@@ -256,11 +285,11 @@ fn attribution(x: &mut Xml, a: &Article) {
         x.close("dd").newline();
     };
     row(x, "Source", &|x| {
-        x.text(at.source.unwrap_or("Not stated"));
+        x.text(&tie_dashes(at.source.unwrap_or("Not stated")));
     });
     if let Some(author) = at.author {
         row(x, "Author", &|x| {
-            x.text(author);
+            x.text(&tie_dashes(author));
         });
     }
     if let Some(date) = at.date {
@@ -279,7 +308,7 @@ fn attribution(x: &mut Xml, a: &Article) {
     }
     if let Some(rights) = at.rights {
         row(x, "Rights", &|x| {
-            x.text(rights);
+            x.text(&tie_dashes(rights));
         });
     }
     x.close("dl").newline();
@@ -343,12 +372,28 @@ impl BodyWriter<'_, '_, '_> {
             }
             Block::Code { lang, text } => {
                 let class = lang.as_ref().map(|l| format!("language-{l}"));
-                self.x.open("pre", &[]);
+                self.x.open("pre", &[("class", "code")]);
                 match &class {
                     Some(c) => self.x.open("code", &[("class", c)]),
                     None => self.x.open("code", &[]),
                 };
-                self.x.text(text.strip_suffix('\n').unwrap_or(text));
+                // One block per source line, so a line that wraps on a
+                // narrow screen continues indented (the stylesheet's hanging
+                // indent) and is told apart from the next line; the newline
+                // stays inside, for readers without the stylesheet.
+                for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
+                    // Continuations sit two characters right of the line's
+                    // own indentation (tabs are four wide in the stylesheet).
+                    let indent: usize = line
+                        .chars()
+                        .take_while(|c| *c == ' ' || *c == '\t')
+                        .map(|c| if c == '\t' { 4 } else { 1 })
+                        .sum();
+                    let hang = format!("padding-left: {0}ch; text-indent: -{0}ch", indent + 2);
+                    self.x.open("span", &[("class", "line"), ("style", &hang)]);
+                    self.x.text(line).text("\n");
+                    self.x.close("span");
+                }
                 self.x.close("code").close("pre").newline();
             }
             Block::Table(t) => {
@@ -381,7 +426,12 @@ impl BodyWriter<'_, '_, '_> {
                 self.x.open("figure", &[]);
                 self.image(src, alt);
                 let caption = title.as_deref().unwrap_or(alt);
-                if !caption.is_empty() {
+                if caption == alt && !alt.is_empty() {
+                    // The image's text alternative already says it: hide the
+                    // repeat from screen readers, show it to everyone else.
+                    self.x
+                        .element("figcaption", &[("aria-hidden", "true")], caption);
+                } else if !caption.is_empty() {
                     self.x.element("figcaption", &[], caption);
                 }
                 self.x.close("figure").newline();
@@ -436,7 +486,7 @@ impl BodyWriter<'_, '_, '_> {
     fn inline(&mut self, i: &Inline) {
         match i {
             Inline::Text(t) => {
-                self.x.text(t);
+                self.x.text(&tie_dashes(t));
             }
             Inline::Emph(c) => self.wrap("em", c),
             Inline::Strong(c) => self.wrap("strong", c),

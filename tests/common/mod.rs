@@ -3,6 +3,9 @@
 //! never a skip: `tests/run.sh` installs them.
 #![allow(dead_code)]
 
+pub mod ace;
+pub use ace::*;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
