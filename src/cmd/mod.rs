@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use pressbook::LoadOptions;
 
+mod add;
 mod build;
 mod check;
 mod completions;
+mod extract;
+mod fetch;
 mod gen_corpus;
 mod init;
 mod list;
@@ -34,6 +37,9 @@ enum Command {
     List(list::Args),
     Init(init::Args),
     New(new::Args),
+    Extract(extract::Args),
+    Add(add::Args),
+    Fetch(fetch::Args),
     Completions(completions::Args),
     /// Print the man page (roff).
     Man,
@@ -49,6 +55,9 @@ pub fn run(cli: Cli) -> Result<(), pressbook::Error> {
         Command::List(a) => list::run(a),
         Command::Init(a) => init::run(a),
         Command::New(a) => new::run(a),
+        Command::Extract(a) => extract::run(a),
+        Command::Add(a) => add::run(a),
+        Command::Fetch(a) => fetch::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Man => completions::man(),
         Command::GenCorpus(a) => gen_corpus::run(a),
