@@ -1,5 +1,5 @@
 //! Cutting the article out of a page: dom_smoothie (a Readability port)
-//! picks the content; before it runs, site chrome it tends to keep (share
+//! picks the content; then site chrome it tends to keep inside it (share
 //! bars, newsletter boxes, "most read" lists, comments) is removed; the
 //! page's own metadata (JSON-LD, Open Graph, `<meta>`, `<time>`, canonical
 //! link) fills what it leaves out.
@@ -67,11 +67,10 @@ pub fn extract(
 ) -> Result<Extracted, ExtractError> {
     let doc = Document::from(html);
     let meta = PageMeta::read(&doc, page_url);
-    if opts.strip_chrome {
-        strip_chrome(&doc);
-    }
     let cfg = dom_smoothie::Config {
         max_elements_to_parse: 200_000,
+        // Classes stay on the content so that chrome inside it can be found.
+        keep_classes: true,
         ..Default::default()
     };
     let url_str = page_url.map(Url::as_str);
@@ -83,6 +82,9 @@ pub fn extract(
         Err(e) => return Err(ExtractError::Extractor(e.to_string())),
     };
     let content = Document::fragment(article.content.to_string());
+    if opts.strip_chrome {
+        strip_chrome(&content);
+    }
     let base = meta.base.clone().or_else(|| page_url.cloned());
     let mut blocks = md::convert(&content.root(), base.as_ref());
 
@@ -243,24 +245,17 @@ const CHROME_WORDS: &[&str] = &[
     "taboola",
     "breadcrumb",
     "breadcrumbs",
-    "toolbar",
-    "modal",
-    "overlay",
     "banner-ad",
-    "read-more",
-    "readmore",
     "more-stories",
     "author-bio-footer",
 ];
 
-/// Removes elements that are site chrome by their role, `hidden` flag or
-/// class/id words, unless they hold most of the page's text (a wrapper
+/// Removes elements of the article that are site chrome by their role or
+/// class/id words, unless they hold a third of its text or more (a wrapper
 /// named after a feature of the page).
 fn strip_chrome(doc: &Document) {
-    let total = doc.select("body").text().split_whitespace().count().max(1);
-    let candidates = doc.select(
-        "[class], [id], [role], [hidden], [aria-hidden], nav, aside, footer, dialog, [itemprop=comment]",
-    );
+    let total = doc.root().text().split_whitespace().count().max(1);
+    let candidates = doc.select("[class], [id], [role], nav, dialog");
     let mut doomed: Vec<NodeRef> = Vec::new();
     for node in candidates.nodes() {
         let name = node
@@ -272,7 +267,7 @@ fn strip_chrome(doc: &Document) {
         }
         if is_chrome(node, &name) {
             let words = node.text().split_whitespace().count();
-            if words * 2 < total {
+            if words * 3 < total {
                 doomed.push(node.clone());
             }
         }
@@ -285,13 +280,6 @@ fn strip_chrome(doc: &Document) {
 fn is_chrome(node: &NodeRef, name: &str) -> bool {
     if matches!(name, "nav" | "dialog") {
         return true;
-    }
-    if node.has_attr("hidden") || node.attr("aria-hidden").is_some_and(|v| &*v == "true") {
-        // Hidden text is not what the reader sees, but an image inside a
-        // hidden wrapper is often the lazily shown figure: keep those.
-        return !node
-            .descendants_it()
-            .any(|d| d.node_name().is_some_and(|n| &*n == "img"));
     }
     if let Some(role) = node.attr("role") {
         if matches!(
@@ -307,18 +295,23 @@ fn is_chrome(node: &NodeRef, name: &str) -> bool {
             return true;
         }
     }
-    let words = [node.attr("class"), node.attr("id")];
-    words.iter().flatten().any(|v| {
-        v.split_whitespace().any(|token| {
-            let t = token.to_ascii_lowercase();
-            CHROME_WORDS.iter().any(|w| {
-                t == *w
-                    || t.split(['-', '_']).any(|part| part == *w)
-                    || t.ends_with(&format!("-{w}"))
-                    || t.starts_with(&format!("{w}-"))
-            })
-        })
-    })
+    let matches = |token: &str, is_id: bool| {
+        let t = token.to_ascii_lowercase();
+        let parts: Vec<&str> = t.split(['-', '_']).filter(|p| !p.is_empty()).collect();
+        // Long hyphenated ids are made from headings
+        // ("sharing-with-a-single-developer"), not widget names.
+        if is_id && parts.len() > 3 {
+            return false;
+        }
+        CHROME_WORDS.iter().any(|w| t == *w || parts.contains(w))
+    };
+    let class = node.attr("class");
+    let id = node.attr("id");
+    class
+        .iter()
+        .flat_map(|c| c.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .any(|t| matches(&t, false))
+        || id.is_some_and(|i| matches(i.trim(), true))
 }
 
 // ------------------------------------------------------------ metadata
