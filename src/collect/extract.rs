@@ -31,6 +31,10 @@ pub struct Extracted {
     pub rights: Option<String>,
     #[serde(skip)]
     pub blocks: Vec<Blk>,
+    /// The first block is the page's lead figure, put back because the
+    /// extractor left it out.
+    #[serde(skip)]
+    pub lead_restored: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +96,16 @@ pub fn extract(
         .or(meta.title.clone())
         .map(|t| md::collapse(&t));
     drop_repeated_head(&mut blocks, title.as_deref(), article.byline.as_deref());
+    if opts.strip_chrome {
+        drop_chrome_blocks(&mut blocks, &meta.chrome_texts);
+    }
+    let mut lead_restored = false;
+    if md::images(&blocks).is_empty() {
+        if let Some((src, alt, caption)) = meta.lead_figure.clone() {
+            blocks.insert(0, Blk::Figure { src, alt, caption });
+            lead_restored = true;
+        }
+    }
     let words = md::to_text(&blocks).split_whitespace().count();
     if words < opts.min_words {
         return Err(ExtractError::NoArticle(words));
@@ -131,6 +145,7 @@ pub fn extract(
         lead_image,
         rights: meta.rights.clone(),
         blocks,
+        lead_restored,
     })
 }
 
@@ -268,7 +283,7 @@ fn strip_chrome(doc: &Document) {
         if is_chrome(node, &name) {
             let words = node.text().split_whitespace().count();
             if words * 3 < total {
-                doomed.push(node.clone());
+                doomed.push(*node);
             }
         }
     }
@@ -330,6 +345,12 @@ pub struct PageMeta {
     pub rights: Option<String>,
     /// `<base href>` resolved against the page address.
     pub base: Option<Url>,
+    /// The article's lead figure as the page shows it: (src, alt, caption).
+    pub lead_figure: Option<(String, String, String)>,
+    /// Text of each piece of chrome on the page (share bars, newsletter
+    /// boxes, teasers…), to drop what the extractor kept of it after
+    /// renaming its element.
+    pub chrome_texts: Vec<String>,
 }
 
 impl PageMeta {
@@ -425,6 +446,8 @@ impl PageMeta {
                 Some(p) => p.join(&h).ok(),
                 None => Url::parse(&h).ok(),
             });
+        m.lead_figure = lead_figure(doc, m.image.as_deref(), m.base.as_ref().or(page_url));
+        m.chrome_texts = chrome_texts(doc);
         for v in [
             &mut m.title,
             &mut m.author,
@@ -436,6 +459,93 @@ impl PageMeta {
         }
         m
     }
+}
+
+/// The `<figure>` showing the page's declared lead image, else the first
+/// figure of its `<article>`.
+fn lead_figure(
+    doc: &Document,
+    image: Option<&str>,
+    base: Option<&Url>,
+) -> Option<(String, String, String)> {
+    let abs = |s: &str| match base {
+        Some(b) => b
+            .join(s)
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| s.to_string()),
+        None => s.to_string(),
+    };
+    let wanted = image.map(abs);
+    let figures = doc.select("figure");
+    let pick = |f: &NodeRef| -> Option<(String, String, String)> {
+        let img = f
+            .descendants_it()
+            .find(|d| d.node_name().is_some_and(|n| &*n == "img"))?;
+        let src = abs(img.attr("src").or_else(|| img.attr("data-src"))?.trim());
+        let alt = md::collapse(&img.attr("alt").unwrap_or_default());
+        let caption = f
+            .descendants_it()
+            .find(|d| d.node_name().is_some_and(|n| &*n == "figcaption"))
+            .map(|c| md::collapse(&c.text()))
+            .unwrap_or_default();
+        Some((src, alt, caption))
+    };
+    let all: Vec<(String, String, String)> = figures.nodes().iter().filter_map(pick).collect();
+    if let Some(w) = &wanted {
+        if let Some(f) = all.iter().find(|f| &f.0 == w) {
+            return Some(f.clone());
+        }
+    }
+    doc.select("article figure").nodes().iter().find_map(pick)
+}
+
+/// The text of every small chrome element of the page.
+fn chrome_texts(doc: &Document) -> Vec<String> {
+    let total = doc.select("body").text().split_whitespace().count().max(1);
+    let mut out = Vec::new();
+    for node in doc.select("[class], [id], [role]").nodes() {
+        let name = node
+            .node_name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        if matches!(name.as_str(), "html" | "body" | "article" | "main") || !is_chrome(node, &name)
+        {
+            continue;
+        }
+        let text = md::collapse(&node.text());
+        let words = text.split_whitespace().count();
+        if words > 0 && words * 10 < total {
+            out.push(text);
+        }
+    }
+    out
+}
+
+/// Drops blocks whose whole text is part of a chrome element's text.
+fn drop_chrome_blocks(blocks: &mut Vec<Blk>, chrome: &[String]) {
+    if chrome.is_empty() {
+        return;
+    }
+    blocks.retain_mut(|b| {
+        let text = match b {
+            Blk::Para(c) | Blk::Heading(_, c) => md::plain(c),
+            Blk::List { .. } | Blk::Quote(_) => md::to_text(std::slice::from_ref(b))
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => return true,
+        };
+        if text.is_empty() {
+            return true;
+        }
+        if chrome.iter().any(|c| c.contains(&text)) {
+            return false;
+        }
+        if let Blk::Quote(inner) = b {
+            drop_chrome_blocks(inner, chrome);
+        }
+        true
+    });
 }
 
 fn json_ld_objects(doc: &Document) -> Vec<Value> {

@@ -76,7 +76,7 @@ pub fn parse(body: &[u8], url: &str) -> Result<Feed, String> {
         })
         .collect();
     // Newest first; undated items after dated ones, in feed order.
-    items.sort_by(|a, b| b.published.cmp(&a.published));
+    items.sort_by_key(|i| std::cmp::Reverse(i.published));
     Ok(Feed {
         title: feed.title.map(|t| text_of(&t.content)),
         language: feed.language,

@@ -523,11 +523,7 @@ pub fn images(blocks: &[Blk]) -> Vec<String> {
     fn inl(items: &[Inl], out: &mut Vec<String>) {
         for i in items {
             match i {
-                Inl::Image { src, .. } => {
-                    if !out.contains(src) {
-                        out.push(src.clone())
-                    }
-                }
+                Inl::Image { src, .. } if !out.contains(src) => out.push(src.clone()),
                 Inl::Emph(c) | Inl::Strong(c) | Inl::Strike(c) | Inl::Link(_, c) => inl(c, out),
                 _ => {}
             }
@@ -540,12 +536,8 @@ pub fn images(blocks: &[Blk]) -> Vec<String> {
                 Blk::List { items, .. } => items.iter().for_each(|i| blk(i, out)),
                 Blk::Quote(c) => blk(c, out),
                 Blk::Table(rows) => rows.iter().flatten().for_each(|c| inl(c, out)),
-                Blk::Figure { src, .. } => {
-                    if !out.contains(src) {
-                        out.push(src.clone())
-                    }
-                }
-                Blk::Code(_) | Blk::Rule => {}
+                Blk::Figure { src, .. } if !out.contains(src) => out.push(src.clone()),
+                Blk::Figure { .. } | Blk::Code(_) | Blk::Rule => {}
             }
         }
     }

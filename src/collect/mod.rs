@@ -630,6 +630,7 @@ fn fetch_item(
             lead_image: None,
             rights: None,
             blocks,
+            lead_restored: false,
         };
         return c.save(e, addresses, ids, section);
     }
