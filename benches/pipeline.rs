@@ -2,7 +2,7 @@
 //! (`pressbook::corpus`). Run with `cargo bench`; CI only compiles them.
 //!
 //! EPUB: load+parse, xhtml+epub. PDF: shaping, line breaking
-//! (`paragraph::set`, which shapes too), the whole flow of strips
+//! (`inline::set`, which shapes too), the whole flow of strips
 //! (`blocks::flow`, parallel), pagination and PDF writing. Sample sizes are
 //! small so the whole run takes a few minutes.
 
@@ -11,9 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use pressbook::layout::paragraph::{self, Align, ParaOpts, RichText, TextStyle};
-use pressbook::layout::shape::Shaper;
-use pressbook::layout::{blocks, fonts::Role, hyphen, paginate, FontSet, PageStyle};
+use pressbook::layout::inline::shape::Shaper;
+use pressbook::layout::inline::{self, Align, ParaOpts, RichText, TextStyle};
+use pressbook::layout::{blocks, fonts::Role, inline::hyphen, paginate, FontSet, PageStyle};
 use pressbook::model::{Block, Digest, Inline};
 
 /// A 100-article corpus, generated once per run.
@@ -107,11 +107,11 @@ fn pdf_stages(c: &mut Criterion) {
         })
     });
 
-    // Line breaking: paragraph::set (shaping, break opportunities and
+    // Line breaking: inline::set (shaping, break opportunities and
     // hyphenation, Knuth–Plass, setting the lines) on every body paragraph.
     let texts: Vec<RichText> = paras
         .iter()
-        .map(|p| RichText::plain(p, TextStyle::serif(style.body_size)))
+        .map(|p| RichText::styled(p, TextStyle::serif(style.body_size)))
         .collect();
     let opts = ParaOpts {
         measure: style.measure,
@@ -119,12 +119,12 @@ fn pdf_stages(c: &mut Criterion) {
         align: Align::Justify,
         lang,
     };
-    g.bench_function("line breaking (paragraph::set)", |b| {
+    g.bench_function("line breaking (inline::set)", |b| {
         b.iter(|| {
             let mut missing = Vec::new();
             texts
                 .iter()
-                .map(|rt| paragraph::set(rt, &fonts, &mut shaper, &opts, &mut missing).len())
+                .map(|rt| inline::set(rt, &fonts, &mut shaper, &opts, &mut missing).len())
                 .sum::<usize>()
         })
     });

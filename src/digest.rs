@@ -49,8 +49,9 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Diagnostics) {
     let Some(manifest) = manifest::load(dir, opts.allow_outside, &mut diags) else {
         return (None, diags);
     };
-    let pdf = pdf_settings(&manifest, &mut diags);
-    let digest = assemble(&manifest, opts, &mut diags);
+    let root = (!opts.allow_outside).then(|| confine_root(dir));
+    let pdf = pdf_settings(&manifest, root.as_deref(), &mut diags);
+    let digest = assemble(&manifest, opts, root.as_deref(), &mut diags);
     if diags.has_errors() {
         return (None, diags);
     }
@@ -60,14 +61,24 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Diagnostics) {
 /// The manifest's PDF settings with its font files checked, plus the font
 /// files dropped into the digest's own `fonts/` folder as fallbacks (in
 /// file-name order, so the output does not depend on the directory listing).
-fn pdf_settings(m: &Manifest, diags: &mut Diagnostics) -> PdfSettings {
+fn pdf_settings(m: &Manifest, root: Option<&Path>, diags: &mut Diagnostics) -> PdfSettings {
     let mut pdf = m.pdf.clone();
+    let manifest_path = m.dir.join(manifest::MANIFEST_NAME);
     for p in pdf.fonts.files() {
         if !p.is_file() {
             diags.push(
                 Diagnostic::error(format!("font file {} does not exist", p.display()))
-                    .at(m.dir.join(manifest::MANIFEST_NAME))
+                    .at(&manifest_path)
                     .hint("fix the path (relative to the digest folder) or remove the key"),
+            );
+        } else if outside(p, root) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "font file {} lies outside the digest folder",
+                    p.display()
+                ))
+                .at(&manifest_path)
+                .hint("copy the font into the digest's fonts/ folder, or pass --allow-outside"),
             );
         }
     }
@@ -82,45 +93,93 @@ fn pdf_settings(m: &Manifest, diags: &mut Diagnostics) -> PdfSettings {
                 .is_some_and(|e| e.eq_ignore_ascii_case("ttf") || e.eq_ignore_ascii_case("otf"))
         })
         .filter(|p| !pdf.fonts.files().any(|named| named == p))
+        .filter(|p| {
+            let out = outside(p, root);
+            if out {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "font file {} links to a file outside the digest folder",
+                        p.display()
+                    ))
+                    .at(p)
+                    .hint("copy the font itself into fonts/, or pass --allow-outside"),
+                );
+            }
+            !out
+        })
         .collect();
     found.sort();
     pdf.fonts.fallback.extend(found);
     pdf
 }
 
-/// The listed articles that exist; each missing one is an error at the
-/// manifest line that lists it.
+/// The digest folder with symlinks resolved: files must lie inside it.
+fn confine_root(dir: &Path) -> PathBuf {
+    dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// Whether `path`, symlinks resolved, lies outside `root` (never, when
+/// there is no root: `--allow-outside`).
+fn outside(path: &Path, root: Option<&Path>) -> bool {
+    root.is_some_and(|root| path.canonicalize().is_ok_and(|p| !p.starts_with(root)))
+}
+
+/// The listed articles that exist and lie inside the folder (symlinks
+/// resolved); each other one is an error at the manifest line that lists it.
 fn existing(
     refs: Vec<(usize, ArticleRef)>,
     m: &Manifest,
+    root: Option<&Path>,
     diags: &mut Diagnostics,
 ) -> Vec<(usize, ArticleRef)> {
+    let manifest_path = m.dir.join(manifest::MANIFEST_NAME);
     refs.into_iter()
         .filter(|(_, r)| {
-            let exists = r.path.is_file();
-            if !exists {
-                diags.push(
-                    Diagnostic::error(format!("article {:?} does not exist", r.listed))
-                        .at(m.dir.join(manifest::MANIFEST_NAME))
-                        .line(r.line)
-                        .hint(format!("expected a file at {}", r.path.display())),
-                );
+            let problem = if !r.path.is_file() {
+                Some((
+                    format!("article {:?} does not exist", r.listed),
+                    format!("expected a file at {}", r.path.display()),
+                ))
+            } else if outside(&r.path, root) {
+                Some((
+                    format!(
+                        "article {:?} links to a file outside the digest folder",
+                        r.listed
+                    ),
+                    "copy the article into the digest folder, or pass --allow-outside".to_string(),
+                ))
+            } else {
+                None
+            };
+            if let Some((message, hint)) = &problem {
+                let mut d = Diagnostic::error(message.clone())
+                    .at(&manifest_path)
+                    .hint(hint.clone());
+                if r.line > 0 {
+                    d = d.line(r.line);
+                }
+                diags.push(d);
             }
-            exists
+            problem.is_none()
         })
         .collect()
 }
 
 /// The model from a manifest: its articles loaded, grouped, numbered.
-fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Digest {
+fn assemble(
+    m: &Manifest,
+    opts: &LoadOptions,
+    root: Option<&Path>,
+    diags: &mut Diagnostics,
+) -> Digest {
     let (group_titles, refs) = article_refs(m, diags);
-    let refs = existing(refs, m, diags);
-    let (grouped, assets) = load_articles(&refs, group_titles.len(), m, opts, diags);
+    let refs = existing(refs, m, root, diags);
+    let (grouped, assets) = load_articles(&refs, group_titles.len(), m, opts, root, diags);
     let mut groups = into_groups(m, group_titles, grouped);
     warn_empty(&groups, m, diags);
     groups.retain(|(_, a)| !a.is_empty());
     let sections = number(groups);
-    Digest {
+    let mut digest = Digest {
         meta: digest_meta(m, opts),
         files: sections
             .iter()
@@ -129,7 +188,9 @@ fn assemble(m: &Manifest, opts: &LoadOptions, diags: &mut Diagnostics) -> Digest
             .collect(),
         sections,
         assets: assets.into_assets(),
-    }
+    };
+    crate::links::enforce(&mut digest, diags);
+    digest
 }
 
 /// A section title (or none) per group, and every article to load with the
@@ -165,13 +226,14 @@ fn load_articles(
     groups: usize,
     m: &Manifest,
     opts: &LoadOptions,
+    root: Option<&Path>,
     diags: &mut Diagnostics,
 ) -> (Vec<Vec<Article>>, AssetStore) {
     let loaded: Vec<(usize, Option<Article>, Diagnostics, AssetStore)> = refs
         .par_iter()
         .map(|(group, r)| {
             let mut d = Diagnostics::new();
-            let mut store = AssetStore::default();
+            let mut store = AssetStore::confined_to(root.map(Path::to_path_buf));
             let a = source::load_article(&r.path, &m.language, &opts.limits, &mut store, &mut d);
             (*group, a, d, store)
         })

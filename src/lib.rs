@@ -19,6 +19,7 @@ pub mod digest;
 pub mod epub;
 pub mod fonts;
 pub mod layout;
+pub mod links;
 pub mod listing;
 pub mod manifest;
 pub mod model;

@@ -47,31 +47,41 @@ impl Digest {
         &self.assets[id.0]
     }
 
-    /// Resolves `url` as written in article `from`: `#frag` stays in the
-    /// article, `other.md#frag` goes to that article when it is in the
-    /// digest, anything with a scheme is a web address.
+    /// Resolves `url` as written in article `from` (see [`resolve_link`]).
     pub fn resolve(&self, from: &Article, url: &str) -> Target {
-        if let Some(frag) = url.strip_prefix('#') {
-            return Target::Article {
-                id: from.id.clone(),
-                fragment: Some(frag.to_string()),
-            };
-        }
-        if has_scheme(url) {
-            return Target::Url(url.to_string());
-        }
-        let (file, fragment) = match url.split_once('#') {
-            Some((f, frag)) => (f, Some(frag.to_string())),
-            None => (url, None),
+        resolve_link(&self.files, &from.id, &from.path, url)
+    }
+}
+
+/// Resolves `url` as written in the article `from_id` (file `from_path`):
+/// `#frag` stays in the article, `other.md#frag` goes to that article when
+/// `files` holds it, anything with a scheme is a web address.
+pub fn resolve_link(
+    files: &HashMap<PathBuf, String>,
+    from_id: &str,
+    from_path: &Path,
+    url: &str,
+) -> Target {
+    if let Some(frag) = url.strip_prefix('#') {
+        return Target::Article {
+            id: from_id.to_string(),
+            fragment: Some(frag.to_string()),
         };
-        let path = from.path.parent().unwrap_or(Path::new(".")).join(file);
-        match self.files.get(&normal_path(&path)) {
-            Some(id) => Target::Article {
-                id: id.clone(),
-                fragment,
-            },
-            None => Target::Outside,
-        }
+    }
+    if has_scheme(url) {
+        return Target::Url(url.to_string());
+    }
+    let (file, fragment) = match url.split_once('#') {
+        Some((f, frag)) => (f, Some(frag.to_string())),
+        None => (url, None),
+    };
+    let path = from_path.parent().unwrap_or(Path::new(".")).join(file);
+    match files.get(&normal_path(&path)) {
+        Some(id) => Target::Article {
+            id: id.clone(),
+            fragment,
+        },
+        None => Target::Outside,
     }
 }
 
@@ -345,6 +355,8 @@ pub enum Inline {
         url: String,
         title: Option<String>,
         content: Vec<Inline>,
+        /// Line in the article's file, for messages (0 when unknown).
+        line: usize,
     },
     Image {
         src: ImageSrc,

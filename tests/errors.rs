@@ -1,20 +1,10 @@
 //! Every kind of bad input gets a clear error naming the file, the place and
 //! what to do; builds that fail leave good files alone.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::common::write_digest as digest;
 use crate::common::*;
-
-/// Writes a digest folder from (path, bytes) pairs.
-fn digest(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
-    let dir = scratch(name);
-    for (p, data) in files {
-        let path = dir.join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, data).unwrap();
-    }
-    dir
-}
 
 const OK_TXT: &[u8] = b"Fine text.\n\n(c) Source 2026: Fine\n";
 

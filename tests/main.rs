@@ -9,6 +9,7 @@ mod cli;
 mod collect;
 mod epub;
 mod errors;
+mod invariant;
 mod pdf;
 mod pdf_nav;
 mod robustness;

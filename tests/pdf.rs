@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::*;
-use pressbook::layout::{self, FontSet, Item, PageStyle};
+use pressbook::layout::{self, FontSet, PageItem, PageStyle};
 
 fn build_pdf(dir: &Path, name: &str) -> PathBuf {
     let out = scratch(name);
@@ -181,36 +181,10 @@ fn assert_paragraphs_come_back(dir: &Path, pdf: &Path, style: &PageStyle) -> usi
 
 /// Words from `pdftotext -bbox`: (page, xMin, yMin, xMax, yMax, word).
 fn words(pdf: &Path) -> Vec<(usize, f32, f32, f32, f32, String)> {
-    let (ok, out, err) = run("pdftotext", &["-bbox", s(pdf), "-"]);
-    assert!(ok, "pdftotext -bbox failed: {err}");
-    let mut page = 0;
-    let mut v = Vec::new();
-    for line in out.lines() {
-        let line = line.trim();
-        if line.starts_with("<page ") {
-            page += 1;
-        }
-        if let Some(rest) = line.strip_prefix("<word ") {
-            let attr = |k: &str| -> f32 {
-                let key = format!("{k}=\"");
-                let i = rest.find(&key).unwrap() + key.len();
-                rest[i..].split('"').next().unwrap().parse().unwrap()
-            };
-            let word = rest
-                .split_once('>')
-                .map(|(_, w)| w.trim_end_matches("</word>").to_string())
-                .unwrap_or_default();
-            v.push((
-                page,
-                attr("xMin"),
-                attr("yMin"),
-                attr("xMax"),
-                attr("yMax"),
-                word,
-            ));
-        }
-    }
-    v
+    pdf_words(pdf)
+        .into_iter()
+        .map(|w| (w.page, w.x0, w.y0, w.x1, w.y1, w.text))
+        .collect()
 }
 
 /// No word outside the page box, and none past the text column's edges
@@ -406,8 +380,9 @@ fn page_model_summary(dir: &Path) -> String {
             page.opening
         ));
         let mut lines: Vec<(i64, f32, String)> = Vec::new();
-        for (p, it) in &page.items {
-            if let Item::Text(r) = it {
+        for placed in &page.items {
+            let (p, it) = (&placed.at, &placed.item);
+            if let PageItem::Text(r) = it {
                 let y = (p.y * 10.0).round() as i64;
                 match lines.iter_mut().find(|l| l.0 == y) {
                     Some(l) => {
@@ -441,26 +416,127 @@ fn page_model_summary(dir: &Path) -> String {
     s
 }
 
-#[test]
-fn golden_page_model_of_the_letter_fixture() {
-    let dir = fixture("pdf-letter");
-    let got = page_model_summary(&dir);
-    let golden = dir.join("expected-pages.txt");
-    if std::env::var_os("PRESSBOOK_BLESS").is_some() || !golden.exists() {
-        std::fs::write(&golden, &got).unwrap();
+/// Compares `got` with the golden file `path`. A missing golden file is a
+/// failure, not a pass; `PRESSBOOK_BLESS=1` writes it (and any that
+/// differ) instead.
+fn check_golden(path: &Path, got: &str) {
+    if std::env::var_os("PRESSBOOK_BLESS").is_some() {
+        std::fs::write(path, got).unwrap();
+        return;
     }
-    let want = std::fs::read_to_string(&golden).unwrap();
+    let want = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "the golden file {} cannot be read ({e}); run with PRESSBOOK_BLESS=1 to write it",
+            path.display()
+        )
+    });
     assert!(
         got == want,
-        "the page model changed; if that is intended, run with PRESSBOOK_BLESS=1\n--- got:\n{got}"
+        "the page model differs from {}; if that is intended, run with PRESSBOOK_BLESS=1\n--- got:\n{got}",
+        path.display()
     );
 }
 
 #[test]
+fn golden_page_model_of_the_letter_fixture() {
+    let dir = fixture("pdf-letter");
+    check_golden(&dir.join("expected-pages.txt"), &page_model_summary(&dir));
+}
+
+/// Every placed item of the body pages of `dir`'s layout, one a line: its
+/// role, kind, position (top-left origin, points) and text or size; then
+/// each page's destinations and links, and the outline.
+fn page_model(dir: &Path) -> String {
+    use pressbook::layout::LinkTarget;
+    let (loaded, _) = pressbook::check(dir, &pressbook::LoadOptions::default(), false).unwrap();
+    let fonts = std::sync::Arc::new(FontSet::bundled());
+    let style = PageStyle::for_settings(&loaded.pdf);
+    let doc = layout::layout(&loaded.digest, &fonts, &style);
+    let mut s = String::new();
+    for (n, page) in doc.pages.iter().enumerate().skip(doc.front_pages) {
+        s.push_str(&format!(
+            "page {} ({}) article={} opening={}\n",
+            n + 1,
+            doc.page_label(n),
+            page.article.as_deref().unwrap_or("-"),
+            page.opening
+        ));
+        for placed in &page.items {
+            let (p, role) = (placed.at, format!("{:?}", placed.role));
+            let what = match &placed.item {
+                PageItem::Text(r) => format!("text {:.1}pt {:?}", r.size, r.text),
+                PageItem::Segment {
+                    dx, dy, thickness, ..
+                } => {
+                    format!("segment {dx:.1},{dy:.1} {thickness:.1}pt")
+                }
+                PageItem::FilledRect { w, h, .. } => format!("filled {w:.1}x{h:.1}"),
+                PageItem::StrokedRect { w, h, .. } => format!("stroked {w:.1}x{h:.1}"),
+                PageItem::Image { asset, w, h } => format!("image {} {w:.1}x{h:.1}", asset.0),
+            };
+            s.push_str(&format!("  {role:<11} {:6.1} {:6.1} {what}\n", p.x, p.y));
+        }
+        for (d, y) in &page.destinations {
+            s.push_str(&format!("  dest {d} @ {y:.1}\n"));
+        }
+        for l in &page.links {
+            let target = match &l.target {
+                LinkTarget::Url(u) => u.clone(),
+                LinkTarget::Internal(d) => format!("#{d}"),
+            };
+            s.push_str(&format!(
+                "  link {:.1},{:.1} {:.1}x{:.1} {target}\n",
+                l.x, l.y, l.w, l.h
+            ));
+        }
+    }
+    for o in &doc.outline {
+        s.push_str(&format!(
+            "outline {} p{} {}\n",
+            o.level,
+            o.page + 1,
+            o.title
+        ));
+    }
+    s
+}
+
+/// Small fixtures per layout feature (tests/fixtures/golden/<feature>/),
+/// each with the whole page model it should give.
+#[test]
+fn golden_page_models_per_feature() {
+    for feature in ["linebreak", "lists", "tables", "notes"] {
+        let dir = fixture("golden").join(feature);
+        check_golden(&dir.join("expected-pages.txt"), &page_model(&dir));
+    }
+}
+
+#[test]
 fn manifest_fonts_and_fallbacks_are_used() {
+    // The fixture names the repository's own fonts, outside its folder.
     let dir = fixture("pdf-fonts");
     let out = scratch("pdf-fonts");
     let o = pressbook(&["build", s(&dir), "--out", s(&out), "--format", "pdf"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "fonts outside the folder were read"
+    );
+    assert!(
+        err.contains("sans-regular.ttf lies outside the digest folder")
+            && err.contains("--allow-outside"),
+        "{err}"
+    );
+    let o = pressbook(&[
+        "build",
+        s(&dir),
+        "--out",
+        s(&out),
+        "--format",
+        "pdf",
+        "--allow-outside",
+    ]);
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),
@@ -468,7 +544,7 @@ fn manifest_fonts_and_fallbacks_are_used() {
     );
     assert!(o.status.success(), "{all}");
     assert!(!all.contains("no font has"), "fallback not used:\n{all}");
-    let pdf = only_with_ext(&build(&dir, &out, "pdf"), "pdf");
+    let pdf = file_in(&out, "pdf");
     qpdf_check(&pdf);
     fonts_embedded_and_subset(&pdf);
     let (_, fonts, _) = run("pdffonts", &[s(&pdf)]);

@@ -448,6 +448,7 @@ impl BodyWriter<'_, '_, '_> {
                 url,
                 title,
                 content,
+                ..
             } => match self.pages.link_target(self.article, url) {
                 Some(href) => {
                     match title {

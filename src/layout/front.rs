@@ -7,14 +7,14 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Article, Digest};
+use crate::model::{Article, Digest, Section};
 
-use super::blocks::Elem;
+use super::flow::Elem;
 use super::furniture::{label_style, Setter, Stack};
-use super::paragraph::{Align, RichText, TextStyle};
-use super::style::PageStyle;
+use super::inline::{Align, RichText, TextStyle};
+use super::style::{CoverSizes, PageStyle};
 use super::units::{Point, Rgb};
-use super::{Item, LinkTarget, Page};
+use super::{BlockRole, LinkTarget, Page, PageItem, Placed};
 
 /// Destination names of the matter this module makes.
 pub const CONTENTS: &str = "contents";
@@ -30,196 +30,255 @@ const LEADER_PITCH: f32 = 5.0;
 /// section with its lead headline (a link to it), and the editor and rights
 /// at the foot.
 pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
-    let meta = &digest.meta;
-    let mut page = Page {
+    let page = Page {
         width: style.width,
         height: style.height,
         opening: true,
         destinations: vec![("cover".into(), 0.0)],
         ..Page::default()
     };
-    let x = style.margin_left;
-    let m = style.measure;
-    let scale = style.body_size / 10.5;
-    let mut y = style.margin_top;
-
-    let text =
-        |set: &mut Setter, page: &mut Page, y: &mut f32, rt: RichText, size: f32, leading: f32| {
-            for line in set.lines(&rt, m, Align::Left) {
-                let baseline = *y + 0.92 * size;
-                line.place(x, baseline, &mut page.items, &mut page.links);
-                *y += leading;
-            }
-        };
-    let rule = |page: &mut Page, y: f32, thickness: f32, color: Rgb| {
-        page.items.push((
-            Point::new(x, y),
-            Item::Line {
-                dx: m,
-                dy: 0.0,
-                thickness,
-                color,
-            },
-        ));
+    let mut c = Cover {
+        page,
+        set,
+        x: style.margin_left,
+        measure: style.measure,
+        scale: style.body_size / 10.5,
+        sizes: style.sizes.cover.clone(),
+        y: style.margin_top,
     };
+    c.masthead(digest);
+    c.in_this_issue(digest, style.height - style.margin_bottom);
+    c.foot(digest, style.height - style.margin_bottom);
+    c.page
+}
 
-    if let Some(p) = &meta.publisher {
-        let st = label_style(8.0 * scale).color(Rgb::ACCENT);
-        text(
-            set,
-            &mut page,
-            &mut y,
-            plain(&p.to_uppercase(), st),
-            8.0,
-            14.0,
-        );
-    }
-    rule(&mut page, y, 2.0, Rgb::INK);
-    y += 26.0 * scale;
-    let size = 34.0 * scale;
-    let st = TextStyle::serif(size).bold().no_hyphens();
-    text(
-        set,
-        &mut page,
-        &mut y,
-        plain(&meta.title, st),
-        size,
-        size * 1.08,
-    );
-    if let Some(sub) = &meta.subtitle {
-        y += 4.0;
-        let size = 15.0 * scale;
-        let st = TextStyle::serif(size)
-            .italic()
-            .color(Rgb::GREY)
-            .no_hyphens();
-        text(set, &mut page, &mut y, plain(sub, st), size, size * 1.3);
-    }
-    y += 10.0 * scale;
-    let date = format!(
-        "{}  \u{b7}  {}",
-        meta.date.format("%A %-d %B %Y"),
-        meta.week_label()
-    );
-    let st = TextStyle::sans(9.5 * scale).color(Rgb::GREY).no_hyphens();
-    text(
-        set,
-        &mut page,
-        &mut y,
-        plain(&date, st),
-        9.5 * scale,
-        14.0 * scale,
-    );
-    if let Some(d) = &meta.description {
-        y += 10.0 * scale;
-        let size = 11.0 * scale;
-        let st = TextStyle::serif(size).color(Rgb::INK);
-        text(set, &mut page, &mut y, plain(d, st), size, size * 1.4);
-    }
-    y += 14.0 * scale;
-    rule(&mut page, y, 0.5, Rgb::RULE);
-    y += 22.0 * scale;
+/// The cover being set, top to bottom.
+struct Cover<'s> {
+    page: Page,
+    set: &'s mut Setter,
+    x: f32,
+    measure: f32,
+    /// Sizes scale with the body size of the page style.
+    scale: f32,
+    sizes: CoverSizes,
+    /// Where the next line's body starts.
+    y: f32,
+}
 
-    // "In this issue": as many sections as fit above the foot.
-    let foot = style.height - style.margin_bottom - 40.0 * scale;
-    let st = label_style(7.5 * scale).color(Rgb::ACCENT);
-    text(
-        set,
-        &mut page,
-        &mut y,
-        plain("IN THIS ISSUE", st),
-        7.5,
-        16.0 * scale,
-    );
-    let sections: Vec<_> = digest
-        .sections
-        .iter()
-        .filter(|s| !s.articles.is_empty())
-        .collect();
-    for (k, section) in sections.iter().enumerate() {
-        let lead = &section.articles[0];
-        let head = 14.0 * scale;
-        let head_lines = set
-            .lines(
-                &plain(&lead.meta.title, TextStyle::serif(head).bold()),
-                m,
-                Align::Left,
-            )
-            .len();
-        let need = 12.0 + head_lines as f32 * head * 1.2 + 30.0 * scale;
-        if y + need > foot {
-            let more = sections.len() - k;
-            let st = TextStyle::serif(10.0 * scale).italic().color(Rgb::GREY);
-            let note = format!(
-                "and {more} more section{} inside",
-                if more == 1 { "" } else { "s" }
+impl Cover<'_> {
+    /// Sets `rt` ragged from `y`, each line `leading` below the last.
+    fn text(&mut self, rt: RichText, size: f32, leading: f32, role: BlockRole) {
+        for line in self.set.lines(&rt, self.measure, Align::Left) {
+            let baseline = self.y + 0.92 * size;
+            line.place(
+                self.x,
+                baseline,
+                role,
+                &mut self.page.items,
+                &mut self.page.links,
             );
-            text(set, &mut page, &mut y, plain(&note, st), 10.0, 14.0);
-            break;
+            self.y += leading;
         }
-        y += 8.0 * scale;
+    }
+
+    /// A rule across the measure at `y`.
+    fn rule(&mut self, y: f32, thickness: f32, color: Rgb) {
+        self.page.items.push(Placed::new(
+            Point::new(self.x, y),
+            PageItem::hline(self.measure, thickness, color),
+            BlockRole::Artifact,
+        ));
+    }
+
+    /// Publisher, title, subtitle, date and week, description, between
+    /// rules.
+    fn masthead(&mut self, digest: &Digest) {
+        let meta = &digest.meta;
+        let (scale, c) = (self.scale, self.sizes.clone());
+        let para = BlockRole::Paragraph;
+        if let Some(p) = &meta.publisher {
+            let st = label_style(c.publisher.size * scale).color(Rgb::ACCENT);
+            let rt = RichText::styled(&p.to_uppercase(), st);
+            self.text(rt, c.publisher.size, c.publisher.leading, para);
+        }
+        self.rule(self.y, 2.0, Rgb::INK);
+        self.y += 26.0 * scale;
+        let size = c.title * scale;
+        let st = TextStyle::serif(size).bold().no_hyphens();
+        let title = RichText::styled(&meta.title, st);
+        self.text(title, size, size * 1.08, BlockRole::Title);
+        if let Some(sub) = &meta.subtitle {
+            self.y += 4.0;
+            let size = c.subtitle * scale;
+            let st = TextStyle::serif(size)
+                .italic()
+                .color(Rgb::GREY)
+                .no_hyphens();
+            self.text(RichText::styled(sub, st), size, size * 1.3, para);
+        }
+        self.y += 10.0 * scale;
+        let date = format!(
+            "{}  \u{b7}  {}",
+            meta.date.format("%A %-d %B %Y"),
+            meta.week_label()
+        );
+        let (size, leading) = (c.date.size * scale, c.date.leading * scale);
+        let st = TextStyle::sans(size).color(Rgb::GREY).no_hyphens();
+        self.text(RichText::styled(&date, st), size, leading, para);
+        if let Some(d) = &meta.description {
+            self.y += 10.0 * scale;
+            let size = c.description * scale;
+            let st = TextStyle::serif(size).color(Rgb::INK);
+            self.text(RichText::styled(d, st), size, size * 1.4, para);
+        }
+        self.y += 14.0 * scale;
+        self.rule(self.y, 0.5, Rgb::RULE);
+        self.y += 22.0 * scale;
+    }
+
+    /// "In this issue": as many sections as fit above the foot (the bottom
+    /// margin at `bottom`), each with its lead headline.
+    fn in_this_issue(&mut self, digest: &Digest, bottom: f32) {
+        let (scale, c) = (self.scale, self.sizes.clone());
+        let foot = bottom - 40.0 * scale;
+        let st = label_style(c.in_this_issue.size * scale).color(Rgb::ACCENT);
+        let label = RichText::styled("IN THIS ISSUE", st);
+        let leading = c.in_this_issue.leading * scale;
+        self.text(label, c.in_this_issue.size, leading, BlockRole::Label);
+        let sections: Vec<_> = digest
+            .sections
+            .iter()
+            .filter(|s| !s.articles.is_empty())
+            .collect();
+        for (k, section) in sections.iter().enumerate() {
+            let lead = &section.articles[0];
+            let head = c.lead * scale;
+            let head_lines = self
+                .set
+                .lines(
+                    &RichText::styled(&lead.meta.title, TextStyle::serif(head).bold()),
+                    self.measure,
+                    Align::Left,
+                )
+                .len();
+            let need = 12.0 + head_lines as f32 * head * 1.2 + 30.0 * scale;
+            if self.y + need > foot {
+                let more = sections.len() - k;
+                let st = TextStyle::serif(c.more.size * scale)
+                    .italic()
+                    .color(Rgb::GREY);
+                let note = format!(
+                    "and {more} more section{} inside",
+                    if more == 1 { "" } else { "s" }
+                );
+                self.text(
+                    RichText::styled(&note, st),
+                    c.more.size,
+                    c.more.leading,
+                    BlockRole::Paragraph,
+                );
+                break;
+            }
+            self.y += 8.0 * scale;
+            self.section(section, head);
+            self.y += 6.0 * scale;
+        }
+    }
+
+    /// A section on the cover: its name and size, its lead headline (a
+    /// link) and up to three more titles.
+    fn section(&mut self, section: &Section, head: f32) {
+        let (scale, c) = (self.scale, self.sizes.clone());
+        let para = BlockRole::Paragraph;
+        let lead = &section.articles[0];
         let n = section.articles.len();
         if let Some(title) = &section.title {
             let count = format!("   {n} article{}", if n == 1 { "" } else { "s" });
             let mut rt = RichText::new();
             rt.push(
                 &title.to_uppercase(),
-                label_style(7.0 * scale),
+                label_style(c.section.size * scale),
                 None,
                 0.0,
                 false,
             );
-            let grey = TextStyle::sans(7.0 * scale).color(Rgb::GREY);
+            let grey = TextStyle::sans(c.section.size * scale).color(Rgb::GREY);
             rt.push(&count, grey, None, 0.0, false);
             rt.finish();
-            text(set, &mut page, &mut y, rt, 7.0, 13.0 * scale);
+            self.text(
+                rt,
+                c.section.size,
+                c.section.leading * scale,
+                BlockRole::Label,
+            );
         }
         let link = LinkTarget::Internal(lead.id.clone());
         let mut rt = RichText::new();
         let st = TextStyle::serif(head).bold().no_hyphens();
         rt.push(&lead.meta.title, st, Some(&link), 0.0, false);
         rt.finish();
-        text(set, &mut page, &mut y, rt, head, head * 1.2);
+        self.text(rt, head, head * 1.2, para);
         let also: Vec<&str> = section.articles[1..]
             .iter()
             .map(|a| a.meta.title.as_str())
             .take(3)
             .collect();
         if !also.is_empty() {
-            y += 2.0;
-            let st = TextStyle::serif(9.5 * scale).color(Rgb::GREY).no_hyphens();
+            self.y += 2.0;
+            let st = TextStyle::serif(c.also.size * scale)
+                .color(Rgb::GREY)
+                .no_hyphens();
             let mut s = format!("Also: {}", also.join(" \u{b7} "));
             if n > 4 {
                 s.push_str(&format!(" \u{b7} and {} more", n - 4));
             }
-            text(set, &mut page, &mut y, plain(&s, st), 9.5, 13.0 * scale);
+            self.text(
+                RichText::styled(&s, st),
+                c.also.size,
+                c.also.leading * scale,
+                para,
+            );
         }
-        y += 6.0 * scale;
     }
 
-    // The foot: editor and rights, set upwards from the bottom margin.
-    let mut foot_lines = Vec::new();
-    if let Some(e) = &meta.editor {
-        foot_lines.push(plain(
-            &format!("Edited by {e}"),
-            TextStyle::sans(8.5 * scale).bold().color(Rgb::GREY),
-        ));
+    /// The foot: editor and rights, set upwards from the bottom margin at
+    /// `bottom`.
+    fn foot(&mut self, digest: &Digest, bottom: f32) {
+        let meta = &digest.meta;
+        let (scale, c) = (self.scale, self.sizes.clone());
+        let mut foot_lines = Vec::new();
+        if let Some(e) = &meta.editor {
+            foot_lines.push(RichText::styled(
+                &format!("Edited by {e}"),
+                TextStyle::sans(c.editor * scale).bold().color(Rgb::GREY),
+            ));
+        }
+        if let Some(r) = &meta.rights {
+            foot_lines.push(RichText::styled(
+                r,
+                TextStyle::sans(c.rights * scale).color(Rgb::GREY),
+            ));
+        }
+        let set_foot: Vec<_> = foot_lines
+            .iter()
+            .flat_map(|rt| self.set.lines(rt, self.measure, Align::Left))
+            .collect();
+        let leading = c.foot_leading * scale;
+        let mut y = bottom - set_foot.len() as f32 * leading;
+        self.rule(y - 8.0, 0.5, Rgb::RULE);
+        let page = &mut self.page;
+        for line in set_foot {
+            let role = BlockRole::Paragraph;
+            line.place(
+                self.x,
+                y + 8.0 * scale,
+                role,
+                &mut page.items,
+                &mut page.links,
+            );
+            y += leading;
+        }
     }
-    if let Some(r) = &meta.rights {
-        foot_lines.push(plain(r, TextStyle::sans(7.5 * scale).color(Rgb::GREY)));
-    }
-    let set_foot: Vec<_> = foot_lines
-        .iter()
-        .flat_map(|rt| set.lines(rt, m, Align::Left))
-        .collect();
-    let leading = 11.0 * scale;
-    let mut y = style.height - style.margin_bottom - set_foot.len() as f32 * leading;
-    rule(&mut page, y - 8.0, 0.5, Rgb::RULE);
-    for line in set_foot {
-        line.place(x, y + 8.0 * scale, &mut page.items, &mut page.links);
-        y += leading;
-    }
-    page
 }
 
 /// Where articles start, as 0-based page indexes into the body.
@@ -257,7 +316,7 @@ pub fn contents(
         let mut s = Stack::new(style.leading * 1.4);
         let st = TextStyle::serif(style.body_size).italic();
         let title = set.lines(
-            &plain("Sources", st),
+            &RichText::styled("Sources", st),
             style.measure - NUMBER_COLUMN,
             Align::Left,
         );
@@ -278,7 +337,9 @@ pub fn contents(
 /// The "Sources" page: every article's attribution, in reading order.
 pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageStyle) -> Vec<Elem> {
     let mut elems = heading(&digest.meta.title, "Sources", SOURCES, set, style);
-    let st = TextStyle::sans(8.0).color(Rgb::GREY);
+    let detail = style.sizes.entry_detail;
+    let st = TextStyle::sans(detail.size).color(Rgb::GREY);
+    let para = BlockRole::Paragraph;
     let measure = style.measure - NUMBER_COLUMN;
     for (k, a) in digest.articles().enumerate() {
         let number = starts.get(&a.id).map(|p| (p + 1).to_string());
@@ -288,14 +349,22 @@ pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageS
             let mut rt = RichText::new();
             rt.push(url, st.color(Rgb::ACCENT), Some(&link), 0.0, false);
             rt.finish();
-            s.add(set.lines(&rt, measure, Align::Left), 0.0, 8.0, 11.5, 0.0);
+            s.add(
+                set.lines(&rt, measure, Align::Left),
+                para,
+                0.0,
+                detail.size,
+                detail.leading,
+                0.0,
+            );
         }
         if let Some(r) = &a.meta.rights {
             s.add(
-                set.lines(&plain(r, st), measure, Align::Left),
+                set.lines(&RichText::styled(r, st), measure, Align::Left),
+                para,
                 0.0,
-                8.0,
-                11.5,
+                detail.size,
+                detail.leading,
                 0.0,
             );
         }
@@ -322,14 +391,16 @@ fn heading(
 ) -> Vec<Elem> {
     let mut s = Stack::new(0.0);
     add_label(&mut s, digest_title, set, style);
-    let size = style.body_size * 2.1;
+    let size = style.body_size * style.sizes.headline_em;
     let st = TextStyle::serif(size).bold().no_hyphens();
-    let lines = set.lines(&plain(title, st), style.measure, Align::Left);
-    s.add(lines, 0.0, size, size * 1.15, 2.0);
+    let lines = set.lines(&RichText::styled(title, st), style.measure, Align::Left);
+    let leading = size * style.sizes.headline_leading;
+    s.add(lines, BlockRole::Title, 0.0, size, leading, 2.0);
     s.elem.height += 4.0;
-    s.elem.items.push((
+    s.elem.items.push(Placed::new(
         Point::new(0.0, s.elem.height + style.leading * 0.5),
-        Item::hline(style.measure, 0.5, Rgb::RULE),
+        PageItem::hline(style.measure, 0.5, Rgb::RULE),
+        BlockRole::Artifact,
     ));
     s.elem.height += style.leading * 1.2;
     let mut e = s.elem;
@@ -358,7 +429,7 @@ fn entry(
         TextStyle::serif(size * 0.95).bold().no_hyphens()
     };
     let title = set.lines(
-        &plain(&a.meta.title, st),
+        &RichText::styled(&a.meta.title, st),
         style.measure - NUMBER_COLUMN,
         Align::Left,
     );
@@ -366,14 +437,15 @@ fn entry(
     if leaders {
         leaders_and_number(&mut s, title, number, size, set, style);
     } else {
-        let baseline = s.add(title, 0.0, size, size * 1.3, 0.0);
+        let baseline = s.add(title, BlockRole::Paragraph, 0.0, size, size * 1.3, 0.0);
         let line = set.line(
             number,
             TextStyle::serif(size * 0.95),
             style.measure,
             Align::Right,
         );
-        line.place(0.0, baseline, &mut s.elem.items, &mut s.elem.links);
+        let role = BlockRole::Paragraph;
+        line.place(0.0, baseline, role, &mut s.elem.items, &mut s.elem.links);
     }
     let mut parts: Vec<String> = Vec::new();
     if let Some(src) = &a.meta.source {
@@ -386,13 +458,21 @@ fn entry(
         parts.push(d.to_string());
     }
     if !parts.is_empty() {
-        let st = TextStyle::sans(8.0).color(Rgb::GREY);
+        let detail = style.sizes.entry_detail;
+        let st = TextStyle::sans(detail.size).color(Rgb::GREY);
         let lines = set.lines(
-            &plain(&parts.join("  \u{b7}  "), st),
+            &RichText::styled(&parts.join("  \u{b7}  "), st),
             style.measure - NUMBER_COLUMN,
             Align::Left,
         );
-        s.add(lines, 0.0, 8.0, 11.5, 1.0);
+        s.add(
+            lines,
+            BlockRole::Paragraph,
+            0.0,
+            detail.size,
+            detail.leading,
+            1.0,
+        );
     }
     s.link_all(LinkTarget::Internal(a.id.clone()), style.measure);
     s
@@ -402,21 +482,22 @@ fn entry(
 /// the page number, set flush right on that line.
 fn leaders_and_number(
     s: &mut Stack,
-    title: Vec<super::paragraph::Line>,
+    title: Vec<super::inline::Line>,
     number: &str,
     size: f32,
     set: &mut Setter,
     style: &PageStyle,
 ) {
     let last_width = title.last().map_or(0.0, |l| l.width);
-    let baseline = s.add(title, 0.0, size, size * 1.3, 0.0);
+    let baseline = s.add(title, BlockRole::Paragraph, 0.0, size, size * 1.3, 0.0);
     let st = TextStyle::serif(size);
     let num_w = set.width(number, st);
     let line = set.line(number, st, style.measure, Align::Right);
-    line.place(0.0, baseline, &mut s.elem.items, &mut s.elem.links);
+    let role = BlockRole::Paragraph;
+    line.place(0.0, baseline, role, &mut s.elem.items, &mut s.elem.links);
 
     let dot = set.line(".", st.color(Rgb::GREY), 100.0, Align::Left);
-    let Some((_, Item::Text(proto))) = dot.items.first() else {
+    let Some((_, PageItem::Text(proto))) = dot.items.first() else {
         return;
     };
     let Some(glyph) = proto.glyphs.first().copied() else {
@@ -440,19 +521,22 @@ fn leaders_and_number(
         x += LEADER_PITCH;
     }
     if !run.glyphs.is_empty() {
-        s.elem
-            .items
-            .push((Point::new(first, baseline), Item::Text(run)));
+        s.elem.items.push(Placed::new(
+            Point::new(first, baseline),
+            PageItem::Text(run),
+            BlockRole::Artifact,
+        ));
     }
 }
 
 /// A small red capitals label (a section name, the digest's title).
 fn add_label(s: &mut Stack, text: &str, set: &mut Setter, style: &PageStyle) {
-    let st = label_style(7.5).color(Rgb::ACCENT);
-    let lines = set.lines(&plain(&text.to_uppercase(), st), style.measure, Align::Left);
-    s.add(lines, 0.0, 7.5, 12.0, 0.0);
-}
-
-fn plain(text: &str, style: TextStyle) -> RichText {
-    RichText::plain(text, style)
+    let k = style.sizes.kicker;
+    let st = label_style(k.size).color(Rgb::ACCENT);
+    let lines = set.lines(
+        &RichText::styled(&text.to_uppercase(), st),
+        style.measure,
+        Align::Left,
+    );
+    s.add(lines, BlockRole::Label, 0.0, k.size, k.leading, 0.0);
 }

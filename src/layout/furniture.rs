@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::blocks::Elem;
+use super::flow::Elem;
 use super::fonts::FontSet;
-use super::paragraph::{self, Align, Line, ParaOpts, RichText, TextStyle};
-use super::shape::Shaper;
+use super::inline::shape::Shaper;
+use super::inline::{self, Align, Line, ParaOpts, RichText, TextStyle};
 use super::style::PageStyle;
 use super::units::{Point, Rgb};
-use super::{Item, LinkArea, LinkTarget, Page};
+use super::{BlockRole, LinkArea, LinkTarget, Page, PageItem, Placed};
 
 /// Sets short texts outside the article flow. Characters no font has were
 /// already reported for the article they come from, so they are not
@@ -33,15 +33,15 @@ impl Setter {
     /// `rt` set ragged, centred or flush right in `measure`; each line's
     /// items are relative to the start of its baseline.
     pub fn lines(&mut self, rt: &RichText, measure: f32, align: Align) -> Vec<Line> {
-        let opts = ParaOpts::plain(measure, align);
-        let lines = paragraph::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
+        let opts = ParaOpts::bare(measure, align);
+        let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
         self.missing.clear();
         lines
     }
 
     /// One line of plain text (a folio, a page number).
     pub fn line(&mut self, text: &str, style: TextStyle, measure: f32, align: Align) -> Line {
-        let rt = RichText::plain(text, style.no_hyphens());
+        let rt = RichText::styled(text, style.no_hyphens());
         self.lines(&rt, measure, align)
             .into_iter()
             .next()
@@ -70,15 +70,24 @@ impl Stack {
         }
     }
 
-    /// Adds `lines` at `x`, each `leading` tall, after `gap` of space.
-    /// Returns the y of the last baseline.
-    pub fn add(&mut self, lines: Vec<Line>, x: f32, size: f32, leading: f32, gap: f32) -> f32 {
+    /// Adds `lines` (as `role`) at `x`, each `leading` tall, after `gap`
+    /// of space. Returns the y of the last baseline.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add(
+        &mut self,
+        lines: Vec<Line>,
+        role: BlockRole,
+        x: f32,
+        size: f32,
+        leading: f32,
+        gap: f32,
+    ) -> f32 {
         let e = &mut self.elem;
         e.height += gap;
         let mut baseline = e.height;
         for line in lines {
-            baseline = e.height + paragraph::baseline_in(leading, size);
-            line.place(x, baseline, &mut e.items, &mut e.links);
+            baseline = e.height + inline::baseline_in(leading, size);
+            line.place(x, baseline, role, &mut e.items, &mut e.links);
             e.height += leading;
         }
         baseline
@@ -114,9 +123,10 @@ pub fn decorate(
     set: &mut Setter,
     style: &PageStyle,
 ) {
-    let folio = TextStyle::serif(8.5).color(Rgb::GREY);
-    let head_label = label_style(6.5).color(Rgb::GREY);
-    let head_title = TextStyle::serif(8.5).italic().color(Rgb::GREY);
+    let sz = &style.sizes;
+    let folio = TextStyle::serif(sz.folio).color(Rgb::GREY);
+    let head_label = label_style(sz.running_label).color(Rgb::GREY);
+    let head_title = TextStyle::serif(sz.running_title).italic().color(Rgb::GREY);
     let label = digest_title.to_uppercase();
     let label_w = set.width(&label, head_label);
     let baseline = style.margin_top - style.leading * 2.0;
@@ -128,7 +138,14 @@ pub fn decorate(
         };
         let line = set.line(&number, folio, style.measure, Align::Center);
         let y = style.height - style.margin_bottom * 0.5;
-        line.place(style.margin_left, y, &mut page.items, &mut page.links);
+        let artifact = BlockRole::Artifact;
+        line.place(
+            style.margin_left,
+            y,
+            artifact,
+            &mut page.items,
+            &mut page.links,
+        );
 
         if i < front || page.opening {
             continue;
@@ -138,14 +155,15 @@ pub fn decorate(
         };
         let x = style.margin_left;
         let line = set.line(&label, head_label, style.measure, Align::Left);
-        line.place(x, baseline, &mut page.items, &mut page.links);
+        line.place(x, baseline, artifact, &mut page.items, &mut page.links);
         let room = style.measure - label_w - 18.0;
         let title = fit(set, title, head_title, room);
         let line = set.line(&title, head_title, style.measure, Align::Right);
-        line.place(x, baseline, &mut page.items, &mut page.links);
-        page.items.push((
+        line.place(x, baseline, artifact, &mut page.items, &mut page.links);
+        page.items.push(Placed::new(
             Point::new(x, baseline + style.leading * 0.6),
-            Item::hline(style.measure, 0.4, Rgb::RULE),
+            PageItem::hline(style.measure, 0.4, Rgb::RULE),
+            artifact,
         ));
     }
 }

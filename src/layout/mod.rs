@@ -3,13 +3,12 @@
 //!
 //! The stages, each in its own module:
 //! - [`fonts`]: the faces (bundled or from the manifest) and coverage;
-//! - [`shape`]: styled text runs shaped once per paragraph with harfrust;
-//! - [`hyphen`] and [`linebreak`]: break opportunities (UAX #14, hyphenation
-//!   patterns) and Knuth–Plass total-fit line breaking;
-//! - [`paragraph`]: inline content → justified (or ragged) lines of glyphs;
-//! - [`blocks`]: article blocks → a flow of unbreakable strips with
+//! - [`inline`]: a paragraph's styled text → justified (or ragged) lines of
+//!   glyphs, in stages: itemize, shape, items, Knuth–Plass breaking, lines;
+//! - [`blocks`]: article blocks → a [`flow`] of unbreakable strips with
 //!   page-break rules (keep with next, widows and orphans);
-//! - [`paginate`]: the flow → pages;
+//! - [`paginate`]: the flow → regions → pages;
+//! - [`style`]: page geometry and every type size, one place to tune;
 //! - [`front`]: cover, contents and the "Sources" page, set once the body's
 //!   page numbers are known; [`furniture`]: running heads and folios.
 //!
@@ -18,14 +17,12 @@
 //! walks the finished [`Page`]s, and tests can inspect positions.
 
 pub mod blocks;
+pub mod flow;
 pub mod fonts;
 pub mod front;
 pub mod furniture;
-pub mod hyphen;
-pub mod linebreak;
+pub mod inline;
 pub mod paginate;
-pub mod paragraph;
-pub mod shape;
 pub mod style;
 pub mod units;
 
@@ -70,7 +67,7 @@ pub struct Page {
     pub width: f32,
     pub height: f32,
     /// Everything drawn, in drawing order; positions are absolute.
-    pub items: Vec<(Point, Item)>,
+    pub items: Vec<Placed>,
     /// The article this page belongs to (the one that is running at its top).
     pub article: Option<String>,
     /// Whether an article starts at the top of this page (no running head).
@@ -82,25 +79,77 @@ pub struct Page {
     pub links: Vec<LinkArea>,
 }
 
+/// An item at its position, with the role of the block it came from.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub at: Point,
+    pub item: PageItem,
+    pub role: BlockRole,
+}
+
+impl Placed {
+    pub fn new(at: Point, item: PageItem, role: BlockRole) -> Self {
+        Placed { at, item, role }
+    }
+
+    /// This item moved by `(dx, dy)`.
+    pub fn offset(self, dx: f32, dy: f32) -> Self {
+        Placed {
+            at: self.at.offset(dx, dy),
+            ..self
+        }
+    }
+}
+
+/// What a placed item is part of: the kind of block it came from (the
+/// innermost one), from which the structure tree of a tagged PDF is built.
+/// The PDF writer does not read it yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlockRole {
+    /// The headline of an article or of a front or back matter page.
+    Title,
+    /// A heading inside an article, at its level in the model (1 for `#`).
+    Heading(u8),
+    /// Running text: body paragraphs, and the lines of an article's head,
+    /// attribution, the cover and the contents.
+    Paragraph,
+    /// A paragraph set directly in a list item.
+    ListItem,
+    /// A list marker, a note number or an attribution field's name.
+    Label,
+    TableCell,
+    /// An image or its placeholder.
+    Figure,
+    Caption,
+    /// A paragraph of a note.
+    Note,
+    Code,
+    /// A paragraph of a block quote.
+    Quote,
+    /// What no reader should hear: running heads, folios, rules, leaders,
+    /// shading and bars.
+    Artifact,
+}
+
 /// Something drawn on a page.
 #[derive(Debug, Clone)]
-pub enum Item {
+pub enum PageItem {
     Text(TextRun),
     /// A straight line from the position to `(x + dx, y + dy)`.
-    Line {
+    Segment {
         dx: f32,
         dy: f32,
         thickness: f32,
         color: Rgb,
     },
     /// A filled rectangle whose top-left corner is the position.
-    Rect {
+    FilledRect {
         w: f32,
         h: f32,
         fill: Rgb,
     },
-    /// A stroked rectangle (frames).
-    Frame {
+    /// A stroked rectangle (the frame of an image placeholder).
+    StrokedRect {
         w: f32,
         h: f32,
         thickness: f32,
@@ -114,10 +163,10 @@ pub enum Item {
     },
 }
 
-impl Item {
+impl PageItem {
     /// A horizontal rule `width` long from the item's position.
-    pub fn hline(width: f32, thickness: f32, color: Rgb) -> Item {
-        Item::Line {
+    pub fn hline(width: f32, thickness: f32, color: Rgb) -> PageItem {
+        PageItem::Segment {
             dx: width,
             dy: 0.0,
             thickness,

@@ -1,48 +1,125 @@
-//! The flow of strips → pages.
+//! The flow of strips → regions → pages.
 //!
-//! Strips are placed top to bottom. When one does not fit, the page ends at
-//! the last place before it where a break is allowed (so a heading goes over
-//! with its paragraph, and no paragraph leaves a single line behind); only
-//! when a page has no such place is it broken where it is full.
+//! Strips fill regions (as typst's `Regions`: the current region, then the
+//! ones after it) top to bottom; a page has one region today, the text
+//! block, and two columns will be two regions of one page. When a strip
+//! does not fit, the region ends at the last place before it where a break
+//! is allowed (so a heading goes over with its paragraph, and no paragraph
+//! leaves a single line behind); only when a region has no such place is it
+//! broken where it is full.
 
-use super::blocks::Elem;
+use super::flow::Elem;
 use super::style::PageStyle;
 use super::units::Point;
-use super::{Item, LinkArea, OutlineEntry, Page};
+use super::{LinkArea, OutlineEntry, Page, PageItem};
+
+/// A rectangle of a page that strips fill from its top.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Region {
+    /// Top-left corner on the page.
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+/// The regions still to fill: the current one and those after it, page
+/// after page (every page has the regions of [`PageStyle::regions`]).
+#[derive(Debug, Clone)]
+pub struct Regions {
+    per_page: Vec<Region>,
+    page: usize,
+    index: usize,
+}
+
+impl Regions {
+    pub fn new(style: &PageStyle) -> Self {
+        Regions::per_page(style.regions())
+    }
+
+    /// Every page with the regions `per_page`, filled in that order.
+    pub fn per_page(per_page: Vec<Region>) -> Self {
+        assert!(!per_page.is_empty(), "a page without regions");
+        Regions {
+            per_page,
+            page: 0,
+            index: 0,
+        }
+    }
+
+    /// The region being filled.
+    pub fn current(&self) -> Region {
+        self.per_page[self.index]
+    }
+
+    /// The 0-based page of the current region.
+    pub fn page(&self) -> usize {
+        self.page
+    }
+
+    /// Moves on to the next region (on the next page after the last).
+    pub fn next(&mut self) {
+        self.index += 1;
+        if self.index == self.per_page.len() {
+            self.next_page();
+        }
+    }
+
+    /// Moves on to the first region of the next page.
+    pub fn next_page(&mut self) {
+        self.page += 1;
+        self.index = 0;
+    }
+}
 
 /// Places `elems` on pages. The strips are moved onto the pages, not
 /// copied: at a thousand articles they are a few hundred megabytes.
 pub fn paginate(elems: Vec<Elem>, style: &PageStyle) -> (Vec<Page>, Vec<OutlineEntry>) {
-    let plan = plan(&elems, style);
+    paginate_in(elems, Regions::new(style), style)
+}
+
+/// [`paginate`] into the given regions.
+pub fn paginate_in(
+    elems: Vec<Elem>,
+    regions: Regions,
+    style: &PageStyle,
+) -> (Vec<Page>, Vec<OutlineEntry>) {
+    let plan = plan(&elems, regions);
     let mut elems: Vec<Elem> = elems;
     let mut outline = Vec::new();
-    let pages = plan
-        .into_iter()
-        .enumerate()
-        .map(|(n, placed)| {
-            let strips = placed
-                .into_iter()
-                .map(|(y, at)| {
-                    let e = match at {
-                        At::Header(i) => elems[i].header.as_deref().cloned().unwrap_or_default(),
-                        At::Strip(i) => std::mem::take(&mut elems[i]),
-                    };
-                    (y, e)
-                })
-                .collect();
-            make_page(strips, style, n, &mut outline)
-        })
-        .collect();
+    let mut pages: Vec<Page> = Vec::new();
+    for filled in plan {
+        let strips = filled
+            .placed
+            .into_iter()
+            .map(|(y, at)| {
+                let e = match at {
+                    At::Header(i) => elems[i].header.as_deref().cloned().unwrap_or_default(),
+                    At::Strip(i) => std::mem::take(&mut elems[i]),
+                };
+                (y, e)
+            })
+            .collect();
+        while pages.len() <= filled.page {
+            pages.push(Page {
+                width: style.width,
+                height: style.height,
+                ..Page::default()
+            });
+        }
+        let page = &mut pages[filled.page];
+        place_region(page, filled.region, strips, filled.page, &mut outline);
+    }
     (pages, outline)
 }
 
-/// How full each page would be (height used by strips) if `elems` were
+/// How full each region would be (height used by strips) if `elems` were
 /// paginated alone.
-pub fn page_fill(elems: &[Elem], style: &PageStyle) -> Vec<f32> {
-    plan(elems, style)
+pub fn region_fill(elems: &[Elem], style: &PageStyle) -> Vec<f32> {
+    plan(elems, Regions::new(style))
         .iter()
-        .map(|placed| {
-            placed.last().map_or(0.0, |&(y, at)| {
+        .map(|filled| {
+            filled.placed.last().map_or(0.0, |&(y, at)| {
                 y + match at {
                     At::Header(i) => elems[i].header.as_ref().map_or(0.0, |h| h.height),
                     At::Strip(i) => elems[i].height,
@@ -52,7 +129,7 @@ pub fn page_fill(elems: &[Elem], style: &PageStyle) -> Vec<f32> {
         .collect()
 }
 
-/// A strip placed on a page: strip `i` itself, or the repeated table
+/// A strip placed in a region: strip `i` itself, or the repeated table
 /// header that strip `i` carries.
 #[derive(Debug, Clone, Copy)]
 enum At {
@@ -60,67 +137,89 @@ enum At {
     Header(usize),
 }
 
-/// The strips of each page with their y offsets from the text block's top.
-fn plan(elems: &[Elem], style: &PageStyle) -> Vec<Vec<(f32, At)>> {
-    let avail = style.content_height();
-    let mut pages = Vec::new();
-    let mut i = 0;
-    while i < elems.len() {
-        // Fill one page starting at strip `i`.
-        let start = i;
-        let mut y = 0.0f32;
-        let mut placed: Vec<(f32, At)> = Vec::new();
-        // A repeated table header goes first.
-        if let Some(h) = &elems[i].header {
-            if !elems[i].new_page {
-                placed.push((0.0, At::Header(i)));
-                y += h.height;
-            }
-        }
-        let mut end = i;
-        while end < elems.len() {
-            let e = &elems[end];
-            if end > start && e.new_page {
-                break;
-            }
-            let before = if end == start { 0.0 } else { e.space_before };
-            if end > start && y + before + e.height > avail + 0.01 {
-                // Back up to the last strip a page may end before.
-                if let Some(b) = (start + 1..=end).rev().find(|&k| elems[k].break_before) {
-                    if b < end {
-                        let keep = placed.len() - (end - b);
-                        placed.truncate(keep);
-                    }
-                    end = b;
-                }
-                break;
-            }
-            y += before;
-            placed.push((y, At::Strip(end)));
-            y += e.height;
-            end += 1;
-        }
-        if end == start {
-            end = start + 1;
-        }
-        pages.push(placed);
-        i = end;
-    }
-    pages
+/// One filled region: where it is and its strips with their y offsets
+/// from its top.
+struct Filled {
+    page: usize,
+    region: Region,
+    placed: Vec<(f32, At)>,
 }
 
-fn make_page(
+/// The strips of each region, in the order the regions are filled.
+fn plan(elems: &[Elem], mut regions: Regions) -> Vec<Filled> {
+    let mut filled = Vec::new();
+    let mut i = 0;
+    while i < elems.len() {
+        let region = regions.current();
+        let (placed, end, page_break) = fill(elems, i, region.height);
+        filled.push(Filled {
+            page: regions.page(),
+            region,
+            placed,
+        });
+        if page_break {
+            regions.next_page();
+        } else {
+            regions.next();
+        }
+        i = end;
+    }
+    filled
+}
+
+/// Fills one region `avail` tall with the strips from `start`: the strips
+/// placed, where the next region starts, and whether it must be on a new
+/// page.
+fn fill(elems: &[Elem], start: usize, avail: f32) -> (Vec<(f32, At)>, usize, bool) {
+    let mut y = 0.0f32;
+    let mut placed: Vec<(f32, At)> = Vec::new();
+    // A repeated table header goes first.
+    if let Some(h) = &elems[start].header {
+        if !elems[start].new_page {
+            placed.push((0.0, At::Header(start)));
+            y += h.height;
+        }
+    }
+    let mut end = start;
+    let mut page_break = false;
+    while end < elems.len() {
+        let e = &elems[end];
+        if end > start && e.new_page {
+            page_break = true;
+            break;
+        }
+        let before = if end == start { 0.0 } else { e.space_before };
+        if end > start && y + before + e.height > avail + 0.01 {
+            // Back up to the last strip a region may end before.
+            if let Some(b) = (start + 1..=end).rev().find(|&k| elems[k].break_before) {
+                if b < end {
+                    let keep = placed.len() - (end - b);
+                    placed.truncate(keep);
+                }
+                end = b;
+            }
+            break;
+        }
+        y += before;
+        placed.push((y, At::Strip(end)));
+        y += e.height;
+        end += 1;
+    }
+    if end == start {
+        end = start + 1;
+    }
+    (placed, end, page_break)
+}
+
+/// Puts the strips of one region on its page.
+fn place_region(
+    page: &mut Page,
+    region: Region,
     placed: Vec<(f32, Elem)>,
-    style: &PageStyle,
     index: usize,
     outline: &mut Vec<OutlineEntry>,
-) -> Page {
-    let mut page = Page {
-        width: style.width,
-        height: style.height,
-        ..Page::default()
-    };
-    let (x0, y0) = (style.margin_left, style.margin_top);
+) {
+    let (x0, y0) = (region.x, region.y);
     for (y, e) in placed {
         if page.article.is_none() {
             page.article = e.article.as_deref().map(str::to_string);
@@ -128,14 +227,11 @@ fn make_page(
         if e.opening && y < 1.0 {
             page.opening = true;
         }
-        // A separator at the top of a page is not drawn, but what it
+        // A separator at the top of a region is not drawn, but what it
         // carries (the article's destination and bookmarks) still counts.
         if !(e.drop_at_top && y < 1.0) {
-            page.items.extend(
-                e.items
-                    .into_iter()
-                    .map(|(p, it)| (p.offset(x0, y0 + y), it)),
-            );
+            page.items
+                .extend(e.items.into_iter().map(|p| p.offset(x0, y0 + y)));
         }
         for l in e.links {
             page.links.push(LinkArea {
@@ -156,13 +252,12 @@ fn make_page(
             });
         }
     }
-    page
 }
 
 /// All the text items of a page with their positions (for tests).
 pub fn text_items(page: &Page) -> impl Iterator<Item = (Point, &super::TextRun)> {
-    page.items.iter().filter_map(|(p, it)| match it {
-        Item::Text(r) => Some((*p, r)),
+    page.items.iter().filter_map(|p| match &p.item {
+        PageItem::Text(r) => Some((p.at, r)),
         _ => None,
     })
 }
@@ -180,7 +275,7 @@ mod tests {
         }
     }
 
-    /// A paragraph of `n` lines with widow/orphan rules, as blocks.rs makes.
+    /// A paragraph of `n` lines with widow/orphan rules, as the blocks make.
     fn para(n: usize) -> Vec<Elem> {
         (0..n)
             .map(|k| line(k == 0 || (k >= 2 && n - k >= 2)))
@@ -238,5 +333,125 @@ mod tests {
             "heading left at the page foot"
         );
         assert_eq!(pages[1].destinations.len(), 1);
+    }
+
+    #[test]
+    fn two_regions_a_page_fill_left_then_right() {
+        // Two columns 100 pt tall: three 30 pt strips fit in each.
+        let style = PageStyle::new(PageSize::A4, false);
+        let column = |x: f32| Region {
+            x,
+            y: 50.0,
+            width: 100.0,
+            height: 100.0,
+        };
+        let regions = Regions::per_page(vec![column(40.0), column(200.0)]);
+        let mut elems: Vec<Elem> = (0..8)
+            .map(|i| Elem {
+                height: 30.0,
+                break_before: true,
+                dests: vec![i.to_string()],
+                items: vec![crate::layout::Placed::new(
+                    Point::new(0.0, 0.0),
+                    PageItem::hline(10.0, 1.0, crate::layout::Rgb::INK),
+                    crate::layout::BlockRole::Artifact,
+                )],
+                ..Elem::default()
+            })
+            .collect();
+        elems[7].new_page = true;
+        let (pages, _) = paginate_in(elems, regions, &style);
+        let at = |p: &Page| -> Vec<(String, f32, f32)> {
+            p.destinations
+                .iter()
+                .zip(&p.items)
+                .map(|((d, _), it)| (d.clone(), it.at.x, it.at.y))
+                .collect()
+        };
+        let want = |v: &[(&str, f32, f32)]| -> Vec<(String, f32, f32)> {
+            v.iter().map(|&(d, x, y)| (d.to_string(), x, y)).collect()
+        };
+        assert_eq!(pages.len(), 3);
+        assert_eq!(
+            at(&pages[0]),
+            want(&[
+                ("0", 40.0, 50.0),
+                ("1", 40.0, 80.0),
+                ("2", 40.0, 110.0),
+                ("3", 200.0, 50.0),
+                ("4", 200.0, 80.0),
+                ("5", 200.0, 110.0),
+            ])
+        );
+        assert_eq!(at(&pages[1]), want(&[("6", 40.0, 50.0)]));
+        // A strip that must start a page skips the free column.
+        assert_eq!(at(&pages[2]), want(&[("7", 40.0, 50.0)]));
+    }
+
+    /// A random strip: height, space above, whether a page may end before
+    /// it and whether it starts a page.
+    fn strip() -> impl proptest::strategy::Strategy<Value = (f32, f32, bool, bool)> {
+        use proptest::prelude::*;
+        (
+            1.0f32..120.0,
+            prop_oneof![Just(0.0f32), 0.0f32..20.0],
+            proptest::bool::weighted(0.7),
+            proptest::bool::weighted(0.05),
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 200,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Pagination places every strip once, in order, and never below
+        /// the text block (unless a strip alone is taller than it).
+        #[test]
+        fn pagination_keeps_order_and_page_height(
+            strips in proptest::collection::vec(strip(), 1..120),
+            a5 in proptest::bool::ANY,
+        ) {
+            let style = PageStyle::new(if a5 { PageSize::A5 } else { PageSize::A4 }, false);
+            let elems: Vec<Elem> = strips
+                .iter()
+                .enumerate()
+                .map(|(i, &(height, space_before, break_before, new_page))| Elem {
+                    height,
+                    space_before,
+                    break_before,
+                    new_page,
+                    dests: vec![i.to_string()],
+                    ..Elem::default()
+                })
+                .collect();
+            let (pages, _) = paginate(elems, &style);
+            let order: Vec<usize> = pages
+                .iter()
+                .flat_map(|p| p.destinations.iter().map(|(d, _)| d.parse::<usize>().unwrap()))
+                .collect();
+            proptest::prop_assert_eq!(order, (0..strips.len()).collect::<Vec<_>>());
+            let bottom = style.margin_top + style.content_height();
+            for (n, page) in pages.iter().enumerate() {
+                for (k, (d, top)) in page.destinations.iter().enumerate() {
+                    let i: usize = d.parse().unwrap();
+                    let (height, _, _, new_page) = strips[i];
+                    if k == 0 {
+                        proptest::prop_assert!((top - style.margin_top).abs() < 0.01);
+                        if height > style.content_height() {
+                            continue;
+                        }
+                    } else {
+                        proptest::prop_assert!(!new_page, "strip {} starts page {} but is not first", i, n);
+                    }
+                    proptest::prop_assert!(
+                        top + height <= bottom + 0.011,
+                        "strip {} on page {} ends at {} below {}", i, n, top + height, bottom
+                    );
+                }
+            }
+        }
     }
 }

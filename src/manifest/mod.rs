@@ -213,10 +213,11 @@ fn known_keys_only(at: &Place, diags: &mut Diagnostics) -> bool {
     ok
 }
 
+/// A text field's value, cleaned as article text is, when not blank.
 fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_ref()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
+    let mut s = s.as_ref()?.trim().to_string();
+    crate::source::clean::clean(&mut s);
+    Some(s).filter(|s| !s.is_empty())
 }
 
 /// A TOML syntax or type error as a diagnostic with line and column.

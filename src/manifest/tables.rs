@@ -105,14 +105,15 @@ pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 4] {
 
 impl TopTable {
     pub fn title(&self, at: &Place, diags: &mut Diagnostics) -> String {
-        let title = self.title.get_ref().trim();
+        let mut title = self.title.get_ref().trim().to_string();
+        crate::source::clean::clean(&mut title);
         if title.is_empty() {
             diags.push(
                 at.error(self.title.span().start, "`title` is empty")
                     .hint("give the digest a title"),
             );
         }
-        title.to_string()
+        title
     }
 
     pub fn language(&self, at: &Place, diags: &mut Diagnostics) -> String {
@@ -316,7 +317,8 @@ impl TopTable {
 
 impl SectionTable {
     fn validate(&self, refs: &mut RefChecker, diags: &mut Diagnostics) -> SectionPlan {
-        let title = self.title.get_ref().trim();
+        let mut title = self.title.get_ref().trim().to_string();
+        crate::source::clean::clean(&mut title);
         if title.is_empty() {
             diags.push(
                 refs.at
@@ -324,7 +326,7 @@ impl SectionTable {
             );
         }
         SectionPlan {
-            title: title.to_string(),
+            title,
             articles: self
                 .articles
                 .iter()

@@ -84,7 +84,8 @@ pub(super) fn markdown_article(
         assets,
         diags,
     };
-    let converted = markdown::convert(split.body, &mut resolver);
+    let first_line = crate::diag::line_col(text, split.body_offset).0;
+    let converted = markdown::convert(split.body, first_line, &mut resolver);
     for (offset, d) in converted.warnings {
         let line = markdown::body_line(text, split.body_offset, offset);
         diags.push(d.at(path).line(line));

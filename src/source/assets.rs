@@ -14,9 +14,19 @@ use markdown::ImageResolver;
 pub struct AssetStore {
     assets: Vec<Asset>,
     paths: Vec<PathBuf>,
+    /// Images must lie in this folder (resolved); `None` with `--allow-outside`.
+    root: Option<PathBuf>,
 }
 
 impl AssetStore {
+    /// A store that refuses images outside `root` (symlinks resolved).
+    pub fn confined_to(root: Option<PathBuf>) -> Self {
+        AssetStore {
+            root,
+            ..AssetStore::default()
+        }
+    }
+
     pub fn into_assets(self) -> Vec<Asset> {
         self.assets
     }
@@ -66,6 +76,15 @@ impl AssetStore {
         let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if let Some(i) = self.paths.iter().position(|p| *p == key) {
             return Ok(AssetId(i));
+        }
+        if let Some(root) = &self.root {
+            if path.exists() && !key.starts_with(root) {
+                return Err(Diagnostic::error(format!(
+                    "image {} lies outside the digest folder",
+                    path.display()
+                ))
+                .hint("copy the image into the digest folder, or pass --allow-outside"));
+            }
         }
         let size = std::fs::metadata(path)
             .map_err(|e| {

@@ -139,14 +139,19 @@ pub trait ImageResolver {
 }
 
 /// Converts a Markdown body to blocks. Heading ids are unique within the
-/// article.
-pub fn convert(body: &str, images: &mut dyn ImageResolver) -> Converted {
+/// article. `first_line` is the body's first line in its file (links carry
+/// their line, for messages about them).
+pub fn convert(body: &str, first_line: usize, images: &mut dyn ImageResolver) -> Converted {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut c = Converter::default();
+    let mut c = Converter {
+        newlines: body.match_indices('\n').map(|(i, _)| i).collect(),
+        first_line,
+        ..Converter::default()
+    };
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         c.event(event, range.start, images);
     }
@@ -170,7 +175,8 @@ enum Frame {
     Emph(Vec<Inline>),
     Strong(Vec<Inline>),
     Strike(Vec<Inline>),
-    Link(String, Option<String>, Vec<Inline>),
+    /// URL, title, content, byte offset.
+    Link(String, Option<String>, Vec<Inline>, usize),
     Image(String, String, usize),
     /// A container past `MAX_DEPTH`: its content goes to the parent.
     Flattened,
@@ -190,9 +196,17 @@ struct Converter {
     warnings: Vec<(usize, Diagnostic)>,
     warned_html: bool,
     warned_depth: bool,
+    /// Offsets of the body's newlines, and the body's first line in its file.
+    newlines: Vec<usize>,
+    first_line: usize,
 }
 
 impl Converter {
+    /// The file line of a body offset.
+    fn line(&self, offset: usize) -> usize {
+        self.first_line + self.newlines.partition_point(|&n| n < offset)
+    }
+
     fn event(&mut self, event: Event<'_>, offset: usize, images: &mut dyn ImageResolver) {
         if self.stack.is_empty() {
             self.stack.push(Frame::Blocks(Vec::new(), None));
@@ -331,6 +345,7 @@ impl Converter {
                 dest_url.into_string(),
                 Some(title.into_string()).filter(|t| !t.is_empty()),
                 Vec::new(),
+                offset,
             )),
             Tag::Image {
                 dest_url, title, ..
@@ -412,11 +427,15 @@ impl Converter {
             Frame::Emph(c) => self.push_inline(Inline::Emph(c)),
             Frame::Strong(c) => self.push_inline(Inline::Strong(c)),
             Frame::Strike(c) => self.push_inline(Inline::Strike(c)),
-            Frame::Link(url, title, content) => self.push_inline(Inline::Link {
-                url,
-                title,
-                content,
-            }),
+            Frame::Link(url, title, content, offset) => {
+                let line = self.line(offset);
+                self.push_inline(Inline::Link {
+                    url,
+                    title,
+                    content,
+                    line,
+                })
+            }
             Frame::Image(url, alt, offset) => {
                 let src = images.resolve(&url, offset);
                 self.push_inline(Inline::Image { src, alt })
@@ -480,7 +499,7 @@ impl Converter {
                 | Frame::Emph(v)
                 | Frame::Strong(v)
                 | Frame::Strike(v)
-                | Frame::Link(_, _, v),
+                | Frame::Link(_, _, v, _),
             ) => v,
             _ => return self.push_orphan_inline(inline),
         };
@@ -694,7 +713,7 @@ mod tests {
     }
 
     fn conv(md: &str) -> Converted {
-        convert(md, &mut Remote)
+        convert(md, 1, &mut Remote)
     }
 
     fn text(s: &str) -> Inline {
@@ -722,7 +741,8 @@ mod tests {
                     Inline::Link {
                         url: "https://example.org".into(),
                         title: Some("T".into()),
-                        content: vec![text("site")]
+                        content: vec![text("site")],
+                        line: 1,
                     },
                     text("."),
                 ]),
@@ -918,7 +938,7 @@ mod tests {
     #[test]
     fn fuzz_heading_slug_starting_with_fn_does_not_hang() {
         let heading_ids = |text: &str| -> Vec<String> {
-            convert(text, &mut Remote)
+            convert(text, 1, &mut Remote)
                 .body
                 .into_iter()
                 .filter_map(|b| match b {

@@ -5,6 +5,7 @@
 
 mod article;
 mod assets;
+pub mod clean;
 pub mod markdown;
 pub mod plaintext;
 
@@ -159,10 +160,30 @@ pub fn parse(
     assets: &mut AssetStore,
     diags: &mut Diagnostics,
 ) -> Option<Article> {
-    let article = match format {
+    let mut article = match format {
         Format::Markdown => article::markdown_article(src, language, limits, assets, diags)?,
         Format::PlainText => article::plaintext_article(src, language, diags),
     };
+    let removed = clean::article(&mut article);
+    if !removed.is_empty() {
+        // The line of the first one, when it is in the file as written (not
+        // made by a character reference such as `&#7;`).
+        let line = src
+            .text
+            .find(|c| removed.contains(&c))
+            .map(|at| line_col(&src.text, at).0);
+        let mut d = Diagnostic::warning(format!(
+            "{} invisible control character(s) removed ({}): e-books cannot hold them",
+            removed.len(),
+            clean::codes(&removed)
+        ))
+        .at(src.origin.path())
+        .hint("they often come from copying out of other programs; delete them from the file");
+        if let Some(line) = line {
+            d = d.line(line);
+        }
+        diags.push(d);
+    }
     if article.body.is_empty() {
         diags.push(
             Diagnostic::error("article has a title but no text")

@@ -23,6 +23,17 @@ pub fn scratch(name: &str) -> PathBuf {
     d
 }
 
+/// Writes a digest folder from (path, bytes) pairs into a fresh scratch folder.
+pub fn write_digest(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+    let dir = scratch(name);
+    for (p, data) in files {
+        let path = dir.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, data).unwrap();
+    }
+    dir
+}
+
 /// Runs `pressbook ARGS` with a fixed environment.
 pub fn pressbook(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pressbook"))
@@ -272,4 +283,105 @@ pub fn article_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
+}
+
+/// A word as `pdftotext -bbox` places it, in points from the top left.
+#[derive(Debug, Clone)]
+pub struct PdfWord {
+    /// 1-based page number.
+    pub page: usize,
+    pub page_width: f32,
+    pub page_height: f32,
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    pub text: String,
+}
+
+/// Every word of `pdf` with its box (poppler's pdftotext, which must be
+/// installed: `bash tests/run.sh`).
+pub fn pdf_words(pdf: &Path) -> Vec<PdfWord> {
+    let o = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext must be installed (poppler-utils): run bash tests/run.sh");
+    assert!(o.status.success(), "pdftotext -bbox failed on {pdf:?}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let attr = |rest: &str, k: &str| -> f32 {
+        let key = format!("{k}=\"");
+        let i = rest.find(&key).unwrap() + key.len();
+        rest[i..].split('"').next().unwrap().parse().unwrap()
+    };
+    let (mut page, mut width, mut height) = (0, 0.0, 0.0);
+    let mut v = Vec::new();
+    for line in out.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("<page ") {
+            page += 1;
+            width = attr(rest, "width");
+            height = attr(rest, "height");
+        }
+        if let Some(rest) = line.strip_prefix("<word ") {
+            let text = rest
+                .split_once('>')
+                .map(|(_, w)| w.trim_end_matches("</word>").to_string())
+                .unwrap_or_default();
+            v.push(PdfWord {
+                page,
+                page_width: width,
+                page_height: height,
+                x0: attr(rest, "xMin"),
+                y0: attr(rest, "yMin"),
+                x1: attr(rest, "xMax"),
+                y1: attr(rest, "yMax"),
+                text,
+            });
+        }
+    }
+    v
+}
+
+/// No word off its page, and no two words printed over each other (boxes
+/// sharing more than a quarter of the smaller one: neighbours and
+/// superscripts touch, overprinted text covers).
+pub fn assert_no_overprint(pdf: &Path) {
+    let words = pdf_words(pdf);
+    let mut problems = Vec::new();
+    for w in &words {
+        if w.x0 < -0.5 || w.y0 < -0.5 || w.x1 > w.page_width + 0.5 || w.y1 > w.page_height + 0.5 {
+            problems.push(format!("{:?} off page {}", w.text, w.page));
+        }
+    }
+    let mut by_page: Vec<&PdfWord> = words.iter().collect();
+    by_page.sort_by(|a, b| (a.page, a.x0).partial_cmp(&(b.page, b.x0)).unwrap());
+    for (i, a) in by_page.iter().enumerate() {
+        for b in &by_page[i + 1..] {
+            if b.page != a.page || b.x0 >= a.x1 {
+                break;
+            }
+            let ix = a.x1.min(b.x1) - a.x0.max(b.x0);
+            let iy = a.y1.min(b.y1) - a.y0.max(b.y0);
+            if ix <= 0.0 || iy <= 0.0 {
+                continue;
+            }
+            let area = |w: &PdfWord| (w.x1 - w.x0) * (w.y1 - w.y0);
+            if ix * iy > 0.25 * area(a).min(area(b)) {
+                problems.push(format!("{:?} over {:?} on page {}", a.text, b.text, a.page));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} word(s) overprinted or off the page in {pdf:?}, e.g.:\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(8)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }

@@ -16,7 +16,7 @@ fuzz_target!(|text: &str| {
         if let Some(front) = split.front {
             let _ = markdown::parse_front_matter(front, split.front_line);
         }
-        let converted = markdown::convert(split.body, &mut Remote);
+        let converted = markdown::convert(split.body, 1, &mut Remote);
         // The EPUB writer must accept whatever the converter makes.
         let _ = pressbook::model::visit_text(&converted.body, &mut |_| {});
     }

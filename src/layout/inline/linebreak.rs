@@ -9,7 +9,7 @@
 
 /// An item of the paragraph's horizontal list.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Item {
+pub struct KpItem {
     pub kind: Kind,
     pub width: f32,
     pub stretch: f32,
@@ -32,9 +32,9 @@ pub enum Kind {
 
 pub const INF: f32 = 10000.0;
 
-impl Item {
-    pub fn boxed(width: f32) -> Item {
-        Item {
+impl KpItem {
+    pub fn boxed(width: f32) -> KpItem {
+        KpItem {
             kind: Kind::Box,
             width,
             stretch: 0.0,
@@ -45,21 +45,21 @@ impl Item {
         }
     }
 
-    pub fn glue(width: f32, stretch: f32, shrink: f32) -> Item {
-        Item {
+    pub fn glue(width: f32, stretch: f32, shrink: f32) -> KpItem {
+        KpItem {
             kind: Kind::Glue,
             stretch,
             shrink,
-            ..Item::boxed(width)
+            ..KpItem::boxed(width)
         }
     }
 
-    pub fn penalty(width: f32, penalty: f32, flagged: bool) -> Item {
-        Item {
+    pub fn penalty(width: f32, penalty: f32, flagged: bool) -> KpItem {
+        KpItem {
             kind: Kind::Penalty,
             penalty,
             flagged,
-            ..Item::boxed(width)
+            ..KpItem::boxed(width)
         }
     }
 
@@ -97,7 +97,7 @@ impl Default for Params {
 
 /// The item indices where lines end (each a glue or a penalty; the last is
 /// the paragraph's final forced penalty).
-pub fn break_lines(items: &[Item], measure: f32, params: &Params) -> Vec<usize> {
+pub fn break_lines(items: &[KpItem], measure: f32, params: &Params) -> Vec<usize> {
     if items.is_empty() {
         return Vec::new();
     }
@@ -127,7 +127,7 @@ pub fn break_lines(items: &[Item], measure: f32, params: &Params) -> Vec<usize> 
 
 /// The adjustment ratio of the line `items[from..to]` (with `to` the break)
 /// at `measure`, for setting glue: positive stretches, negative shrinks.
-pub fn ratio(items: &[Item], measure: f32, ragged: bool) -> f32 {
+pub fn ratio(items: &[KpItem], measure: f32, ragged: bool) -> f32 {
     let (mut w, mut y, mut z) = (0.0, 0.0, 0.0);
     for it in items {
         if it.kind != Kind::Penalty {
@@ -168,7 +168,7 @@ struct Node {
 }
 
 struct Pass<'a> {
-    items: &'a [Item],
+    items: &'a [KpItem],
     measure: f32,
     params: &'a Params,
     tolerance: f32,
@@ -232,6 +232,9 @@ impl Pass<'_> {
         Some(breaks)
     }
 
+    /// Considers a break at item `i` from every active node: adds the best
+    /// new node per fitness class and deactivates nodes too far behind.
+    /// `(tw, ty, tz)` are the totals up to the item.
     fn try_break(
         &self,
         i: usize,
@@ -246,40 +249,17 @@ impl Pass<'_> {
         } else {
             0.0
         };
-        let measure = self.measure as f64;
-        // Best candidate per fitness class: (demerits, from node, class).
+        // Best candidate per fitness class: (demerits, from node).
         let mut best: [Option<(f64, usize)>; 4] = [None; 4];
         let mut k = 0;
-        let mut last_removed: Option<usize> = None;
         while k < active.len() {
             let a = active[k];
             let n = nodes[a];
-            let w = tw - n.w + penalty_width;
-            let (y, z) = match self.params.ragged {
-                Some(rag) => (ty - n.y + rag as f64, 0.0),
-                None => (ty - n.y + self.emergency_stretch as f64, tz - n.z),
-            };
-            let r = if w < measure {
-                if y > 0.0 {
-                    (measure - w) / y
-                } else {
-                    INF as f64
-                }
-            } else if w > measure {
-                if z > 0.0 {
-                    (measure - w) / z
-                } else {
-                    -INF as f64
-                }
-            } else {
-                0.0
-            };
+            let mut r = self.ratio_from(&n, (tw, ty, tz), penalty_width);
             let deactivate = r < -1.0 || forced;
             let mut feasible = r >= -1.0 && r <= self.tolerance as f64;
-            let mut r = r;
             if deactivate {
                 active.remove(k);
-                last_removed = Some(a);
                 // The last pass never leaves the paragraph without a way on.
                 if self.last && active.is_empty() && !feasible && best.iter().all(Option::is_none) {
                     feasible = true;
@@ -291,67 +271,15 @@ impl Pass<'_> {
             if !feasible {
                 continue;
             }
-            let badness = 100.0 * r.abs().powi(3);
-            let mut d = (self.params.line_penalty as f64 + badness).powi(2);
-            let p = if it.kind == Kind::Penalty {
-                if it.emergency {
-                    self.params.emergency_penalty as f64
-                } else {
-                    it.penalty as f64
-                }
-            } else {
-                0.0
-            };
-            if p >= 0.0 {
-                d += p * p;
-            } else if !forced {
-                d -= p * p;
-            }
-            let flagged = it.kind == Kind::Penalty && it.flagged;
-            if flagged && n.flagged {
-                d += self.params.double_hyphen_demerits as f64;
-            }
-            if forced && n.flagged {
-                d += self.params.final_hyphen_demerits as f64;
-            }
-            let class: u8 = if r < -0.5 {
-                0
-            } else if r <= 0.5 {
-                1
-            } else if r <= 1.0 {
-                2
-            } else {
-                3
-            };
-            if class.abs_diff(n.fitness) > 1 {
-                d += self.params.adj_demerits as f64;
-            }
-            d += n.demerits;
+            let (d, class) = self.demerits(it, &n, r);
             if best[class as usize].is_none_or(|(bd, _)| d < bd) {
                 best[class as usize] = Some((d, a));
             }
         }
-        let _ = last_removed;
         if best.iter().all(Option::is_none) {
             return;
         }
-        // Totals after the break: skip the glue and penalties that vanish.
-        let (mut w, mut y, mut z) = (tw, ty, tz);
-        for (j, after) in self.items.iter().enumerate().skip(i) {
-            match after.kind {
-                Kind::Box => break,
-                Kind::Glue => {
-                    w += after.width as f64;
-                    y += after.stretch as f64;
-                    z += after.shrink as f64;
-                }
-                Kind::Penalty => {
-                    if after.is_forced() && j > i {
-                        break;
-                    }
-                }
-            }
-        }
+        let (w, y, z) = self.totals_after(i, (tw, ty, tz));
         let min = best
             .iter()
             .flatten()
@@ -376,6 +304,96 @@ impl Pass<'_> {
             active.push(nodes.len() - 1);
         }
     }
+
+    /// The adjustment ratio of a line from node `n` to a break with totals
+    /// `(tw, ty, tz)` and a penalty `penalty_width` wide.
+    fn ratio_from(&self, n: &Node, (tw, ty, tz): (f64, f64, f64), penalty_width: f64) -> f64 {
+        let measure = self.measure as f64;
+        let w = tw - n.w + penalty_width;
+        let (y, z) = match self.params.ragged {
+            Some(rag) => (ty - n.y + rag as f64, 0.0),
+            None => (ty - n.y + self.emergency_stretch as f64, tz - n.z),
+        };
+        if w < measure {
+            if y > 0.0 {
+                (measure - w) / y
+            } else {
+                INF as f64
+            }
+        } else if w > measure {
+            if z > 0.0 {
+                (measure - w) / z
+            } else {
+                -INF as f64
+            }
+        } else {
+            0.0
+        }
+    }
+
+    /// The total demerits of a line at ratio `r` from node `n` ending at
+    /// item `it`, and the line's fitness class.
+    fn demerits(&self, it: &KpItem, n: &Node, r: f64) -> (f64, u8) {
+        let forced = it.is_forced();
+        let badness = 100.0 * r.abs().powi(3);
+        let mut d = (self.params.line_penalty as f64 + badness).powi(2);
+        let p = if it.kind == Kind::Penalty {
+            if it.emergency {
+                self.params.emergency_penalty as f64
+            } else {
+                it.penalty as f64
+            }
+        } else {
+            0.0
+        };
+        if p >= 0.0 {
+            d += p * p;
+        } else if !forced {
+            d -= p * p;
+        }
+        let flagged = it.kind == Kind::Penalty && it.flagged;
+        if flagged && n.flagged {
+            d += self.params.double_hyphen_demerits as f64;
+        }
+        if forced && n.flagged {
+            d += self.params.final_hyphen_demerits as f64;
+        }
+        let class: u8 = if r < -0.5 {
+            0
+        } else if r <= 0.5 {
+            1
+        } else if r <= 1.0 {
+            2
+        } else {
+            3
+        };
+        if class.abs_diff(n.fitness) > 1 {
+            d += self.params.adj_demerits as f64;
+        }
+        (d + n.demerits, class)
+    }
+
+    /// Totals after a break at item `i`: the glue and penalties that vanish
+    /// at the break are skipped.
+    fn totals_after(&self, i: usize, (tw, ty, tz): (f64, f64, f64)) -> (f64, f64, f64) {
+        let (mut w, mut y, mut z) = (tw, ty, tz);
+        for (j, after) in self.items.iter().enumerate().skip(i) {
+            match after.kind {
+                Kind::Box => break,
+                Kind::Glue => {
+                    w += after.width as f64;
+                    y += after.stretch as f64;
+                    z += after.shrink as f64;
+                }
+                Kind::Penalty => {
+                    if after.is_forced() && j > i {
+                        break;
+                    }
+                }
+            }
+        }
+        (w, y, z)
+    }
 }
 
 #[cfg(test)]
@@ -383,20 +401,20 @@ mod tests {
     use super::*;
 
     /// A paragraph of fixed-width "words" (widths in characters).
-    fn words(lengths: &[usize]) -> Vec<Item> {
+    fn words(lengths: &[usize]) -> Vec<KpItem> {
         let mut items = Vec::new();
         for (i, &n) in lengths.iter().enumerate() {
             if i > 0 {
-                items.push(Item::glue(1.0, 0.5, 0.33));
+                items.push(KpItem::glue(1.0, 0.5, 0.33));
             }
-            items.push(Item::boxed(n as f32));
+            items.push(KpItem::boxed(n as f32));
         }
-        items.push(Item::glue(0.0, INF, 0.0));
-        items.push(Item::penalty(0.0, -INF, false));
+        items.push(KpItem::glue(0.0, INF, 0.0));
+        items.push(KpItem::penalty(0.0, -INF, false));
         items
     }
 
-    fn line_widths(items: &[Item], breaks: &[usize]) -> Vec<f32> {
+    fn line_widths(items: &[KpItem], breaks: &[usize]) -> Vec<f32> {
         let mut out = Vec::new();
         let mut start = 0;
         for &b in breaks {
@@ -446,14 +464,14 @@ mod tests {
         let mut items = Vec::new();
         for i in 0..10 {
             if i > 0 {
-                items.push(Item::glue(1.0, 0.5, 0.33));
+                items.push(KpItem::glue(1.0, 0.5, 0.33));
             }
-            items.push(Item::boxed(2.0));
-            items.push(Item::penalty(0.3, 50.0, true));
-            items.push(Item::boxed(2.0));
+            items.push(KpItem::boxed(2.0));
+            items.push(KpItem::penalty(0.3, 50.0, true));
+            items.push(KpItem::boxed(2.0));
         }
-        items.push(Item::glue(0.0, INF, 0.0));
-        items.push(Item::penalty(0.0, -INF, false));
+        items.push(KpItem::glue(0.0, INF, 0.0));
+        items.push(KpItem::penalty(0.0, -INF, false));
         let breaks = break_lines(&items, 200.0, &Params::default());
         assert_eq!(breaks, vec![items.len() - 1]);
     }

@@ -1,12 +1,72 @@
-//! Shaping: styled text → positioned glyphs, with harfrust.
+//! Stage 2, shape: runs → glyphs, with harfrust.
 //!
-//! Each span of a paragraph is shaped once, as a whole, so kerning and
-//! ligatures work across word boundaries. Characters the span's face lacks
+//! Each run of a paragraph is shaped once, as a whole, so kerning and
+//! ligatures work across word boundaries. Characters the run's face lacks
 //! are shaped with a fallback face, or reported as missing.
 
 use harfrust::{Buffer, Direction, Script, ShapeOptions, ShapePlan, ShaperFont};
 
-use super::fonts::{FaceId, FontSet};
+use super::super::fonts::{FaceId, FontSet};
+use super::itemize::Run;
+use super::text::RichText;
+
+/// A paragraph's glyphs in logical order.
+#[derive(Debug, Clone, Default)]
+pub struct Shaped {
+    pub glyphs: Vec<Glyph>,
+    /// For each byte of the text (and one past its end), the first glyph of
+    /// the cluster that starts there, or `u32::MAX`.
+    pub first_glyph: Vec<u32>,
+}
+
+impl Shaped {
+    /// Whether glyph `i` is the first of its cluster.
+    pub fn starts_cluster(&self, i: usize) -> bool {
+        self.first_glyph[self.glyphs[i].cluster as usize] == i as u32
+    }
+}
+
+/// Shapes every run of `rt`. Characters no face covers are added to
+/// `missing`.
+pub fn shape(
+    rt: &RichText,
+    runs: &[Run],
+    fonts: &FontSet,
+    shaper: &mut Shaper,
+    missing: &mut Vec<char>,
+) -> Shaped {
+    let mut glyphs: Vec<Glyph> = Vec::with_capacity(rt.text.len());
+    for run in runs {
+        let start = glyphs.len();
+        shaper.shape(
+            fonts,
+            run.face,
+            run.size,
+            run.span,
+            &rt.text[run.range.clone()],
+            run.range.start,
+            &mut glyphs,
+            missing,
+        );
+        if run.tracking != 0.0 {
+            let extra = run.tracking * run.size;
+            for g in &mut glyphs[start..] {
+                g.advance += extra;
+            }
+        }
+    }
+    let mut first_glyph = vec![u32::MAX; rt.text.len() + 1];
+    for (i, g) in glyphs.iter().enumerate() {
+        let c = g.cluster as usize;
+        if first_glyph[c] == u32::MAX {
+            first_glyph[c] = i as u32;
+        }
+    }
+    Shaped {
+        glyphs,
+        first_glyph,
+    }
+}
 
 /// A shaped glyph of a paragraph.
 #[derive(Debug, Clone, Copy)]
@@ -166,29 +226,33 @@ impl Shaper {
                 text_len: 0,
             });
         }
-        // Each cluster's text goes to its first glyph in logical order.
-        let glyphs = &mut out[first..];
-        let starts = &mut self.starts;
-        starts.clear();
-        starts.extend(glyphs.iter().map(|g| g.cluster));
-        starts.sort_unstable();
-        starts.dedup();
         let end = (base + text.len()) as u32;
-        let mut seen_prev: Option<u32> = None;
-        let n = glyphs.len();
-        let rtl = n > 1 && glyphs[0].cluster > glyphs[n - 1].cluster;
-        for j in 0..n {
-            let k = if rtl { n - 1 - j } else { j };
-            let c = glyphs[k].cluster;
-            if seen_prev == Some(c) {
-                continue;
-            }
-            seen_prev = Some(c);
-            let idx = starts.partition_point(|&s| s <= c);
-            let next = starts.get(idx).copied().unwrap_or(end);
-            glyphs[k].text_len = next - c;
-        }
+        cluster_text(&mut out[first..], &mut self.starts, end);
         self.buffer = Some(buf);
+    }
+}
+
+/// Gives each cluster's text length to its first glyph in logical order
+/// (the others get none); `end` is where the shaped text ends. `starts` is
+/// scratch space.
+fn cluster_text(glyphs: &mut [Glyph], starts: &mut Vec<u32>, end: u32) {
+    starts.clear();
+    starts.extend(glyphs.iter().map(|g| g.cluster));
+    starts.sort_unstable();
+    starts.dedup();
+    let mut seen_prev: Option<u32> = None;
+    let n = glyphs.len();
+    let rtl = n > 1 && glyphs[0].cluster > glyphs[n - 1].cluster;
+    for j in 0..n {
+        let k = if rtl { n - 1 - j } else { j };
+        let c = glyphs[k].cluster;
+        if seen_prev == Some(c) {
+            continue;
+        }
+        seen_prev = Some(c);
+        let idx = starts.partition_point(|&s| s <= c);
+        let next = starts.get(idx).copied().unwrap_or(end);
+        glyphs[k].text_len = next - c;
     }
 }
 

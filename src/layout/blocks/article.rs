@@ -1,0 +1,228 @@
+//! An article's opening (the strip that starts it, its head) and the
+//! tightening that sets an article again when that saves a page.
+
+use std::sync::Arc;
+
+use crate::diag::Diagnostic;
+use crate::model::{Article, Section};
+
+use super::super::inline::hyphen;
+use super::{
+    Align, BlockRole, Elem, FlowBuilder, PageItem, Placed, Point, Rgb, RichText, TextStyle,
+};
+
+impl FlowBuilder<'_> {
+    /// Lays out one article: its head, body, notes and attribution, set
+    /// again tighter when that saves a page. An article leaves the builder
+    /// as it found it (nothing kept with what follows, no open quote or code
+    /// block), so articles can be set by separate builders.
+    pub(super) fn whole_article(
+        &mut self,
+        section: &Section,
+        article: &Article,
+        first: bool,
+        first_in_section: bool,
+    ) {
+        let start = self.elems.len();
+        let warned = self.warnings.len();
+        self.article_start(section, article, first, first_in_section);
+        self.article(article);
+        if !self.style.compact {
+            self.tighten_if_it_saves_a_page(
+                section,
+                article,
+                start,
+                warned,
+                first,
+                first_in_section,
+            );
+        }
+        debug_assert!(!self.keep_next && !self.opening_next && self.decos.is_empty());
+    }
+
+    /// When the article's last region (page) would hold only a few lines,
+    /// sets it again a little tighter (leading, spaces, headline, a compact
+    /// attribution) and keeps that if it takes fewer regions.
+    fn tighten_if_it_saves_a_page(
+        &mut self,
+        section: &Section,
+        article: &Article,
+        start: usize,
+        warned: usize,
+        first: bool,
+        first_in_section: bool,
+    ) {
+        let fill = super::super::paginate::region_fill(&self.elems[start..], &self.style);
+        let avail = self.style.content_height();
+        if fill.len() < 2 || fill.last().copied().unwrap_or(avail) > avail * 0.3 {
+            return;
+        }
+        let loose = self.elems.split_off(start);
+        let loose_warnings = self.warnings.split_off(warned);
+        let saved = self.style.clone();
+        self.style.leading -= 0.5;
+        self.tight = true;
+        self.article_start(section, article, first, first_in_section);
+        self.article(article);
+        self.tight = false;
+        self.style = saved;
+        let tight_pages =
+            super::super::paginate::region_fill(&self.elems[start..], &self.style).len();
+        if tight_pages >= fill.len() {
+            self.elems.truncate(start);
+            self.elems.extend(loose);
+            self.warnings.truncate(warned);
+            self.warnings.extend(loose_warnings);
+        }
+    }
+
+    /// The opening strip and the head: section label, headline, byline,
+    /// source line, summary and a hairline.
+    fn article_start(
+        &mut self,
+        section: &Section,
+        a: &Article,
+        first: bool,
+        first_in_section: bool,
+    ) {
+        self.article = Some(Arc::from(a.id.as_str()));
+        self.lang = hyphen::language(&a.meta.language);
+        self.missing.clear();
+        let open = self.opening_strip(section, a, first, first_in_section);
+        self.opening_next = true;
+        self.push(open);
+        self.keep_next = true;
+        self.head(section, a);
+        // A hairline under the head.
+        let rule = Elem {
+            height: self.style.leading * 1.2,
+            space_before: 4.0,
+            items: vec![Placed::new(
+                Point::new(0.0, self.style.leading * 0.5),
+                PageItem::hline(self.style.measure, 0.5, Rgb::RULE),
+                BlockRole::Artifact,
+            )],
+            ..Elem::default()
+        };
+        self.push(rule);
+        self.keep_next = true;
+        self.after_para = false;
+    }
+
+    /// The strip that opens the article: carries the page break (or the
+    /// separating rule), the destination and the outline entries.
+    fn opening_strip(
+        &mut self,
+        section: &Section,
+        a: &Article,
+        first: bool,
+        first_in_section: bool,
+    ) -> Elem {
+        let compact_follow = self.style.compact && !first;
+        let mut outline = Vec::new();
+        if first_in_section {
+            if let Some(t) = &section.title {
+                outline.push((0, t.clone(), None));
+            }
+        }
+        self.outline_level = u8::from(section.title.is_some());
+        outline.push((self.outline_level, a.meta.title.clone(), Some(a.id.clone())));
+        let mut open = Elem {
+            new_page: !compact_follow,
+            break_before: true,
+            dests: vec![a.id.clone()],
+            outline,
+            ..Elem::default()
+        };
+        if compact_follow {
+            open.drop_at_top = true;
+            open.space_before = self.style.leading * 2.0;
+            open.height = self.style.leading * 1.5;
+            let w = self.style.measure * 0.2;
+            open.items.push(Placed::new(
+                Point::new((self.style.measure - w) / 2.0, self.style.leading * 0.5),
+                PageItem::hline(w, 0.6, Rgb::RULE),
+                BlockRole::Artifact,
+            ));
+        }
+        open
+    }
+
+    /// The lines of the head, each kept with the next.
+    fn head(&mut self, section: &Section, a: &Article) {
+        let full = self.full();
+        let sz = self.style.sizes.clone();
+        self.role = BlockRole::Label;
+        if let Some(t) = &section.title {
+            let st = TextStyle::sans(sz.kicker.size)
+                .bold()
+                .color(Rgb::ACCENT)
+                .tracking(0.07);
+            let rt = RichText::styled(&t.to_uppercase(), st);
+            let k = sz.kicker;
+            self.push_lines(&rt, full, 0.0, Align::Left, k.size, k.leading, 0.0);
+            self.keep_next = true;
+        }
+        self.role = BlockRole::Title;
+        let em = if self.tight {
+            sz.headline_tight_em
+        } else {
+            sz.headline_em
+        };
+        let head = self.style.body_size * em;
+        let rt = RichText::styled(&a.meta.title, TextStyle::serif(head).bold().no_hyphens());
+        let leading = head * sz.headline_leading;
+        self.push_lines(&rt, full, 0.0, Align::Left, head, leading, 2.0);
+        self.keep_next = true;
+        self.role = BlockRole::Paragraph;
+        if let Some(author) = &a.meta.author {
+            let b = sz.byline;
+            let rt = RichText::styled(&format!("By {author}"), TextStyle::serif(b.size).italic());
+            self.push_lines(&rt, full, 0.0, Align::Left, b.size, b.leading, 6.0);
+            self.keep_next = true;
+        }
+        let source_line: Vec<String> = [a.meta.source.clone(), a.meta.date.map(|d| d.to_string())]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !source_line.is_empty() {
+            let l = sz.source_line;
+            let st = TextStyle::sans(l.size).color(Rgb::GREY).tracking(0.02);
+            let rt = RichText::styled(&source_line.join("  ·  "), st);
+            self.push_lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 2.0);
+            self.keep_next = true;
+        }
+        if let Some(s) = &a.meta.summary {
+            let l = sz.summary;
+            let st = TextStyle::serif(l.size).italic().color(Rgb::GREY);
+            let rt = RichText::styled(s, st);
+            self.push_lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 8.0);
+            self.keep_next = true;
+        }
+    }
+
+    /// The article's body, notes and attribution, and the warning about
+    /// characters no font has.
+    fn article(&mut self, a: &Article) {
+        let full = self.full();
+        self.blocks(a, &a.body, full);
+        self.notes(a, &a.footnotes);
+        self.attribution(a);
+        if !self.missing.is_empty() {
+            let chars: String = self
+                .missing
+                .iter()
+                .map(|c| format!("{c} (U+{:04X})", *c as u32))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.warnings.push(
+                Diagnostic::warning(format!(
+                    "no font has these characters of \u{201c}{}\u{201d}, so the PDF shows empty boxes: {chars}",
+                    a.meta.title
+                ))
+                .at(&a.path)
+                .hint("add a font that has them under [fonts] fallback in pressbook.toml"),
+            );
+        }
+    }
+}

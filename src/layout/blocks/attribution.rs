@@ -1,0 +1,121 @@
+//! "About this article": source, author, date, original address and rights
+//! at an article's end, as a small table (or, when the article is set
+//! tight, one run-on paragraph). It keeps with the end of the text.
+
+use crate::model::{has_scheme, Article, Attribution};
+
+use super::super::LinkTarget;
+use super::{
+    Align, Band, BlockRole, Elem, FlowBuilder, PageItem, Placed, Point, Rgb, RichText, TextStyle,
+};
+
+/// The fields shown, in order: name, text and link.
+fn fields(at: &Attribution) -> Vec<(&'static str, String, Option<LinkTarget>)> {
+    let mut rows = vec![(
+        "Source",
+        at.source.unwrap_or("Not stated").to_string(),
+        None,
+    )];
+    if let Some(au) = at.author {
+        rows.push(("Author", au.to_string(), None));
+    }
+    if let Some(d) = at.date {
+        rows.push(("Published", d.to_string(), None));
+    }
+    if let Some(u) = at.url {
+        let link = has_scheme(u).then(|| LinkTarget::Url(u.to_string()));
+        rows.push(("Original", u.to_string(), link));
+    }
+    if let Some(r) = at.rights {
+        rows.push(("Rights", r.to_string(), None));
+    }
+    rows
+}
+
+impl FlowBuilder<'_> {
+    pub(super) fn attribution(&mut self, a: &Article) {
+        let full = self.full();
+        // The block keeps with the end of the text: it never stands alone
+        // at the top of a page.
+        let rule = Elem {
+            height: 9.0,
+            space_before: self.style.leading * 1.2,
+            break_before: false,
+            items: vec![Placed::new(
+                Point::new(0.0, 0.0),
+                PageItem::hline(full.measure, 0.5, Rgb::RULE),
+                BlockRole::Artifact,
+            )],
+            ..Elem::default()
+        };
+        self.push(rule);
+        self.keep_next = true;
+        let l = self.style.sizes.about_label;
+        let st = TextStyle::sans(l.size)
+            .bold()
+            .color(Rgb::ACCENT)
+            .tracking(0.07);
+        let rt = RichText::styled("ABOUT THIS ARTICLE", st);
+        self.role = BlockRole::Label;
+        self.push_lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 0.0);
+        self.role = BlockRole::Paragraph;
+        let rows = fields(&a.meta.attribution());
+        if self.tight {
+            return self.attribution_compact(rows);
+        }
+        let (size, leading) = (self.style.sizes.about.size, self.style.sizes.about.leading);
+        let label_w = self.style.sizes.about_names;
+        let value = Band {
+            x: label_w,
+            measure: full.measure - label_w,
+        };
+        for (label, text, link) in rows {
+            self.keep_next = true;
+            let mut rt = RichText::new();
+            rt.push(&text, TextStyle::sans(size), link.as_ref(), 0.0, false);
+            rt.finish();
+            let first = self.push_lines(&rt, value, 0.0, Align::Left, size, leading, 1.0);
+            // Keep the block together.
+            for e in &mut self.elems[first..] {
+                e.break_before = false;
+            }
+            let lab = RichText::styled(label, TextStyle::sans(size).bold().color(Rgb::GREY));
+            let lines = self.set_bare(&lab, label_w, Align::Left);
+            if let (Some(line), Some(e)) = (lines.into_iter().next(), self.elems.get_mut(first)) {
+                let y = e.baseline;
+                line.place(0.0, y, BlockRole::Label, &mut e.items, &mut e.links);
+            }
+        }
+        self.keep_next = false;
+    }
+
+    /// The attribution as one run-on paragraph (used when space is short).
+    fn attribution_compact(&mut self, rows: Vec<(&str, String, Option<LinkTarget>)>) {
+        let about = self.style.sizes.about;
+        let label = TextStyle::sans(about.size).bold().color(Rgb::GREY);
+        let value = TextStyle::sans(about.size);
+        let mut rt = RichText::new();
+        for (name, text, link) in rows {
+            if !rt.text.is_empty() {
+                rt.push(
+                    " \u{a0}\u{b7}\u{a0} ",
+                    value.color(Rgb::GREY),
+                    None,
+                    0.0,
+                    false,
+                );
+            }
+            rt.push(name, label, None, 0.0, false);
+            rt.push("\u{a0}", label, None, 0.0, false);
+            rt.push(&text, value, link.as_ref(), 0.0, false);
+        }
+        rt.finish();
+        let full = self.full();
+        self.keep_next = true;
+        let first = self.push_lines(&rt, full, 0.0, Align::Left, about.size, about.leading, 1.0);
+        for e in &mut self.elems[first..] {
+            e.break_before = false;
+        }
+        self.keep_next = false;
+    }
+}

@@ -1,0 +1,141 @@
+//! Figures: an image scaled into the column (an SVG, which the PDF cannot
+//! draw, as a framed placeholder with its description), with its caption;
+//! a remote image as a link line.
+
+use crate::diag::Diagnostic;
+use crate::model::{Article, Asset, AssetId, ImageFormat, ImageSrc};
+
+use super::super::LinkTarget;
+use super::{
+    Align, Band, BlockRole, Elem, FlowBuilder, PageItem, Placed, Point, Rgb, RichText, TextStyle,
+};
+
+impl FlowBuilder<'_> {
+    pub(super) fn image(
+        &mut self,
+        a: &Article,
+        src: &ImageSrc,
+        alt: &str,
+        title: Option<&str>,
+        band: Band,
+    ) {
+        let space = self.space();
+        match src {
+            ImageSrc::Asset(id) => {
+                let e = self.figure(a, *id, alt, band, space);
+                self.push(e);
+                let caption = title.unwrap_or(alt);
+                if !caption.is_empty() {
+                    self.keep_next = true;
+                    self.role = BlockRole::Caption;
+                    let c = self.style.sizes.caption;
+                    let st = TextStyle::serif(c.size).italic().color(Rgb::GREY);
+                    let rt = RichText::styled(caption, st);
+                    self.push_lines(&rt, band, 0.0, Align::Center, c.size, c.leading, 4.0);
+                }
+                self.after_space(space * 0.5);
+            }
+            ImageSrc::Remote(url) => {
+                let label = format!("[Image: {}]", if alt.is_empty() { url } else { alt });
+                let st = self.body().italic().color(Rgb::GREY);
+                let mut rt = RichText::new();
+                let link = LinkTarget::Url(url.clone());
+                rt.push(&label, st, Some(&link), 0.0, false);
+                rt.finish();
+                self.role = BlockRole::Figure;
+                self.push_lines(
+                    &rt,
+                    band,
+                    0.0,
+                    Align::Center,
+                    st.size,
+                    self.style.leading,
+                    space,
+                );
+                self.after_space(space * 0.5);
+            }
+        }
+        self.after_para = false;
+    }
+
+    /// The image's strip: as wide as the column when it is more than half
+    /// of it, never taller than 60 % of the page, centred.
+    fn figure(&mut self, a: &Article, id: AssetId, alt: &str, band: Band, space: f32) -> Elem {
+        let asset = self.digest.asset(id);
+        let aspect = asset.height.max(1) as f32 / asset.width.max(1) as f32;
+        let natural = asset.width as f32 * 0.75;
+        let mut w = if natural > band.measure * 0.5 {
+            band.measure
+        } else {
+            natural
+        };
+        let max_h = self.style.content_height() * 0.6;
+        if w * aspect > max_h {
+            w = max_h / aspect;
+        }
+        let h = w * aspect;
+        let x = band.x + (band.measure - w) / 2.0;
+        let mut e = Elem {
+            height: h,
+            space_before: space,
+            break_before: true,
+            ..Elem::default()
+        };
+        if asset.format == ImageFormat::Svg {
+            self.svg_placeholder(&mut e, a, asset, alt, Point::new(x, 0.0), w, h);
+        } else {
+            e.items.push(Placed::new(
+                Point::new(x, 0.0),
+                PageItem::Image { asset: id, w, h },
+                BlockRole::Figure,
+            ));
+        }
+        e
+    }
+
+    /// A band with the image's description inside, and a warning.
+    #[allow(clippy::too_many_arguments)]
+    fn svg_placeholder(
+        &mut self,
+        e: &mut Elem,
+        a: &Article,
+        asset: &Asset,
+        alt: &str,
+        at: Point,
+        w: f32,
+        h: f32,
+    ) {
+        let x = at.x;
+        e.items.push(Placed::new(
+            at,
+            PageItem::StrokedRect {
+                w,
+                h,
+                thickness: 0.6,
+                color: Rgb::RULE,
+            },
+            BlockRole::Figure,
+        ));
+        let label = format!(
+            "[Image: {}]",
+            if alt.is_empty() { &asset.name } else { alt }
+        );
+        let p = self.style.sizes.placeholder;
+        let st = TextStyle::sans(p.size).color(Rgb::GREY);
+        let rt = RichText::styled(&label, st);
+        let lines = self.set_bare(&rt, (w - 12.0).max(20.0), Align::Center);
+        let total = lines.len() as f32 * p.leading;
+        for (k, line) in lines.into_iter().enumerate() {
+            let y = (h - total) / 2.0 + p.size + k as f32 * p.leading;
+            line.place(x + 6.0, y, BlockRole::Figure, &mut e.items, &mut e.links);
+        }
+        self.warnings.push(
+            Diagnostic::warning(format!(
+                "the SVG image {} cannot be drawn in the PDF; a framed placeholder with its description stands in for it",
+                asset.name
+            ))
+            .at(&a.path)
+            .hint("use a PNG or JPEG version of the image for the PDF"),
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! Lists: items set in an inset, each marker hanging on its item's first
+//! baseline; a list does not leave its first or last item alone on a page.
+
+use crate::model::{Article, Block};
+
+use super::{Align, Band, BlockRole, FlowBuilder};
+
+impl FlowBuilder<'_> {
+    pub(super) fn list(
+        &mut self,
+        a: &Article,
+        start: Option<u64>,
+        items: &[Vec<Block>],
+        band: Band,
+    ) {
+        let inset = self.style.body_size * self.style.sizes.list_inset_em;
+        let inner = Band {
+            x: band.x + inset,
+            measure: band.measure - inset,
+        };
+        let list_first = self.elems.len();
+        let mut item_starts = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            item_starts.push(self.elems.len());
+            let marker = match start {
+                Some(n) => format!("{}.", n + i as u64),
+                None => if band.x > 0.0 && band.x >= inset {
+                    "\u{2013}"
+                } else {
+                    "\u{2022}"
+                }
+                .to_string(),
+            };
+            self.list_item(a, item, &marker, inner, inset);
+        }
+        // Orphan and widow control for whole items.
+        if items.len() > 2 {
+            for k in [item_starts[1], item_starts[items.len() - 1]] {
+                if let Some(e) = self.elems.get_mut(k) {
+                    e.break_before = false;
+                }
+            }
+        }
+        // Nested lists sit close to their item.
+        let space = if band.x > 0.0 && self.decos.is_empty() {
+            2.0
+        } else {
+            self.space()
+        };
+        if let Some(e) = self.elems.get_mut(list_first) {
+            e.space_before = e.space_before.max(space);
+        }
+        self.after_space(space * 0.5);
+        self.after_para = false;
+    }
+
+    /// One item's blocks in `inner`, its marker hanging in the `inset`
+    /// before it.
+    fn list_item(&mut self, a: &Article, item: &[Block], marker: &str, inner: Band, inset: f32) {
+        self.after_para = false;
+        let first = self.elems.len();
+        for (k, b) in item.iter().enumerate() {
+            match b {
+                // Paragraphs in a list are set without indent, close together.
+                Block::Paragraph(content) => {
+                    let rt = self.rich(a, content, self.body());
+                    self.role = BlockRole::ListItem;
+                    let before = if k == 0 { 2.0 } else { self.space() * 0.6 };
+                    self.push_lines(
+                        &rt,
+                        inner,
+                        0.0,
+                        Align::Justify,
+                        self.style.body_size,
+                        self.style.leading,
+                        before,
+                    );
+                }
+                other => self.block(a, other, inner),
+            }
+        }
+        if first < self.elems.len() {
+            if let Some(line) = self.label(marker, self.body().no_hyphens(), inset) {
+                let gap = self.style.body_size * 0.5;
+                let x = inner.x - gap - line.width;
+                let e = &mut self.elems[first];
+                let y = if e.baseline > 0.0 {
+                    e.baseline
+                } else {
+                    self.style.leading * 0.75
+                };
+                line.place(x, y, BlockRole::Label, &mut e.items, &mut e.links);
+            }
+        }
+    }
+}

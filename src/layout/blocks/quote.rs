@@ -1,0 +1,49 @@
+//! Block quotes (inset, with a bar down their left) and section rules.
+
+use crate::model::{Article, Block};
+
+use super::{Band, BlockRole, Deco, Elem, FlowBuilder, PageItem, Placed, Point, Rgb};
+
+impl FlowBuilder<'_> {
+    pub(super) fn quote(&mut self, a: &Article, inner: &[Block], band: Band) {
+        let inset = self.style.body_size * self.style.sizes.quote_inset_em;
+        let inner_band = Band {
+            x: band.x + inset,
+            measure: band.measure - inset * 1.5,
+        };
+        self.after_para = false;
+        self.decos.push(Deco::Bar {
+            x: band.x + inset * 0.35,
+        });
+        let first = self.elems.len();
+        let outer = std::mem::replace(&mut self.para_role, BlockRole::Quote);
+        self.blocks(a, inner, inner_band);
+        self.para_role = outer;
+        self.decos.pop();
+        let space = self.space();
+        if let Some(e) = self.elems.get_mut(first) {
+            e.space_before = e.space_before.max(space);
+        }
+        self.after_space(self.space());
+        self.after_para = false;
+    }
+
+    /// A short centred rule between parts of an article.
+    pub(super) fn rule(&mut self, band: Band) {
+        let leading = self.style.leading;
+        let w = band.measure * 0.25;
+        let e = Elem {
+            height: leading * 1.5,
+            space_before: leading * 0.5,
+            break_before: true,
+            items: vec![Placed::new(
+                Point::new(band.x + (band.measure - w) / 2.0, leading * 0.75),
+                PageItem::hline(w, 0.5, Rgb::RULE),
+                BlockRole::Artifact,
+            )],
+            ..Elem::default()
+        };
+        self.push(e);
+        self.after_para = false;
+    }
+}

@@ -1,0 +1,263 @@
+//! Stages 5 and 6, lines and place: the breaks → lines (which items each
+//! holds, how far its glue stretches) → glyphs positioned on the line,
+//! grouped into text runs, with link areas and strike-through rules.
+
+use std::ops::Range;
+
+use super::super::units::{Point, Rgb};
+use super::super::{LinkArea, LinkTarget, PageItem, PlacedGlyph, TextRun};
+use super::items::Items;
+use super::linebreak::{self, Kind, KpItem, INF};
+use super::shape::{Glyph, Shaped};
+use super::text::RichText;
+use super::{Align, Line, ParaOpts};
+
+/// One line between two breaks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineSpec {
+    /// The items on the line (the break item excluded).
+    pub items: Range<usize>,
+    /// Glue adjustment: positive stretches, negative shrinks.
+    pub ratio: f32,
+}
+
+/// The lines that `breaks` (item indices where lines end) make.
+pub fn lines(items: &Items, breaks: &[usize], opts: &ParaOpts) -> Vec<LineSpec> {
+    let ragged = opts.align != Align::Justify;
+    let mut out = Vec::with_capacity(breaks.len());
+    let mut start = 0;
+    let mut line_items: Vec<KpItem> = Vec::new();
+    for &end in breaks {
+        // Glue and penalties vanish at a break (but indentation at the very
+        // start of the text is kept).
+        let mut s = start;
+        while start > 0 && s < end && items.kp[s].kind != Kind::Box {
+            s += 1;
+        }
+        line_items.clear();
+        line_items.extend_from_slice(&items.kp[s..end]);
+        let brk = items.kp[end];
+        if brk.kind == Kind::Penalty && brk.width > 0.0 {
+            line_items.push(KpItem::boxed(brk.width));
+        }
+        out.push(LineSpec {
+            items: s..end,
+            ratio: linebreak::ratio(&line_items, opts.measure, ragged),
+        });
+        start = end + 1;
+    }
+    out
+}
+
+/// A glyph at its x on the line; the added hyphen carries its own text.
+type Positioned = (f32, Glyph, Option<&'static str>);
+
+/// Sets one line: glyphs positioned, then aligned in the measure.
+pub fn place(
+    rt: &RichText,
+    shaped: &Shaped,
+    items: &Items,
+    spec: &LineSpec,
+    opts: &ParaOpts,
+) -> Line {
+    let (placed, width) = arrange(shaped, items, spec);
+    let shift = match opts.align {
+        Align::Center => ((opts.measure - width) / 2.0).max(0.0),
+        Align::Right => (opts.measure - width).max(0.0),
+        _ => 0.0,
+    };
+    finalize(rt, &placed, width, shift)
+}
+
+/// The glyphs of the line's items with their x (glue set at the line's
+/// ratio), plus a hyphen when the line ends at one, and the line's width.
+/// The glyphs come in logical order, which is display order while every
+/// run is left to right; reordering for bidi goes here.
+fn arrange(shaped: &Shaped, b: &Items, spec: &LineSpec) -> (Vec<Positioned>, f32) {
+    let range = spec.items.clone();
+    let r = spec.ratio;
+    let glyphs = &shaped.glyphs;
+    let n_glyphs: usize = range.clone().map(|k| b.glyphs[k].len()).sum();
+    let mut placed: Vec<Positioned> = Vec::with_capacity(n_glyphs + 1);
+    let mut x = 0.0f32;
+    for k in range.clone() {
+        let it = &b.kp[k];
+        match it.kind {
+            Kind::Box => {
+                if b.glyphs[k].is_empty() {
+                    x += it.width;
+                }
+                for g in &glyphs[b.glyphs[k].clone()] {
+                    placed.push((x, *g, None));
+                    x += g.advance;
+                }
+            }
+            Kind::Glue => {
+                for g in &glyphs[b.glyphs[k].clone()] {
+                    placed.push((x, *g, None));
+                }
+                let adj = if r >= 0.0 {
+                    it.stretch * r
+                } else {
+                    it.shrink * r
+                };
+                x += it.width + if it.stretch >= INF { 0.0 } else { adj };
+            }
+            Kind::Penalty => {}
+        }
+    }
+    if let Some(Some(h)) = b.hyphens.get(range.end) {
+        let g = Glyph {
+            gid: h.gid,
+            face: h.face,
+            span: h.span,
+            advance: h.advance,
+            dx: 0.0,
+            dy: 0.0,
+            cluster: 0,
+            text_len: 0,
+        };
+        placed.push((x, g, Some("-")));
+        x += h.advance;
+    }
+    (placed, x)
+}
+
+/// Groups positioned glyphs into runs of one face, size, colour and
+/// baseline, and follows their spans' links and strike-through.
+fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Line {
+    let mut line = Line {
+        width,
+        ..Line::default()
+    };
+    let mut run: Option<(Point, TextRun)> = None;
+    let mut link: Option<(f32, f32, LinkTarget, f32)> = None;
+    let mut strike: Option<(f32, f32, f32, Rgb)> = None;
+    for (i, (gx, g, extra)) in placed.iter().enumerate() {
+        let span = &rt.spans[g.span as usize];
+        let st = &span.style;
+        let gx = gx + shift;
+        let (origin, r) = run_for(&mut run, &mut line, rt, placed, i, gx);
+        let from = r.text.len() as u32;
+        match extra {
+            Some(t) => r.text.push_str(t),
+            None => r
+                .text
+                .push_str(&rt.text[g.cluster as usize..(g.cluster + g.text_len) as usize]),
+        }
+        r.glyphs.push(PlacedGlyph {
+            gid: g.gid,
+            x: gx + g.dx - origin.x,
+            advance: g.advance,
+            text: (from, r.text.len() as u32),
+        });
+        // Link areas and strike-through lines follow their spans.
+        let end_x = gx + g.advance;
+        match (&mut link, &span.link) {
+            (Some((_, e, t, h)), Some(l)) if t == l => {
+                *e = end_x;
+                *h = h.max(st.size);
+            }
+            (cur, l) => {
+                if let Some((s, e, t, h)) = cur.take() {
+                    line.links.push(link_area(s, e, t, h));
+                }
+                *cur = l.as_ref().map(|l| (gx, end_x, l.clone(), st.size));
+            }
+        }
+        match (&mut strike, span.strike) {
+            (Some((_, e, _, _)), true) => *e = end_x,
+            (cur, s) => {
+                if let Some(done) = cur.take() {
+                    push_strike(&mut line, done);
+                }
+                if s {
+                    *cur = Some((gx, end_x, st.size, st.color));
+                }
+            }
+        }
+    }
+    if let Some(done) = run.take() {
+        line.items.push((done.0, PageItem::Text(done.1)));
+    }
+    if let Some((s, e, t, h)) = link.take() {
+        line.links.push(link_area(s, e, t, h));
+    }
+    if let Some(done) = strike.take() {
+        push_strike(&mut line, done);
+    }
+    line
+}
+
+/// The run glyph `i` (at `gx`) goes into: the current one if it has the
+/// glyph's face, size, colour and baseline, else a new one (the finished
+/// run moves to the line).
+fn run_for<'r>(
+    run: &'r mut Option<(Point, TextRun)>,
+    line: &mut Line,
+    rt: &RichText,
+    placed: &[Positioned],
+    i: usize,
+    gx: f32,
+) -> &'r mut (Point, TextRun) {
+    let key_of = |g: &Glyph| {
+        let span = &rt.spans[g.span as usize];
+        (g.face, span.style.size, span.style.color, span.rise)
+    };
+    let g = &placed[i].1;
+    let span = &rt.spans[g.span as usize];
+    let key = key_of(g);
+    let same = run
+        .as_ref()
+        .is_some_and(|(p, r)| (r.face, r.size, r.color, -p.y) == (key.0, key.1, key.2, key.3));
+    if !same {
+        if let Some(done) = run.take() {
+            line.items.push((done.0, PageItem::Text(done.1)));
+        }
+        // Size the run once: it holds its glyphs for the whole build.
+        let (mut n, mut bytes) = (0, 0);
+        for (_, h, e) in placed[i..].iter() {
+            if key_of(h) != key {
+                break;
+            }
+            n += 1;
+            bytes += match e {
+                Some(t) => t.len(),
+                None => h.text_len as usize,
+            };
+        }
+        *run = Some((
+            Point::new(gx, -span.rise),
+            TextRun {
+                face: g.face,
+                size: span.style.size,
+                color: span.style.color,
+                glyphs: Vec::with_capacity(n),
+                text: String::with_capacity(bytes),
+            },
+        ));
+    }
+    run.as_mut().expect("run")
+}
+
+fn link_area(start: f32, end: f32, target: LinkTarget, size: f32) -> LinkArea {
+    LinkArea {
+        x: start,
+        y: -size * 0.9,
+        w: end - start,
+        h: size * 1.2,
+        target,
+    }
+}
+
+fn push_strike(line: &mut Line, (start, end, size, color): (f32, f32, f32, Rgb)) {
+    line.items.push((
+        Point::new(start, -size * 0.28),
+        PageItem::Segment {
+            dx: end - start,
+            dy: 0.0,
+            thickness: size * 0.06,
+            color,
+        },
+    ));
+}

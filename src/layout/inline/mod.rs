@@ -1,0 +1,259 @@
+//! Inline layout: a paragraph's styled text → lines of positioned glyphs,
+//! in stages that each turn one type into the next (as typst's
+//! `typst-layout/src/inline` does):
+//!
+//! 1. [`itemize`]: [`RichText`] → [`itemize::Run`]s (one face and
+//!    direction each);
+//! 2. [`shape`]: runs → [`shape::Shaped`] glyphs (harfrust, with fallback
+//!    faces);
+//! 3. [`items`]: glyphs → Knuth–Plass boxes, glue and penalties at the
+//!    break opportunities of [`hyphen`];
+//! 4. [`linebreak`]: items → the breaks (total fit);
+//! 5. [`line::lines`]: breaks → [`line::LineSpec`]s (items and glue ratio);
+//! 6. [`line::place`]: each line → a [`Line`] of text runs, justified,
+//!    ragged or centred.
+
+pub mod hyphen;
+pub mod itemize;
+pub mod items;
+pub mod line;
+pub mod linebreak;
+pub mod shape;
+pub mod text;
+
+pub use text::{Family, RichText, Span, TextStyle};
+
+use super::fonts::FontSet;
+use super::units::Point;
+use super::{BlockRole, LinkArea, PageItem, Placed};
+use linebreak::Params;
+use shape::Shaper;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Justify,
+    Left,
+    Center,
+    Right,
+}
+
+/// How to set a paragraph.
+#[derive(Debug, Clone, Copy)]
+pub struct ParaOpts {
+    pub measure: f32,
+    pub indent: f32,
+    pub align: Align,
+    pub lang: Option<hypher::Lang>,
+}
+
+impl ParaOpts {
+    /// No indent and no hyphenation: labels, numbers, cells of code.
+    pub fn bare(measure: f32, align: Align) -> Self {
+        ParaOpts {
+            measure,
+            indent: 0.0,
+            align,
+            lang: None,
+        }
+    }
+}
+
+/// One set line: items relative to the start of its baseline.
+#[derive(Debug, Clone, Default)]
+pub struct Line {
+    pub items: Vec<(Point, PageItem)>,
+    pub links: Vec<LinkArea>,
+    pub width: f32,
+}
+
+/// Where the baseline of `size`-point type sits in a strip `leading`
+/// tall: the type's body (1.25 em) centred, the baseline 0.92 em down it.
+pub fn baseline_in(leading: f32, size: f32) -> f32 {
+    (leading - 1.25 * size) / 2.0 + 0.92 * size
+}
+
+impl Line {
+    /// Moves the line's items (as `role`) and link areas into `items` and
+    /// `links`, its baseline starting at `(x, baseline)`.
+    pub fn place(
+        self,
+        x: f32,
+        baseline: f32,
+        role: BlockRole,
+        items: &mut Vec<Placed>,
+        links: &mut Vec<LinkArea>,
+    ) {
+        items.extend(
+            self.items
+                .into_iter()
+                .map(|(p, it)| Placed::new(p.offset(x, baseline), it, role)),
+        );
+        links.extend(self.links.into_iter().map(|l| LinkArea {
+            x: l.x + x,
+            y: l.y + baseline,
+            ..l
+        }));
+    }
+}
+
+/// Sets `rt` into lines: the stages one after the other. Characters no
+/// face covers are added to `missing`.
+pub fn set(
+    rt: &RichText,
+    fonts: &FontSet,
+    shaper: &mut Shaper,
+    opts: &ParaOpts,
+    missing: &mut Vec<char>,
+) -> Vec<Line> {
+    if rt.text.is_empty() {
+        return Vec::new();
+    }
+    let runs = itemize::itemize(rt);
+    let shaped = shape::shape(rt, &runs, fonts, shaper, missing);
+    let items = items::items(rt, &shaped, fonts, opts);
+    let params = Params {
+        ragged: (opts.align != Align::Justify).then_some(opts.measure * 0.3),
+        ..Params::default()
+    };
+    let breaks = linebreak::break_lines(&items.kp, opts.measure, &params);
+    line::lines(&items, &breaks, opts)
+        .iter()
+        .map(|spec| line::place(rt, &shaped, &items, spec, opts))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(text: &str, measure: f32) -> Vec<Line> {
+        let fonts = FontSet::bundled();
+        let rt = RichText::styled(text, TextStyle::serif(10.5));
+        let opts = ParaOpts {
+            measure,
+            indent: 0.0,
+            align: Align::Justify,
+            lang: hyphen::language("en"),
+        };
+        let mut missing = Vec::new();
+        set(&rt, &fonts, &mut Shaper::new(), &opts, &mut missing)
+    }
+
+    fn line_text(l: &Line) -> String {
+        let mut s = String::new();
+        for (_, it) in &l.items {
+            if let PageItem::Text(r) = it {
+                s.push_str(&r.text);
+            }
+        }
+        s
+    }
+
+    const PARA: &str = "The harbour at Velmar reopened on Monday after eighteen months of \
+        reconstruction, and the first ferry to dock was greeted by a crowd that had waited \
+        since dawn. Officials said the new breakwater would withstand storms of the kind \
+        that wrecked the old one, though engineers interviewed independently were more \
+        cautious about the projections and the unprecedented maintenance requirements.";
+
+    #[test]
+    fn justified_lines_fill_the_measure_and_never_overflow() {
+        let measure = 300.0;
+        let lines = lines_of(PARA, measure);
+        assert!(lines.len() >= 4);
+        for (i, l) in lines.iter().enumerate() {
+            assert!(l.width <= measure + 0.01, "line {i} overflows: {}", l.width);
+            if i + 1 < lines.len() {
+                assert!(l.width > measure - 0.5, "line {i} is short: {}", l.width);
+            }
+        }
+        // All the text comes back, in order (hyphens added at breaks aside).
+        let mut all = String::new();
+        for l in &lines {
+            let t = line_text(l);
+            match t.strip_suffix('-') {
+                Some(head) if head.ends_with(|c: char| c.is_alphabetic()) => all.push_str(head),
+                _ => {
+                    all.push_str(&t);
+                    all.push(' ');
+                }
+            }
+        }
+        assert_eq!(
+            all.split_whitespace().collect::<Vec<_>>().join(" "),
+            PARA.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }
+
+    #[test]
+    fn hyphenated_breaks_split_words_at_valid_points() {
+        let lines = lines_of(PARA, 150.0);
+        let lang = hyphen::language("en").unwrap();
+        for l in &lines {
+            let t = line_text(l);
+            if let Some(head) = t.strip_suffix('-') {
+                let frag = head.rsplit(' ').next().unwrap();
+                let word = PARA
+                    .split(|c: char| !c.is_alphabetic())
+                    .find(|w| w.starts_with(frag) && w.len() > frag.len())
+                    .unwrap_or_else(|| panic!("no word for {frag}"));
+                let points = hyphen::hyphenation_points(word, lang);
+                assert!(points.contains(&frag.len()), "{word} split after {frag}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_url_is_broken_inside_the_measure() {
+        let lines = lines_of(
+            "See https://example.org/a/very/long/path/that/does/not/fit/on/one/line/at/all/index.html for more.",
+            120.0,
+        );
+        for l in &lines {
+            assert!(
+                l.width <= 120.0 + 0.01,
+                "{} wide: {}",
+                l.width,
+                line_text(l)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 48,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Whatever the words, measure and alignment, no line is wider than
+        /// the measure (long words are hyphenated or cut at separators).
+        #[test]
+        fn no_line_is_longer_than_its_measure(
+            words in proptest::collection::vec("[a-zA-Z]{1,14}|[a-z]{2,6}[-/.][a-z]{2,9}|[0-9]{1,4}", 1..70),
+            measure in 90.0f32..420.0,
+            align in 0usize..4,
+            indent in proptest::bool::ANY,
+        ) {
+            let fonts = FontSet::bundled();
+            let rt = RichText::styled(&words.join(" "), TextStyle::serif(10.5));
+            let opts = ParaOpts {
+                measure,
+                indent: if indent { 14.0 } else { 0.0 },
+                align: [Align::Justify, Align::Left, Align::Center, Align::Right][align],
+                lang: hyphen::language("en"),
+            };
+            let mut missing = Vec::new();
+            let lines = set(&rt, &fonts, &mut Shaper::new(), &opts, &mut missing);
+            proptest::prop_assert!(!lines.is_empty());
+            for (i, l) in lines.iter().enumerate() {
+                proptest::prop_assert!(l.width <= measure + 0.01, "line {} is {} wide in {}: {:?}", i, l.width, measure, line_text(l));
+                // Nothing is drawn outside the measure either.
+                for (p, it) in &l.items {
+                    if let PageItem::Text(r) = it {
+                        proptest::prop_assert!(p.x >= -0.01 && p.x + r.width() <= measure + 0.01);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! One invariant: if a build succeeds, the EPUB passes EPUBCheck with no
+//! error or warning and the PDF passes qpdf, whatever the articles hold.
+//! What cannot be represented validly is a warning naming the file and
+//! line, and its text stays. Each test is named after a defect it pins.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+
+/// Builds `dir` (EPUB and PDF), asserting success; returns (epub, pdf, stderr).
+fn build_both(dir: &Path, name: &str, extra: &[&str]) -> (PathBuf, PathBuf, String) {
+    let out = scratch(&format!("{name}-out"));
+    let mut args = vec![
+        "build",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = pressbook(&args);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "build failed:\n{err}");
+    (file_in(&out, "epub"), file_in(&out, "pdf"), err)
+}
+
+/// EPUBCheck clean, qpdf clean.
+fn assert_valid(epub: &Path, pdf: &Path) {
+    let v = epubcheck(epub);
+    assert!(
+        v.fatal == 0 && v.errors == 0 && v.warnings == 0,
+        "EPUBCheck: {} fatal, {} errors, {} warnings\n{}",
+        v.fatal,
+        v.errors,
+        v.warnings,
+        v.report
+    );
+    let q = std::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(pdf)
+        .output()
+        .expect("qpdf must be installed (bash tests/run.sh)");
+    assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stdout));
+}
+
+/// All text of the EPUB's article pages.
+fn epub_text(epub: &Path) -> String {
+    unzip(epub)
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".xhtml"))
+        .map(|(_, data)| xhtml_text(&String::from_utf8_lossy(&data)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn one_article(name: &str, body: &str) -> PathBuf {
+    let text = format!("---\ntitle: Links of every kind\n---\n{body}");
+    write_digest(
+        name,
+        &[
+            (
+                "pressbook.toml",
+                b"title = \"T\"\ndate = \"2026-01-05\"\narticles = [\"articles/a.md\", \"articles/b.md\"]\n",
+            ),
+            ("articles/a.md", text.as_bytes()),
+            (
+                "articles/b.md",
+                b"---\ntitle: The other one\n---\n## Known part\n\nText of b.\n",
+            ),
+        ],
+    )
+}
+
+#[test]
+fn data_file_and_javascript_links_become_text_with_a_warning() {
+    let dir = one_article(
+        "inv-schemes",
+        "A [pixel](data:text/html;base64,PGgxPg==) here.\n\n\
+         A [local file](file:///etc/hosts) there.\n\n\
+         A [script](javascript:alert(1)) and [basic](vbscript:msgbox) too.\n\n\
+         A [web page](<https://example.org/a page>) and [mail](mailto:desk@example.org).\n",
+    );
+    let (epub, pdf, err) = build_both(&dir, "inv-schemes", &[]);
+    assert_valid(&epub, &pdf);
+    for (word, line) in [
+        ("data:", 4),
+        ("file:", 6),
+        ("javascript:", 8),
+        ("vbscript:", 8),
+    ] {
+        assert!(
+            err.contains(word) && err.contains(&format!("a.md:{line}")),
+            "no warning naming {word} at line {line}:\n{err}"
+        );
+    }
+    let text = epub_text(&epub);
+    for kept in ["pixel", "local file", "script", "basic", "web page", "mail"] {
+        assert!(text.contains(kept), "{kept:?} lost:\n{text}");
+    }
+    let pages: String = unzip(&epub)
+        .into_iter()
+        .map(|(_, d)| String::from_utf8_lossy(&d).into_owned())
+        .collect();
+    assert!(!pages.contains("javascript:") && !pages.contains("data:text"));
+    assert!(pages.contains("https://example.org/a%20page"));
+}
+
+#[test]
+fn links_to_missing_anchors_go_to_the_article_start_with_a_warning() {
+    let dir = one_article(
+        "inv-anchors",
+        "See [nowhere](#nowhere), [b's part](b.md#known-part) and [b's ghost](b.md#ghost).\n",
+    );
+    let (epub, pdf, err) = build_both(&dir, "inv-anchors", &[]);
+    assert_valid(&epub, &pdf);
+    assert!(err.contains("#nowhere") && err.contains("a.md:4"), "{err}");
+    assert!(err.contains("#ghost"), "{err}");
+    assert!(!err.contains("#known-part"), "a good anchor warned:\n{err}");
+}
+
+#[test]
+fn control_character_in_a_heading_is_removed_and_the_book_is_xml() {
+    let dir = write_digest(
+        "inv-bell",
+        &[
+            (
+                "pressbook.toml",
+                b"title = \"Bell\\u0007 digest\"\ndate = \"2026-01-05\"\n",
+            ),
+            (
+                "articles/a.md",
+                b"---\ntitle: \"Ring\\a the bell\"\n---\n## Part\x07 one\n\nText\x1b with &#7; escapes.\n",
+            ),
+            ("articles/b.txt", b"Plain\x0c text.\n\n(c) Wire 2026: Plain news\n"),
+        ],
+    );
+    let (epub, pdf, err) = build_both(&dir, "inv-bell", &[]);
+    assert_valid(&epub, &pdf);
+    assert!(err.contains("U+0007") && err.contains("a.md:4"), "{err}");
+    assert!(err.contains("U+000C") && err.contains("b.txt:1"), "{err}");
+    for (name, data) in unzip(&epub) {
+        let text = String::from_utf8_lossy(&data);
+        if name.ends_with(".ncx") || name.ends_with(".xhtml") || name.ends_with(".opf") {
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c.is_control() && !"\n\r\t".contains(c)),
+                "{name} holds a control character"
+            );
+        }
+    }
+    assert!(epub_text(&epub).contains("Part one"));
+}
+
+#[test]
+fn images_outside_the_digest_folder_are_refused() {
+    let secret = scratch("inv-outside-secret").join("secret.png");
+    std::fs::copy(fixture("pdf-features/articles/images/photo.png"), &secret).unwrap();
+    let abs = format!("![abs]({})\n", secret.display());
+    for (name, body) in [
+        ("inv-outside-abs", abs.as_str()),
+        (
+            "inv-outside-up",
+            "![up](../../inv-outside-secret/secret.png)\n",
+        ),
+    ] {
+        let dir = write_digest(
+            name,
+            &[
+                ("pressbook.toml", b"title = \"T\"\ndate = \"2026-01-05\"\n"),
+                (
+                    "articles/a.md",
+                    format!("---\ntitle: A\n---\nText.\n\n{body}").as_bytes(),
+                ),
+            ],
+        );
+        let o = pressbook(&["check", dir.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{name}: accepted\n{err}");
+        assert!(
+            err.contains("outside the digest folder") && err.contains("--allow-outside"),
+            "{name}:\n{err}"
+        );
+        let o = pressbook(&["check", dir.to_str().unwrap(), "--allow-outside"]);
+        assert!(o.status.success(), "{name}: --allow-outside still refuses");
+    }
+}
+
+#[test]
+fn symlinks_out_of_the_folder_are_refused() {
+    let outside = scratch("inv-link-target");
+    std::fs::write(outside.join("x.md"), "---\ntitle: X\n---\nOutside.\n").unwrap();
+    std::fs::copy(
+        fixture("pdf-features/articles/images/photo.png"),
+        outside.join("p.png"),
+    )
+    .unwrap();
+    std::fs::copy(repo().join("fonts/sans-regular.ttf"), outside.join("f.ttf")).unwrap();
+    let dir = write_digest(
+        "inv-links",
+        &[
+            ("pressbook.toml", b"title = \"T\"\ndate = \"2026-01-05\"\n"),
+            (
+                "articles/a.md",
+                b"---\ntitle: A\n---\nText.\n\n![pic](p.png)\n",
+            ),
+        ],
+    );
+    std::os::unix::fs::symlink(outside.join("x.md"), dir.join("articles/x.md")).unwrap();
+    std::os::unix::fs::symlink(outside.join("p.png"), dir.join("articles/p.png")).unwrap();
+    std::fs::create_dir_all(dir.join("fonts")).unwrap();
+    std::os::unix::fs::symlink(outside.join("f.ttf"), dir.join("fonts/f.ttf")).unwrap();
+    let o = pressbook(&["check", dir.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for what in ["articles/x.md", "p.png", "f.ttf"] {
+        assert!(err.contains(what), "nothing about {what}:\n{err}");
+    }
+    assert_eq!(err.matches("outside the digest folder").count(), 3, "{err}");
+    let o = pressbook(&["check", dir.to_str().unwrap(), "--allow-outside"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// A Markdown table of `cols` columns and `rows` rows whose cells are `cell(r, c)`.
+fn table(cols: usize, rows: usize, cell: impl Fn(usize, usize) -> String) -> String {
+    let line = |r: usize| {
+        let cells: Vec<String> = (0..cols).map(|c| cell(r, c)).collect();
+        format!("| {} |\n", cells.join(" | "))
+    };
+    let mut t = line(0);
+    t.push_str(&format!("|{}\n", "---|".repeat(cols)));
+    for r in 1..=rows {
+        t.push_str(&line(r));
+    }
+    t
+}
+
+#[test]
+fn tables_wider_than_the_page_never_overprint() {
+    let forty = table(40, 6, |r, c| {
+        if r == 0 {
+            format!("C{c}")
+        } else {
+            format!("{}", r * 100 + c)
+        }
+    });
+    let long_words = table(8, 4, |r, c| {
+        if r == 0 {
+            format!("Heading{c}")
+        } else {
+            format!("Intercontinentalisation{c} Unreasonablenesses{r}")
+        }
+    });
+    let code = format!("```\n{}\n```\n", "x".repeat(400));
+    let token = format!("A token: {}.\n", "abcdefghij".repeat(40));
+    let body = format!("Intro.\n\n{forty}\nBetween.\n\n{long_words}\n{code}\n{token}");
+    let dir = write_digest(
+        "inv-wide",
+        &[
+            (
+                "pressbook.toml",
+                b"title = \"Wide\"\ndate = \"2026-01-05\"\npage_size = \"A5\"\n",
+            ),
+            (
+                "articles/a.md",
+                format!("---\ntitle: Wide tables\n---\n{body}").as_bytes(),
+            ),
+        ],
+    );
+    let (epub, pdf, err) = build_both(&dir, "inv-wide", &[]);
+    assert_valid(&epub, &pdf);
+    assert_no_overprint(&pdf);
+    assert!(err.contains("40 columns") && err.contains("parts"), "{err}");
+    // Every cell's text is still there, in some part of the table.
+    let text = String::from_utf8_lossy(
+        &std::process::Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    for needle in ["C0", "C39", "639", "Heading7"] {
+        assert!(text.contains(needle), "{needle} lost");
+    }
+}
