@@ -281,7 +281,10 @@ fn warn_empty(groups: &[(Option<String>, Vec<Article>)], m: &Manifest, diags: &m
                 None => "the digest has no articles".to_string(),
             })
             .at(m.dir.join(manifest::MANIFEST_NAME));
-            if title.is_none() {
+            if title.is_none() && !m.feeds.is_empty() {
+                // A new digest before its first fetch: valid, not buildable.
+                d = d.hint("run `pressbook fetch` to collect the articles of its [[feeds]]");
+            } else if title.is_none() {
                 d = d
                     .hint("list articles in pressbook.toml, or put .md/.txt files under articles/");
                 d.severity = crate::diag::Severity::Error;

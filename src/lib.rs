@@ -11,6 +11,7 @@
 //! operations (a file that cannot be written) carry an `anyhow` chain of
 //! causes. Both reach the command line as one [`Error`].
 
+pub mod collect;
 pub mod corpus;
 pub mod cover;
 pub mod deliver;
@@ -144,6 +145,13 @@ pub fn output_stem(digest: &Digest) -> String {
 /// Loads the digest at `opts.dir` and writes the requested formats.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let (Loaded { digest, pdf }, mut warnings) = check(&opts.dir, &opts.load, opts.strict)?;
+    if digest.articles().count() == 0 {
+        return Err(Error::Problems(vec![Diagnostic::error(
+            "nothing to build: the digest has no articles yet",
+        )
+        .at(opts.dir.join(manifest::MANIFEST_NAME))
+        .hint("run `pressbook fetch` to collect the articles of its [[feeds]], or add some with `pressbook add`")]));
+    }
     opts.report(Step::Loaded {
         articles: digest.articles().count(),
     });

@@ -191,6 +191,20 @@ pub fn new_article(
     Ok(path)
 }
 
+/// The manifest text with `name` listed as `new` lists it (comments and
+/// layout kept), for `add` and `fetch`, which write it only once the article
+/// file is in place.
+pub fn manifest_listing(dir: &Path, name: &str, section: Option<&str>) -> anyhow::Result<String> {
+    let manifest_path = dir.join(MANIFEST_NAME);
+    let text = std::fs::read_to_string(&manifest_path)
+        .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .with_context(|| format!("{} is not valid TOML", manifest_path.display()))?;
+    list_in_manifest(&mut doc, name, section)?;
+    Ok(doc.to_string())
+}
+
 fn list_in_manifest(
     doc: &mut toml_edit::DocumentMut,
     name: &str,

@@ -6,6 +6,7 @@
 mod common;
 
 mod cli;
+mod collect;
 mod epub;
 mod errors;
 mod invariant;

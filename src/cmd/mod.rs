@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use pressbook::LoadOptions;
 
+mod add;
 mod build;
 mod check;
 mod completions;
+mod extract;
+mod fetch;
 mod gen_corpus;
 mod init;
 mod list;
@@ -36,6 +39,9 @@ enum Command {
     Init(init::Args),
     New(new::Args),
     Send(send::Args),
+    Extract(extract::Args),
+    Add(add::Args),
+    Fetch(fetch::Args),
     Completions(completions::Args),
     /// Print the man page (roff).
     Man,
@@ -52,6 +58,9 @@ pub fn run(cli: Cli) -> Result<(), pressbook::Error> {
         Command::Init(a) => init::run(a),
         Command::New(a) => new::run(a),
         Command::Send(a) => send::run(a),
+        Command::Extract(a) => extract::run(a),
+        Command::Add(a) => add::run(a),
+        Command::Fetch(a) => fetch::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Man => completions::man(),
         Command::GenCorpus(a) => gen_corpus::run(a),

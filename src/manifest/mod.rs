@@ -32,6 +32,21 @@ pub struct Manifest {
     /// Settings only the PDF reads.
     pub pdf: PdfSettings,
     pub order: ArticleOrder,
+    /// `[[feeds]]`: read by `pressbook fetch` only; building never touches
+    /// the network.
+    pub feeds: Vec<FeedPlan>,
+    /// `user_agent`: sent by `add` and `fetch` instead of pressbook's own.
+    pub user_agent: Option<String>,
+}
+
+/// One `[[feeds]]` entry, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedPlan {
+    pub url: String,
+    /// Where new articles go; `None`: the feed's own title.
+    pub section: Option<String>,
+    /// Newest items taken per fetch.
+    pub max: usize,
 }
 
 /// The manifest's settings for the PDF (page size, layout, fonts): read by
@@ -149,6 +164,8 @@ pub fn parse(
         description: non_empty(&top.description),
         pdf: top.pdf(&at, diags),
         order: top.order(&at, allow_outside, diags),
+        feeds: top.feeds(&at, diags),
+        user_agent: top.user_agent(&at, diags),
     })
 }
 

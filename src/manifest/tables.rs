@@ -8,7 +8,7 @@ use chrono::{NaiveDate, Weekday};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{ArticleOrder, ArticleRef, PdfSettings, SectionPlan};
+use super::{ArticleOrder, ArticleRef, FeedPlan, PdfSettings, SectionPlan};
 use crate::diag::{line_col, Diagnostic, Diagnostics};
 use crate::model::{FontChoice, PageSize};
 use crate::source::Format;
@@ -48,6 +48,8 @@ pub(super) struct TopTable {
     pub fonts: Option<FontsTable>,
     pub sections: Option<Spanned<Vec<SectionTable>>>,
     pub articles: Option<Spanned<Vec<Spanned<String>>>>,
+    pub feeds: Option<Vec<FeedTable>>,
+    pub user_agent: Option<Spanned<String>>,
 }
 
 /// TOML allows both `date = 2026-11-23` and `date = "2026-11-23"`.
@@ -66,6 +68,18 @@ pub(super) struct SectionTable {
     pub articles: Vec<Spanned<String>>,
 }
 
+/// One `[[feeds]]` entry, read by `pressbook fetch`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FeedTable {
+    pub url: Spanned<String>,
+    pub section: Option<Spanned<String>>,
+    pub max: Option<Spanned<i64>>,
+}
+
+/// Items per feed and fetch when `max` is not given.
+pub const DEFAULT_FEED_MAX: usize = 10;
+
 /// `[fonts]`: font files for the PDF instead of the bundled ones.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -79,12 +93,13 @@ pub(super) struct FontsTable {
 
 /// Every table the manifest may hold, by the key it sits under (`""` for the
 /// top level), with the keys its struct knows.
-pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 3] {
+pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 4] {
     use super::keys::fields;
     [
         ("", fields::<TopTable>()),
         ("fonts", fields::<FontsTable>()),
         ("sections", fields::<SectionTable>()),
+        ("feeds", fields::<FeedTable>()),
     ]
 }
 
@@ -235,6 +250,68 @@ impl TopTable {
             ),
             (None, None) => ArticleOrder::Discover,
         }
+    }
+}
+
+impl TopTable {
+    /// The `[[feeds]]`, each with an absolute http(s) `url` and a `max` of
+    /// at least 1.
+    pub fn feeds(&self, at: &Place, diags: &mut Diagnostics) -> Vec<FeedPlan> {
+        let mut out = Vec::new();
+        for f in self.feeds.iter().flatten() {
+            let url = f.url.get_ref().trim();
+            let ok = url::Url::parse(url)
+                .map(|u| matches!(u.scheme(), "http" | "https"))
+                .unwrap_or(false);
+            if !ok {
+                diags.push(
+                    at.error(
+                        f.url.span().start,
+                        format!("feed url {url:?} is not an absolute http(s) address"),
+                    )
+                    .hint("give the feed's full address, e.g. \"https://example.org/feed.xml\""),
+                );
+                continue;
+            }
+            let max = match &f.max {
+                Some(m) if *m.get_ref() < 1 => {
+                    diags.push(
+                        at.error(m.span().start, format!("feed `max` is {}", m.get_ref()))
+                            .hint("give the number of newest items to take, 1 or more"),
+                    );
+                    continue;
+                }
+                Some(m) => usize::try_from(*m.get_ref()).unwrap_or(usize::MAX),
+                None => DEFAULT_FEED_MAX,
+            };
+            let section = f
+                .section
+                .as_ref()
+                .map(|s| s.get_ref().trim().to_string())
+                .filter(|s| !s.is_empty());
+            out.push(FeedPlan {
+                url: url.to_string(),
+                section,
+                max,
+            });
+        }
+        out
+    }
+
+    pub fn user_agent(&self, at: &Place, diags: &mut Diagnostics) -> Option<String> {
+        let ua = self.user_agent.as_ref()?;
+        let v = ua.get_ref().trim();
+        if v.is_empty() || v.chars().any(char::is_control) {
+            diags.push(
+                at.error(
+                    ua.span().start,
+                    "`user_agent` is empty or holds control characters",
+                )
+                .hint("give one line, e.g. \"HarbourWeekBot/1.0 (+mailto:desk@example.org)\""),
+            );
+            return None;
+        }
+        Some(v.to_string())
     }
 }
 

@@ -28,12 +28,15 @@ pub struct FrontMatter {
     pub language: Option<String>,
     pub rights: Option<String>,
     pub summary: Option<String>,
+    /// When `add` or `fetch` fetched the article (kept for the record).
+    pub fetched: Option<serde_norway::Value>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, serde_norway::Value>,
 }
 
 pub const FRONT_MATTER_KEYS: &[&str] = &[
     "title", "author", "source", "url", "date", "section", "language", "rights", "summary",
+    "fetched",
 ];
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,183 @@
+//! Scores pressbook's article extraction on Mozilla's Readability test
+//! pages: for each folder with `source.html`, `expected.html` and
+//! `expected-metadata.json`, the article text pressbook saves is compared
+//! word by word with the text of the article Readability.js extracts.
+//!
+//!     cargo run --release --example extract_score -- ../shared/testdata/readability-pages [--no-strip] [--verbose]
+//!
+//! A page matches when both precision (extracted words that are expected)
+//! and recall (expected words that were extracted) are at least 95 %,
+//! counting words as a multiset. Metadata fields match when equal after
+//! collapsing whitespace. A lead figure pressbook restores (Readability.js
+//! drops it) is left out of the comparison.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use pressbook::collect::{extract, md};
+use url::Url;
+
+fn words(text: &str) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    for w in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        *m.entry(w.to_lowercase()).or_insert(0) += 1;
+    }
+    m
+}
+
+fn overlap(a: &HashMap<String, usize>, b: &HashMap<String, usize>) -> usize {
+    a.iter()
+        .map(|(w, n)| (*n).min(*b.get(w).unwrap_or(&0)))
+        .sum()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dir = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
+        .unwrap_or_else(|| "../shared/testdata/readability-pages".into());
+    let strip = !args.iter().any(|a| a == "--no-strip");
+    let verbose = args.iter().any(|a| a == "--verbose");
+    let mut folders: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {dir}: {e}"))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("source.html").is_file() && p.join("expected.html").is_file())
+        .collect();
+    folders.sort();
+    let base = Url::parse("http://fakehost/test/page.html").unwrap();
+    let opts = extract::ExtractOptions {
+        strip_chrome: strip,
+        min_words: 0,
+    };
+    let (mut n, mut matched, mut f90, mut no_article) = (0, 0, 0, 0);
+    let (mut psum, mut rsum) = (0.0, 0.0);
+    let mut meta_hits: HashMap<&str, (usize, usize)> = HashMap::new();
+    let started = std::time::Instant::now();
+    for f in &folders {
+        n += 1;
+        let src = std::fs::read(f.join("source.html")).unwrap();
+        let (html, _) = pressbook::collect::charset::decode_html(&src, None);
+        let expected_html = std::fs::read_to_string(f.join("expected.html")).unwrap();
+        let exp_doc = dom_query::Document::from(expected_html.as_str());
+        let exp_text = md::to_text(&md::convert(&exp_doc.root(), None));
+        let got = extract::extract(&html, Some(&base), opts);
+        let (got_text, got) = match got {
+            // The lead figure pressbook puts back is not part of what
+            // Readability.js returns: leave it out of the comparison.
+            Ok(e) => (
+                md::to_text(&e.blocks[usize::from(e.lead_restored)..]),
+                Some(e),
+            ),
+            Err(_) => (String::new(), None),
+        };
+        let strict = extract::extract(
+            &html,
+            Some(&base),
+            extract::ExtractOptions {
+                strip_chrome: strip,
+                ..Default::default()
+            },
+        );
+        if strict.is_err() {
+            no_article += 1;
+        }
+        let (g, x) = (words(&got_text), words(&exp_text));
+        let common = overlap(&g, &x) as f64;
+        let gt: usize = g.values().sum();
+        let xt: usize = x.values().sum();
+        let p = if gt == 0 {
+            if xt == 0 {
+                1.0
+            } else {
+                0.0
+            }
+        } else {
+            common / gt as f64
+        };
+        let r = if xt == 0 { 1.0 } else { common / xt as f64 };
+        psum += p;
+        rsum += r;
+        if p >= 0.95 && r >= 0.95 {
+            matched += 1;
+        }
+        if p >= 0.90 && r >= 0.90 {
+            f90 += 1;
+        }
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        if verbose || p < 0.95 || r < 0.95 {
+            println!("{name:45} precision {p:.3} recall {r:.3} ({gt} / {xt} words)");
+        }
+        if let Ok(m) = std::fs::read_to_string(f.join("expected-metadata.json")) {
+            let m: serde_json::Value = serde_json::from_str(&m).unwrap_or_default();
+            let norm = |s: Option<&str>| s.map(md::collapse).filter(|s| !s.is_empty());
+            let fields: [(&str, &str, Option<String>); 4] = [
+                ("title", "title", got.as_ref().and_then(|e| e.title.clone())),
+                (
+                    "byline",
+                    "byline",
+                    got.as_ref().and_then(|e| e.byline.clone()),
+                ),
+                (
+                    "site",
+                    "siteName",
+                    got.as_ref().and_then(|e| e.site.clone()),
+                ),
+                (
+                    "lang",
+                    "lang",
+                    got.as_ref().and_then(|e| e.language.clone()),
+                ),
+            ];
+            for (label, key, value) in fields {
+                let want = norm(m.get(key).and_then(|v| v.as_str()));
+                if let Some(want) = want {
+                    let e = meta_hits.entry(label).or_insert((0, 0));
+                    e.1 += 1;
+                    let have = norm(value.as_deref());
+                    let ok = have
+                        .as_deref()
+                        .map(|h| {
+                            h.eq_ignore_ascii_case(&want)
+                                || h.trim_start_matches("By ") == want.trim_start_matches("By ")
+                        })
+                        .unwrap_or(false);
+                    if ok {
+                        e.0 += 1;
+                    } else if verbose {
+                        println!("  {name}: {label} {have:?} expected {want:?}");
+                    }
+                }
+            }
+        }
+    }
+    println!();
+    println!(
+        "pages: {n}; chrome stripping: {}",
+        if strip { "on" } else { "off" }
+    );
+    println!("match (precision and recall >= 95%): {matched}/{n}");
+    println!("close (precision and recall >= 90%): {f90}/{n}");
+    println!(
+        "mean precision {:.3}, mean recall {:.3}",
+        psum / n as f64,
+        rsum / n as f64
+    );
+    println!(
+        "pages refused as 'no article' (< {} words): {no_article}",
+        extract::MIN_WORDS
+    );
+    let mut keys: Vec<_> = meta_hits.keys().copied().collect();
+    keys.sort();
+    for k in keys {
+        let (h, t) = meta_hits[k];
+        println!("metadata {k}: {h}/{t} pages that state it");
+    }
+    println!("time: {:.1} s", started.elapsed().as_secs_f64());
+    let _ = Path::new(&dir);
+}

@@ -1,0 +1,961 @@
+//! The extracted article's DOM (dom_query, the extractor's own parser)
+//! turned into Markdown and plain text. Nothing of the HTML survives as raw
+//! markup: elements without a Markdown form give their text.
+//!
+//! The walk builds a small tree first ([`Blk`], [`Inl`]) so that image
+//! addresses can be rewritten to local copies before rendering.
+
+use dom_query::NodeRef;
+use url::Url;
+
+/// A block of the converted article.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Blk {
+    Heading(u8, Vec<Inl>),
+    Para(Vec<Inl>),
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Blk>>,
+    },
+    Quote(Vec<Blk>),
+    Code(String),
+    /// Rows of cells; the first row is the header.
+    Table(Vec<Vec<Vec<Inl>>>),
+    Figure {
+        src: String,
+        alt: String,
+        caption: String,
+    },
+    Rule,
+}
+
+/// Inline content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inl {
+    Text(String),
+    Emph(Vec<Inl>),
+    Strong(Vec<Inl>),
+    Strike(Vec<Inl>),
+    Code(String),
+    Link(String, Vec<Inl>),
+    Image { src: String, alt: String },
+    Break,
+}
+
+/// Elements whose content is never article text.
+const SKIP: &[&str] = &[
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "video", "audio",
+    "canvas", "svg", "math", "form", "button", "input", "select", "textarea", "label", "head",
+    "title", "meta", "link", "nav", "source", "track", "map", "dialog",
+];
+
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "pre",
+    "table",
+    "figure",
+    "figcaption",
+    "hr",
+    "dl",
+    "dt",
+    "dd",
+    "address",
+    "details",
+    "summary",
+    "center",
+    "fieldset",
+    "hgroup",
+    "body",
+    "html",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "menu",
+];
+
+/// Deepest nesting walked; deeper content is flattened into text so that
+/// hostile pages cannot exhaust the stack.
+const MAX_DEPTH: usize = 40;
+
+struct Walker<'u> {
+    base: Option<&'u Url>,
+    depth: usize,
+}
+
+/// Converts the children of `root` into blocks. Relative links and images
+/// resolve against `base`.
+pub fn convert(root: &NodeRef, base: Option<&Url>) -> Vec<Blk> {
+    let mut w = Walker { base, depth: 0 };
+    let mut out = Vec::new();
+    w.blocks(root, &mut out);
+    normalize_headings(&mut out);
+    out
+}
+
+fn name_of(node: &NodeRef) -> String {
+    node.node_name()
+        .map(|n| n.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn has_block_descendant(node: &NodeRef) -> bool {
+    node.descendants_it()
+        .any(|d| d.is_element() && BLOCKS.contains(&name_of(&d).as_str()))
+}
+
+impl Walker<'_> {
+    fn resolve(&self, href: &str) -> Option<String> {
+        let href = href.trim();
+        if href.is_empty() {
+            return None;
+        }
+        let lower = href.to_ascii_lowercase();
+        if lower.starts_with("javascript:") || lower.starts_with("data:") {
+            return None;
+        }
+        match self.base {
+            Some(b) => b.join(href).ok().map(|u| u.to_string()),
+            None => Some(href.to_string()),
+        }
+    }
+
+    fn image_src(&self, img: &NodeRef) -> Option<String> {
+        let candidates = [
+            img.attr("src"),
+            img.attr("data-src"),
+            img.attr("srcset")
+                .or_else(|| img.attr("data-srcset"))
+                .and_then(|s| largest_in_srcset(&s).map(Into::into)),
+        ];
+        candidates
+            .into_iter()
+            .flatten()
+            .find_map(|s| self.resolve(&s))
+    }
+
+    /// Walks a container: runs of inline content become paragraphs, block
+    /// children their own blocks.
+    fn blocks(&mut self, node: &NodeRef, out: &mut Vec<Blk>) {
+        self.depth += 1;
+        let mut run: Vec<Inl> = Vec::new();
+        for child in node.children_it(false) {
+            if child.is_text() {
+                run.push(Inl::Text(child.text().to_string()));
+                continue;
+            }
+            if !child.is_element() {
+                continue;
+            }
+            let name = name_of(&child);
+            if SKIP.contains(&name.as_str()) {
+                continue;
+            }
+            let block = BLOCKS.contains(&name.as_str())
+                || (self.depth < MAX_DEPTH && name != "a" && has_block_descendant(&child));
+            if block && self.depth < MAX_DEPTH {
+                flush(&mut run, out);
+                self.block(&child, &name, out);
+            } else {
+                self.inline(&child, &name, &mut run);
+            }
+        }
+        flush(&mut run, out);
+        self.depth -= 1;
+    }
+
+    fn block(&mut self, node: &NodeRef, name: &str, out: &mut Vec<Blk>) {
+        match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let level = name.as_bytes()[1] - b'0';
+                let content = self.inlines(node);
+                if has_text(&content) {
+                    out.push(Blk::Heading(level, content));
+                }
+            }
+            "ul" | "ol" | "menu" => {
+                let start = if name == "ol" {
+                    Some(
+                        node.attr("start")
+                            .and_then(|s| s.trim().parse().ok())
+                            .unwrap_or(1),
+                    )
+                } else {
+                    None
+                };
+                let mut items = Vec::new();
+                for li in node.element_children() {
+                    let mut item = Vec::new();
+                    self.blocks(&li, &mut item);
+                    if !item.is_empty() {
+                        items.push(item);
+                    }
+                }
+                if !items.is_empty() {
+                    out.push(Blk::List { start, items });
+                }
+            }
+            "blockquote" => {
+                let mut inner = Vec::new();
+                self.blocks(node, &mut inner);
+                if !inner.is_empty() {
+                    out.push(Blk::Quote(inner));
+                }
+            }
+            "pre" => {
+                let text = node.text().to_string();
+                let text = text.trim_matches('\n');
+                if !text.trim().is_empty() {
+                    out.push(Blk::Code(text.to_string()));
+                }
+            }
+            "hr" => out.push(Blk::Rule),
+            "table" => self.table(node, out),
+            "figure" => self.figure(node, out),
+            "figcaption" | "caption" => {
+                let content = self.inlines(node);
+                if has_text(&content) {
+                    out.push(Blk::Para(vec![Inl::Emph(content)]));
+                }
+            }
+            "dt" => {
+                let content = self.inlines(node);
+                if has_text(&content) {
+                    out.push(Blk::Para(vec![Inl::Strong(content)]));
+                }
+            }
+            _ => self.blocks(node, out),
+        }
+    }
+
+    fn figure(&mut self, node: &NodeRef, out: &mut Vec<Blk>) {
+        let img = node
+            .descendants_it()
+            .find(|d| d.is_element() && name_of(d) == "img");
+        let has_other_blocks = node.descendants_it().any(|d| {
+            d.is_element()
+                && matches!(name_of(&d).as_str(), "table" | "blockquote" | "pre" | "p")
+                && !d.ancestors_it(None).any(|a| name_of(&a) == "figcaption")
+        });
+        match img.and_then(|i| self.image_src(&i).map(|s| (i, s))) {
+            Some((img, src)) if !has_other_blocks => {
+                let caption = node
+                    .descendants_it()
+                    .find(|d| d.is_element() && name_of(d) == "figcaption")
+                    .map(|c| plain(&self.inlines(&c)))
+                    .unwrap_or_default();
+                let alt = img.attr("alt").map(|a| collapse(&a)).unwrap_or_default();
+                out.push(Blk::Figure {
+                    src,
+                    alt: if alt.is_empty() { caption.clone() } else { alt },
+                    caption,
+                });
+            }
+            _ => self.blocks(node, out),
+        }
+    }
+
+    fn table(&mut self, node: &NodeRef, out: &mut Vec<Blk>) {
+        let rows: Vec<NodeRef> = node
+            .descendants_it()
+            .filter(|d| {
+                d.is_element()
+                    && name_of(d) == "tr"
+                    // Rows of this table, not of a table nested in a cell.
+                    && d.ancestors_it(None)
+                        .find(|a| name_of(a) == "table")
+                        .is_some_and(|t| t.id == node.id)
+            })
+            .collect();
+        let cells: Vec<Vec<NodeRef>> = rows
+            .iter()
+            .map(|r| {
+                r.element_children()
+                    .into_iter()
+                    .filter(|c| matches!(name_of(c).as_str(), "td" | "th"))
+                    .collect()
+            })
+            .collect();
+        let columns = cells.iter().map(Vec::len).max().unwrap_or(0);
+        let nested = node
+            .descendants_it()
+            .any(|d| d.is_element() && d.id != node.id && name_of(&d) == "table");
+        let blocky = node.descendants_it().any(|d| {
+            d.is_element()
+                && matches!(
+                    name_of(&d).as_str(),
+                    "p" | "ul" | "ol" | "h1" | "h2" | "h3" | "blockquote" | "div"
+                )
+        });
+        // A table used for layout (one column, or holding tables and
+        // paragraphs) is read as the blocks it holds.
+        if columns <= 1 || nested || (blocky && columns > 0 && rows.len() <= 2) {
+            for row in &cells {
+                for cell in row {
+                    self.blocks(cell, out);
+                }
+            }
+            return;
+        }
+        let mut table = Vec::new();
+        if let Some(c) = node
+            .element_children()
+            .into_iter()
+            .find(|c| name_of(c) == "caption")
+        {
+            let content = self.inlines(&c);
+            if has_text(&content) {
+                out.push(Blk::Para(vec![Inl::Emph(content)]));
+            }
+        }
+        for row in &cells {
+            let mut r: Vec<Vec<Inl>> = Vec::new();
+            for cell in row {
+                let span = cell
+                    .attr("colspan")
+                    .and_then(|s| s.trim().parse::<usize>().ok())
+                    .unwrap_or(1)
+                    .clamp(1, columns);
+                r.push(self.inlines(cell));
+                for _ in 1..span {
+                    r.push(Vec::new());
+                }
+            }
+            r.truncate(columns);
+            while r.len() < columns {
+                r.push(Vec::new());
+            }
+            table.push(r);
+        }
+        if !table.is_empty() {
+            out.push(Blk::Table(table));
+        }
+    }
+
+    /// The inline content of `node`, block boundaries inside it read as
+    /// spaces.
+    fn inlines(&mut self, node: &NodeRef) -> Vec<Inl> {
+        let mut run = Vec::new();
+        self.inline_children(node, &mut run);
+        run
+    }
+
+    fn inline_children(&mut self, node: &NodeRef, run: &mut Vec<Inl>) {
+        self.depth += 1;
+        for child in node.children_it(false) {
+            if child.is_text() {
+                run.push(Inl::Text(child.text().to_string()));
+            } else if child.is_element() {
+                let name = name_of(&child);
+                if !SKIP.contains(&name.as_str()) {
+                    self.inline(&child, &name, run);
+                }
+            }
+        }
+        self.depth -= 1;
+    }
+
+    fn inline(&mut self, node: &NodeRef, name: &str, run: &mut Vec<Inl>) {
+        if self.depth >= MAX_DEPTH {
+            run.push(Inl::Text(node.text().to_string()));
+            return;
+        }
+        match name {
+            "em" | "i" | "cite" | "dfn" | "var" => {
+                let c = self.inlines(node);
+                run.push(Inl::Emph(c));
+            }
+            "strong" | "b" => {
+                let c = self.inlines(node);
+                run.push(Inl::Strong(c));
+            }
+            "del" | "s" | "strike" => {
+                let c = self.inlines(node);
+                run.push(Inl::Strike(c));
+            }
+            "code" | "kbd" | "samp" | "tt" => run.push(Inl::Code(collapse(&node.text()))),
+            "br" => run.push(Inl::Break),
+            "img" => {
+                if let Some(src) = self.image_src(node) {
+                    let alt = node.attr("alt").map(|a| collapse(&a)).unwrap_or_default();
+                    run.push(Inl::Image { src, alt });
+                }
+            }
+            "a" => {
+                let c = self.inlines(node);
+                match node.attr("href").and_then(|h| self.resolve(&h)) {
+                    Some(url) if has_text(&c) => run.push(Inl::Link(url, c)),
+                    _ => run.extend(c),
+                }
+            }
+            _ if BLOCKS.contains(&name) => {
+                run.push(Inl::Text(" ".into()));
+                self.inline_children(node, run);
+                run.push(Inl::Text(" ".into()));
+            }
+            _ => self.inline_children(node, run),
+        }
+    }
+}
+
+fn largest_in_srcset(srcset: &str) -> Option<String> {
+    srcset
+        .split(',')
+        .filter_map(|c| {
+            let mut parts = c.split_whitespace();
+            let url = parts.next()?;
+            let w = parts
+                .next()
+                .and_then(|d| d.trim_end_matches(['w', 'x']).parse::<f64>().ok())
+                .unwrap_or(1.0);
+            Some((url.to_string(), w))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(u, _)| u)
+}
+
+/// A finished inline run becomes a paragraph, or a figure when it is one
+/// image alone.
+fn flush(run: &mut Vec<Inl>, out: &mut Vec<Blk>) {
+    let items = std::mem::take(run);
+    if !has_text(&items) && !items.iter().any(|i| matches!(i, Inl::Image { .. })) {
+        return;
+    }
+    let meaningful: Vec<&Inl> = items
+        .iter()
+        .filter(|i| !matches!(i, Inl::Text(t) if t.trim().is_empty()) && !matches!(i, Inl::Break))
+        .collect();
+    if let [Inl::Image { src, alt }] = meaningful.as_slice() {
+        out.push(Blk::Figure {
+            src: src.clone(),
+            alt: alt.clone(),
+            caption: String::new(),
+        });
+        return;
+    }
+    out.push(Blk::Para(items));
+}
+
+fn has_text(items: &[Inl]) -> bool {
+    items.iter().any(|i| match i {
+        Inl::Text(t) | Inl::Code(t) => !t.trim().is_empty(),
+        Inl::Emph(c) | Inl::Strong(c) | Inl::Strike(c) | Inl::Link(_, c) => has_text(c),
+        Inl::Image { .. } | Inl::Break => false,
+    })
+}
+
+/// Body headings start at level 2: the article's title is the level 1.
+fn normalize_headings(blocks: &mut [Blk]) {
+    fn min_level(blocks: &[Blk], m: &mut u8) {
+        for b in blocks {
+            match b {
+                Blk::Heading(l, _) => *m = (*m).min(*l),
+                Blk::Quote(c) => min_level(c, m),
+                Blk::List { items, .. } => items.iter().for_each(|i| min_level(i, m)),
+                _ => {}
+            }
+        }
+    }
+    fn shift(blocks: &mut [Blk], by: u8) {
+        for b in blocks {
+            match b {
+                Blk::Heading(l, _) => *l = (*l + by).min(6),
+                Blk::Quote(c) => shift(c, by),
+                Blk::List { items, .. } => items.iter_mut().for_each(|i| shift(i, by)),
+                _ => {}
+            }
+        }
+    }
+    let mut m = 6;
+    min_level(blocks, &mut m);
+    if m < 2 {
+        shift(blocks, 2 - m);
+    }
+}
+
+/// Collapses runs of whitespace to one space and trims.
+pub fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of inline content, whitespace collapsed.
+pub fn plain(items: &[Inl]) -> String {
+    let mut s = String::new();
+    plain_into(items, &mut s, " ");
+    collapse(&s)
+}
+
+fn plain_into(items: &[Inl], s: &mut String, br: &str) {
+    for i in items {
+        match i {
+            Inl::Text(t) | Inl::Code(t) => s.push_str(t),
+            Inl::Emph(c) | Inl::Strong(c) | Inl::Strike(c) | Inl::Link(_, c) => {
+                plain_into(c, s, br)
+            }
+            Inl::Image { .. } => {}
+            Inl::Break => s.push_str(br),
+        }
+    }
+}
+
+/// Every image address in the blocks, in reading order, once each.
+pub fn images(blocks: &[Blk]) -> Vec<String> {
+    fn inl(items: &[Inl], out: &mut Vec<String>) {
+        for i in items {
+            match i {
+                Inl::Image { src, .. } if !out.contains(src) => out.push(src.clone()),
+                Inl::Emph(c) | Inl::Strong(c) | Inl::Strike(c) | Inl::Link(_, c) => inl(c, out),
+                _ => {}
+            }
+        }
+    }
+    fn blk(blocks: &[Blk], out: &mut Vec<String>) {
+        for b in blocks {
+            match b {
+                Blk::Heading(_, c) | Blk::Para(c) => inl(c, out),
+                Blk::List { items, .. } => items.iter().for_each(|i| blk(i, out)),
+                Blk::Quote(c) => blk(c, out),
+                Blk::Table(rows) => rows.iter().flatten().for_each(|c| inl(c, out)),
+                Blk::Figure { src, .. } if !out.contains(src) => out.push(src.clone()),
+                Blk::Figure { .. } | Blk::Code(_) | Blk::Rule => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    blk(blocks, &mut out);
+    out
+}
+
+/// Points every image at `map(src)`; `None` drops the image.
+pub fn map_images(blocks: &mut Vec<Blk>, map: &dyn Fn(&str) -> Option<String>) {
+    fn inl(items: &mut Vec<Inl>, map: &dyn Fn(&str) -> Option<String>) {
+        items.retain_mut(|i| match i {
+            Inl::Image { src, .. } => match map(src) {
+                Some(s) => {
+                    *src = s;
+                    true
+                }
+                None => false,
+            },
+            Inl::Emph(c) | Inl::Strong(c) | Inl::Strike(c) | Inl::Link(_, c) => {
+                inl(c, map);
+                true
+            }
+            _ => true,
+        });
+    }
+    blocks.retain_mut(|b| match b {
+        Blk::Heading(_, c) | Blk::Para(c) => {
+            inl(c, map);
+            true
+        }
+        Blk::List { items, .. } => {
+            items.iter_mut().for_each(|i| map_images(i, map));
+            true
+        }
+        Blk::Quote(c) => {
+            map_images(c, map);
+            true
+        }
+        Blk::Table(rows) => {
+            rows.iter_mut().flatten().for_each(|c| inl(c, map));
+            true
+        }
+        Blk::Figure { src, caption, .. } => match map(src) {
+            Some(s) => {
+                *src = s;
+                true
+            }
+            // Keep the caption's words when the picture is gone.
+            None if !caption.is_empty() => {
+                *b = Blk::Para(vec![Inl::Emph(vec![Inl::Text(caption.clone())])]);
+                true
+            }
+            None => false,
+        },
+        Blk::Code(_) | Blk::Rule => true,
+    });
+}
+
+// ---------------------------------------------------------------- Markdown
+
+/// Renders blocks as CommonMark (GFM tables).
+pub fn to_markdown(blocks: &[Blk]) -> String {
+    let mut parts = Vec::new();
+    for b in blocks {
+        let s = block_md(b);
+        if !s.trim().is_empty() {
+            parts.push(s);
+        }
+    }
+    let mut s = parts.join("\n\n");
+    s.push('\n');
+    s
+}
+
+fn block_md(b: &Blk) -> String {
+    match b {
+        Blk::Heading(level, c) => {
+            let text = inline_md(c, false).replace('\n', " ");
+            format!("{} {}", "#".repeat(usize::from(*level)), text)
+        }
+        Blk::Para(c) => inline_md(c, false)
+            .lines()
+            .map(escape_line_start)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Blk::List { start, items } => {
+            let tight = items
+                .iter()
+                .all(|i| i.len() == 1 && matches!(i[0], Blk::Para(_)));
+            let mut out = Vec::new();
+            for (n, item) in items.iter().enumerate() {
+                let marker = match start {
+                    Some(s) => format!("{}. ", s + n as u64),
+                    None => "- ".to_string(),
+                };
+                let body = to_markdown(item);
+                let pad = " ".repeat(marker.len());
+                let mut lines = Vec::new();
+                for (k, line) in body.trim_end().lines().enumerate() {
+                    if k == 0 {
+                        lines.push(format!("{marker}{line}"));
+                    } else if line.is_empty() {
+                        lines.push(String::new());
+                    } else {
+                        lines.push(format!("{pad}{line}"));
+                    }
+                }
+                out.push(lines.join("\n"));
+            }
+            out.join(if tight { "\n" } else { "\n\n" })
+        }
+        Blk::Quote(c) => to_markdown(c)
+            .trim_end()
+            .lines()
+            .map(|l| {
+                if l.is_empty() {
+                    ">".to_string()
+                } else {
+                    format!("> {l}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Blk::Code(text) => {
+            let mut fence = "```".to_string();
+            while text.contains(&fence) {
+                fence.push('`');
+            }
+            format!("{fence}\n{text}\n{fence}")
+        }
+        Blk::Table(rows) => {
+            let cell = |c: &Vec<Inl>| {
+                let s = inline_md(c, true);
+                if s.is_empty() {
+                    " ".to_string()
+                } else {
+                    s
+                }
+            };
+            let mut out = Vec::new();
+            for (i, row) in rows.iter().enumerate() {
+                out.push(format!(
+                    "| {} |",
+                    row.iter().map(cell).collect::<Vec<_>>().join(" | ")
+                ));
+                if i == 0 {
+                    out.push(format!("|{}", " --- |".repeat(row.len())));
+                }
+            }
+            out.join("\n")
+        }
+        Blk::Figure { src, alt, caption } => {
+            let mut s = format!("![{}]({}", escape_text(alt), escape_url(src));
+            if !caption.is_empty() {
+                s.push_str(&format!(
+                    " \"{}\"",
+                    caption.replace('\\', "\\\\").replace('"', "\\\"")
+                ));
+            }
+            s.push(')');
+            s
+        }
+        Blk::Rule => "---".to_string(),
+    }
+}
+
+/// Inline content as Markdown, whitespace collapsed and trimmed. In a
+/// table cell, line breaks become spaces.
+fn inline_md(items: &[Inl], cell: bool) -> String {
+    let mut s = String::new();
+    inline_md_into(items, cell, &mut s);
+    tidy(&s)
+}
+
+fn inline_md_into(items: &[Inl], cell: bool, s: &mut String) {
+    for i in items {
+        match i {
+            Inl::Text(t) => s.push_str(&escape_text(&t.replace(char::is_whitespace, " "))),
+            Inl::Code(t) => {
+                if t.trim().is_empty() {
+                    continue;
+                }
+                let mut ticks = "`".to_string();
+                while t.contains(&ticks) {
+                    ticks.push('`');
+                }
+                let pad = if t.starts_with('`') || t.ends_with('`') {
+                    " "
+                } else {
+                    ""
+                };
+                s.push_str(&format!("{ticks}{pad}{t}{pad}{ticks}"));
+            }
+            Inl::Emph(c) => wrap(c, "*", cell, s),
+            Inl::Strong(c) => wrap(c, "**", cell, s),
+            Inl::Strike(c) => wrap(c, "~~", cell, s),
+            Inl::Link(url, c) => {
+                let mut inner = String::new();
+                inline_md_into(c, cell, &mut inner);
+                let inner = tidy(&inner);
+                if inner.is_empty() {
+                    continue;
+                }
+                s.push_str(&format!("[{inner}]({})", escape_url(url)));
+            }
+            Inl::Image { src, alt } => {
+                s.push_str(&format!("![{}]({})", escape_text(alt), escape_url(src)))
+            }
+            Inl::Break => s.push_str(if cell { " " } else { "\\\n" }),
+        }
+    }
+}
+
+/// Emphasis markers hug the words: spaces at the edges move outside.
+fn wrap(c: &[Inl], marker: &str, cell: bool, s: &mut String) {
+    let mut inner = String::new();
+    inline_md_into(c, cell, &mut inner);
+    let lead = inner.starts_with(char::is_whitespace);
+    let trail = inner.ends_with(char::is_whitespace);
+    let inner = tidy(&inner);
+    if inner.is_empty() || inner == "\\" {
+        if lead || trail {
+            s.push(' ');
+        }
+        return;
+    }
+    if lead {
+        s.push(' ');
+    }
+    s.push_str(marker);
+    s.push_str(inner.trim_end_matches("\\\n"));
+    s.push_str(marker);
+    if trail {
+        s.push(' ');
+    }
+}
+
+/// Collapses runs of spaces, trims each line and drops trailing breaks.
+fn tidy(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c == ' ' {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() && !out.ends_with('\n') && c != '\n' {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    let mut t = out.trim().to_string();
+    while let Some(stripped) = t.strip_suffix('\\') {
+        t = stripped.trim_end().to_string();
+    }
+    t
+}
+
+/// Backslash-escapes the characters that Markdown would read as markup
+/// (including `<`, so no text ever becomes raw HTML).
+pub fn escape_text(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    for c in t.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Characters a line may not start with unescaped (heading, list, rule).
+fn escape_line_start(line: &str) -> String {
+    let t = line.trim_start();
+    let first = t.chars().next();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    let after_digits = t[digits..].chars().next();
+    if matches!(first, Some('#' | '-' | '+' | '=')) {
+        return format!("\\{t}");
+    }
+    if digits > 0 && matches!(after_digits, Some('.' | ')')) {
+        return format!("{}\\{}", &t[..digits], &t[digits..]);
+    }
+    t.to_string()
+}
+
+fn escape_url(u: &str) -> String {
+    let mut out = String::with_capacity(u.len());
+    for c in u.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+// -------------------------------------------------------------- plain text
+
+/// The body as plain text, paragraphs separated by blank lines.
+pub fn to_text(blocks: &[Blk]) -> String {
+    let mut parts = Vec::new();
+    text_into(blocks, &mut parts);
+    parts.retain(|p| !p.trim().is_empty());
+    parts.join("\n\n")
+}
+
+fn text_into(blocks: &[Blk], parts: &mut Vec<String>) {
+    for b in blocks {
+        match b {
+            Blk::Heading(_, c) => parts.push(plain(c)),
+            Blk::Para(c) => {
+                let mut s = String::new();
+                plain_into(c, &mut s, "\n");
+                parts.push(
+                    s.lines()
+                        .map(collapse)
+                        .filter(|l| !l.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                );
+            }
+            Blk::List { items, .. } => items.iter().for_each(|i| text_into(i, parts)),
+            Blk::Quote(c) => text_into(c, parts),
+            Blk::Code(t) => parts.push(t.clone()),
+            Blk::Table(rows) => parts.push(
+                rows.iter()
+                    .map(|r| r.iter().map(|c| plain(c)).collect::<Vec<_>>().join("\t"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            Blk::Figure { caption, .. } => parts.push(caption.clone()),
+            Blk::Rule => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(html: &str) -> String {
+        let doc = dom_query::Document::from(html);
+        let base = Url::parse("https://news.example/a/b.html").unwrap();
+        let body = doc.body().unwrap();
+        to_markdown(&convert(&body, Some(&base)))
+    }
+
+    #[test]
+    fn paragraphs_emphasis_links() {
+        let out = md("<p>One <em>two </em><strong>three</strong> <a href='/x'>four</a>.</p><p>Five<br>six</p>");
+        assert_eq!(
+            out,
+            "One *two* **three** [four](https://news.example/x).\n\nFive\\\nsix\n"
+        );
+    }
+
+    #[test]
+    fn headings_start_at_two_and_lists_nest() {
+        let out = md("<h1>Top</h1><ul><li>a<ul><li>b</li></ul></li><li>c</li></ul><ol start=3><li>x</li></ol>");
+        assert_eq!(out, "## Top\n\n- a\n\n  - b\n\n- c\n\n3. x\n");
+    }
+
+    #[test]
+    fn no_raw_html_survives() {
+        let out = md("<p>a &lt;b&gt; tag &amp; *stars* <span>x</span><iframe src=x></iframe><script>bad()</script></p><div><video src=v></video></div>");
+        assert_eq!(out, "a \\<b\\> tag \\& \\*stars\\* x\n");
+    }
+
+    #[test]
+    fn tables_quotes_code_figures() {
+        let out = md("<table><tr><th>Port</th><th>Ships</th></tr><tr><td>North|1</td><td>4</td></tr></table>\
+            <blockquote><p>Said</p><p>it</p></blockquote><pre>let x = 1;\n</pre>\
+            <figure><img src='c.jpg' alt='Crane'><figcaption>A \"crane\" at dusk</figcaption></figure><hr>");
+        assert_eq!(
+            out,
+            "| Port | Ships |\n| --- | --- |\n| North\\|1 | 4 |\n\n> Said\n>\n> it\n\n```\nlet x = 1;\n```\n\n![Crane](https://news.example/a/c.jpg \"A \\\"crane\\\" at dusk\")\n\n---\n"
+        );
+    }
+
+    #[test]
+    fn line_starts_are_escaped() {
+        let out = md("<p>1986. A year</p><p># not a heading</p><p>- not a list</p>");
+        assert_eq!(
+            out,
+            "1986\\. A year\n\n\\# not a heading\n\n\\- not a list\n"
+        );
+    }
+
+    #[test]
+    fn text_has_blank_lines_between_paragraphs() {
+        let doc =
+            dom_query::Document::from("<h2>Head</h2><p>One <b>two</b></p><ul><li>three</li></ul>");
+        let blocks = convert(&doc.body().unwrap(), None);
+        assert_eq!(to_text(&blocks), "Head\n\nOne two\n\nthree");
+    }
+
+    #[test]
+    fn images_can_be_remapped_or_dropped() {
+        let doc = dom_query::Document::from("<p><img src='/a.png'></p><figure><img src='/b.png'><figcaption>Cap</figcaption></figure>");
+        let base = Url::parse("https://n.example/").unwrap();
+        let mut blocks = convert(&doc.body().unwrap(), Some(&base));
+        assert_eq!(
+            images(&blocks),
+            ["https://n.example/a.png", "https://n.example/b.png"]
+        );
+        map_images(&mut blocks, &|s| {
+            s.ends_with("a.png").then(|| "images/a.png".to_string())
+        });
+        assert_eq!(to_markdown(&blocks), "![](images/a.png)\n\n*Cap*\n");
+    }
+}
