@@ -405,7 +405,7 @@ fn inline(r: &mut Rng) -> String {
 
 fn block(r: &mut Rng, depth: usize) -> String {
     match r.below(if depth > 3 { 3 } else { 9 }) {
-        0 | 1 | 2 => format!("{}\n", inline(r)),
+        0..=2 => format!("{}\n", inline(r)),
         3 => {
             let level = 1 + r.below(6);
             let k = 1 + r.below(5);
