@@ -529,7 +529,10 @@ fn faults_found_by_the_generated_digests_stay_fixed() {
     let (epub, pdf, err) = build_both(&fixture("invariant-found"), "inv-found", &[]);
     assert_valid(&epub, &pdf);
     assert_no_overprint(&pdf);
-    assert!(err.contains("U+0007") && err.contains("cells.md:2"), "{err}");
+    assert!(
+        err.contains("U+0007") && err.contains("cells.md:2"),
+        "{err}"
+    );
     let o = std::process::Command::new("pdftotext")
         .arg(&pdf)
         .arg("-")
@@ -539,5 +542,8 @@ fn faults_found_by_the_generated_digests_stay_fixed() {
     for word in ["Intercontinentalisation", "tariff", "harbour", "budget"] {
         assert!(text.contains(word), "{word:?} not in the PDF text:\n{text}");
     }
-    assert!(!text.contains("ffirat") && !text.contains("ruobrah"), "{text}");
+    assert!(
+        !text.contains("ffirat") && !text.contains("ruobrah"),
+        "{text}"
+    );
 }
