@@ -120,6 +120,12 @@ struct SmtpServer {
 
 impl SmtpServer {
     fn start(name: &str, auth: Option<&str>) -> Self {
+        Self::start_with(name, auth, None)
+    }
+
+    /// `tls`: "smtps" or "starttls", with a certificate from the server's
+    /// own authority, whose certificate is [`SmtpServer::ca`].
+    fn start_with(name: &str, auth: Option<&str>, tls: Option<&str>) -> Self {
         let python = std::env::var("PRESSBOOK_PYTHON").expect(
             "PRESSBOOK_PYTHON is not set: run the suite with `bash tests/run.sh`, which installs aiosmtpd",
         );
@@ -129,6 +135,9 @@ impl SmtpServer {
             .arg(dir.join("mail"));
         if let Some(a) = auth {
             cmd.args(["--auth", a]);
+        }
+        if let Some(t) = tls {
+            cmd.args(["--tls", t]);
         }
         let mut child = cmd
             .stdout(Stdio::piped())
@@ -144,6 +153,11 @@ impl SmtpServer {
             panic!("the SMTP test server did not start (is aiosmtpd installed? run `bash tests/run.sh`): {line:?}")
         });
         SmtpServer { child, port, dir }
+    }
+
+    /// The certificate of the authority that signed a TLS server's.
+    fn ca(&self) -> PathBuf {
+        self.dir.join("mail/ca.pem")
     }
 
     /// The messages received: (envelope JSON, raw message).
@@ -436,6 +450,146 @@ fn send_failures_name_the_server_and_exit_codes_follow_the_rules() {
         assert!(!stderr(&o).contains("hunter2-y"), "{}", stderr(&o));
     }
     assert!(server.messages().is_empty());
+}
+
+#[test]
+fn send_over_tls_trusts_the_authority_named_by_ca() {
+    let home = scratch("send-tls-home");
+    let out = scratch("send-tls-out");
+    let dir = fixture("flat");
+    let args = [
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--from",
+        "editor@example.org",
+        "--to",
+        "reader@example.org",
+    ];
+    for (mode, scheme, query) in [
+        ("smtps", "smtps", "?"),
+        ("starttls", "smtp", "?tls=required&"),
+    ] {
+        let server = SmtpServer::start_with(
+            &format!("send-tls-{mode}"),
+            Some("editor:tls-Pa55"),
+            Some(mode),
+        );
+        let ca = server.ca();
+        let at = format!("editor:tls-Pa55@127.0.0.1:{}", server.port);
+        // The server's certificate is not from a public authority: refused.
+        let bare = format!("{scheme}://{at}{}", query.trim_end_matches(['?', '&']));
+        let o = send(&home, Some(&bare), &args);
+        assert_eq!(o.status.code(), Some(1), "{mode}: {}", stderr(&o));
+        assert!(
+            server.messages().is_empty(),
+            "{mode}: nothing sent unverified"
+        );
+        assert!(!stderr(&o).contains("tls-Pa55"), "{}", stderr(&o));
+        // Trusting its authority: the message goes, encrypted and logged in.
+        let url = format!("{scheme}://{at}{query}ca={}", ca.display());
+        let o = send(&home, Some(&url), &args);
+        assert!(o.status.success(), "{mode}: {}{}", stdout(&o), stderr(&o));
+        let msgs = server.messages();
+        assert_eq!(msgs.len(), 1, "{mode}");
+        assert_eq!(msgs[0].0["authenticated"], true, "{mode}");
+        assert_eq!(
+            msgs[0].0["rcpt_tos"],
+            serde_json::json!(["reader@example.org"])
+        );
+        let parts = attachments(&msgs[0].1);
+        let book = only_with_ext(
+            &std::fs::read_dir(&out)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect::<Vec<_>>(),
+            "epub",
+        );
+        assert!(
+            parts[0].1 == std::fs::read(&book).unwrap(),
+            "{mode}: byte for byte"
+        );
+        assert!(!stdout(&o).contains("tls-Pa55") && !stderr(&o).contains("tls-Pa55"));
+    }
+    // A ca= file that is not there is named as such, before connecting.
+    let o = send(
+        &home,
+        Some("smtps://127.0.0.1:1?ca=/nonexistent/ca.pem"),
+        &args,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("/nonexistent/ca.pem"), "{}", stderr(&o));
+}
+
+/// A PNG of `side`×`side` pixels of noise: it does not compress, so a few
+/// of them make a book of a known, large size.
+fn noise_png(side: u32, seed: u64) -> Vec<u8> {
+    let mut x = seed;
+    let img = image::RgbImage::from_fn(side, side, |_, _| {
+        // xorshift: cheap, and enough to defeat deflate.
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        image::Rgb([x as u8, (x >> 8) as u8, (x >> 16) as u8])
+    });
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+#[test]
+fn send_refuses_a_book_over_50_mb_and_sends_nothing() {
+    let server = SmtpServer::start("send-big", None);
+    let home = scratch("send-big-home");
+    let images: Vec<Vec<u8>> = (1..=3).map(|i| noise_png(2400, i)).collect();
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            "pressbook.toml".into(),
+            b"title = \"Picture Week\"\ndate = 2026-11-30\nlanguage = \"en\"\narticles = [\"photos.md\"]\n".to_vec(),
+        ),
+        (
+            "photos.md".into(),
+            b"---\ntitle: Three photographs\n---\n\n![Static one](one.png)\n\n![Static two](two.png)\n\n![Static three](three.png)\n".to_vec(),
+        ),
+    ];
+    for (name, png) in ["one.png", "two.png", "three.png"].iter().zip(images) {
+        files.push((name.to_string(), png));
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let dir = write_digest("send-big", &refs);
+    let out = dir.join("dist");
+    let url = format!("smtp://127.0.0.1:{}", server.port);
+    let o = send(
+        &home,
+        Some(&url),
+        &[
+            dir.to_str().unwrap(),
+            "--to",
+            "reader@kindle.example.com",
+            "--from",
+            "e@example.org",
+        ],
+    );
+    let book = out.join("picture-week-2026-11-30.epub");
+    let size = std::fs::metadata(&book).map(|m| m.len()).unwrap_or(0);
+    assert!(
+        size > 50_000_000,
+        "the book is over 50 MB: {size} bytes; {}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("picture-week-2026-11-30.epub")
+            && err.contains("50 MB")
+            && err.contains("--max-size"),
+        "{err}"
+    );
+    assert!(server.messages().is_empty(), "nothing is sent");
 }
 
 /// A digest with no `language` and an image wider than any e-reader.

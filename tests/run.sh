@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs the validators the
-# end-to-end tests use (EPUBCheck, qpdf, poppler, mupdf, pypdf), then runs
+# end-to-end tests use (EPUBCheck, qpdf, poppler, mupdf, pypdf, Ace), then runs
 # cargo test. Tests that need a validator fail loudly when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-command -v java >/dev/null || need_apt+=(default-jre-headless)
+# A JDK, not only a JRE: the suite keeps one EPUBCheck JVM running
+# (tests/tools/EpubCheckServer.java, launched from source).
+command -v javac >/dev/null || need_apt+=(default-jdk-headless)
 command -v qpdf >/dev/null || need_apt+=(qpdf)
 command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 command -v mutool >/dev/null || need_apt+=(mupdf-tools)
@@ -44,8 +46,9 @@ if [[ ! -x $ace/node_modules/.bin/ace-cli ]]; then
   mkdir -p "$ace"
   (cd "$ace" && PUPPETEER_SKIP_DOWNLOAD=1 npm install -s --no-audit --no-fund @daisy/ace-cli@1.4.6)
 fi
-"$venv/bin/python" -c 'import aiosmtpd' 2>/dev/null ||
-  "$venv/bin/pip" install -q --disable-pip-version-check aiosmtpd
+# trustme: a certificate authority of the test's own, for `send` over TLS.
+"$venv/bin/python" -c 'import aiosmtpd, trustme' 2>/dev/null ||
+  "$venv/bin/pip" install -q --disable-pip-version-check aiosmtpd trustme
 export PRESSBOOK_ACE="$PWD/$ace/node_modules/.bin/ace-cli"
 export PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium
 echo "Ace: $PRESSBOOK_ACE"

@@ -11,7 +11,7 @@ use std::time::Duration;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 
 pub use lettre::message::Mailbox;
@@ -40,6 +40,11 @@ pub enum SendError {
     TooLarge { file: String, size: u64, limit: u64 },
     #[error("cannot build the message: {0}")]
     Message(String),
+    #[error("cannot use the certificates in {} (the SMTP setting's ca=): {why}", .file.display())]
+    Ca {
+        file: std::path::PathBuf,
+        why: String,
+    },
     #[error("cannot send through {endpoint} ({masked}): {why}")]
     Server {
         endpoint: String,
@@ -75,7 +80,14 @@ pub fn send(settings: &SmtpSettings, mail: &Mail, limit: u64) -> Result<(), Send
         masked: settings.masked(),
         why: settings.scrub(&why),
     };
-    let tls = || TlsParameters::new(settings.host.clone()).map_err(|e| server(error_chain(&e)));
+    let roots = extra_roots(settings)?;
+    let tls = || {
+        let mut params = TlsParameters::builder(settings.host.clone());
+        for cert in &roots {
+            params = params.add_root_certificate(cert.clone());
+        }
+        params.build().map_err(|e| server(error_chain(&e)))
+    };
     let tls = match settings.security {
         Security::Tls => Tls::Wrapper(tls()?),
         Security::StartTls => Tls::Required(tls()?),
@@ -96,6 +108,33 @@ pub fn send(settings: &SmtpSettings, mail: &Mail, limit: u64) -> Result<(), Send
         .send(&message)
         .map(|_| ())
         .map_err(|e| server(error_chain(&e)))
+}
+
+/// The certificates of `?ca=FILE`, read before connecting so that a wrong
+/// path is named as such and not as a TLS failure.
+fn extra_roots(settings: &SmtpSettings) -> Result<Vec<Certificate>, SendError> {
+    let Some(file) = &settings.ca else {
+        return Ok(Vec::new());
+    };
+    let bad = |why: String| SendError::Ca {
+        file: file.clone(),
+        why,
+    };
+    let pem = std::fs::read(file).map_err(|e| bad(e.to_string()))?;
+    // lettre takes one certificate per call: split the bundle.
+    let text = String::from_utf8_lossy(&pem);
+    const END: &str = "-----END CERTIFICATE-----";
+    let certs: Vec<Certificate> = text
+        .split_inclusive(END)
+        .filter(|block| block.contains("-----BEGIN CERTIFICATE-----"))
+        .map(|block| {
+            Certificate::from_pem(block.trim().as_bytes()).map_err(|e| bad(error_chain(&e)))
+        })
+        .collect::<Result<_, _>>()?;
+    if certs.is_empty() {
+        return Err(bad("it holds no PEM certificate".into()));
+    }
+    Ok(certs)
 }
 
 fn message(mail: &Mail) -> Result<Message, lettre::error::Error> {

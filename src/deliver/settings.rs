@@ -46,6 +46,9 @@ pub struct SmtpSettings {
     pub port: u16,
     pub user: Option<String>,
     pub password: Option<Secret>,
+    /// A PEM file of extra trusted certificates (`?ca=FILE`): for a relay
+    /// whose certificate comes from a company's own authority.
+    pub ca: Option<PathBuf>,
     /// The sender from the config file, if it names one.
     pub from: Option<String>,
     /// Where the settings came from, for messages.
@@ -64,7 +67,7 @@ pub enum SettingsError {
 }
 
 impl SmtpSettings {
-    /// Parses `smtp[s]://[user[:password]@]host[:port][?tls=required|opportunistic|none]`.
+    /// Parses `smtp[s]://[user[:password]@]host[:port][?tls=required|opportunistic|none][&ca=FILE]`.
     /// User and password may be percent-encoded (`%40` for `@`).
     pub fn parse(url: &str, origin: &str) -> Result<Self, SettingsError> {
         let bad = |why: &str| SettingsError::BadUrl {
@@ -113,6 +116,7 @@ impl SmtpSettings {
             return Err(bad("it names no host"));
         }
         let mut tls = None;
+        let mut ca = None;
         for pair in query
             .into_iter()
             .flat_map(|q| q.split('&'))
@@ -120,9 +124,15 @@ impl SmtpSettings {
         {
             match pair.split_once('=') {
                 Some(("tls", v)) => tls = Some(v.to_string()),
+                Some(("ca", v)) => {
+                    let file = percent_decode(v)
+                        .filter(|f| !f.is_empty())
+                        .ok_or_else(|| bad("ca= must name a PEM file"))?;
+                    ca = Some(PathBuf::from(file));
+                }
                 _ => {
                     return Err(bad(
-                        "the only query setting is tls=required|opportunistic|none",
+                        "the query settings are tls=required|opportunistic|none and ca=FILE",
                     ))
                 }
             }
@@ -136,6 +146,9 @@ impl SmtpSettings {
             ("smtp", Some(_)) => return Err(bad("tls= must be required, opportunistic or none")),
             _ => return Err(bad("the scheme must be smtp or smtps")),
         };
+        if ca.is_some() && security == Security::Plain {
+            return Err(bad("ca= needs TLS: use smtps:// or ?tls=required"));
+        }
         let port = port.unwrap_or(match security {
             Security::Tls => 465,
             Security::StartTls | Security::StartTlsIfOffered => 587,
@@ -147,6 +160,7 @@ impl SmtpSettings {
             port,
             user,
             password,
+            ca,
             from: None,
             origin: origin.to_string(),
         })
@@ -212,10 +226,16 @@ impl SmtpSettings {
             (None, Some(_)) => ":****@".to_string(),
             (None, None) => String::new(),
         };
-        let query = match self.security {
-            Security::StartTls => "?tls=required",
-            Security::StartTlsIfOffered => "?tls=opportunistic",
-            _ => "",
+        let mut query: Vec<String> = match self.security {
+            Security::StartTls => vec!["tls=required".into()],
+            Security::StartTlsIfOffered => vec!["tls=opportunistic".into()],
+            _ => vec![],
+        };
+        query.extend(self.ca.iter().map(|f| format!("ca={}", f.display())));
+        let query = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", query.join("&"))
         };
         format!("{scheme}://{user}{}{query}", self.endpoint())
     }
@@ -340,6 +360,14 @@ mod tests {
             ("::1", 25, "[::1]:25".into())
         );
         assert_eq!(SmtpSettings::parse("smtps://h", ENV).unwrap().port, 465);
+        let s = SmtpSettings::parse("smtp://h?tls=required&ca=/etc/relay%20ca.pem", ENV).unwrap();
+        assert_eq!(s.ca.as_deref(), Some(Path::new("/etc/relay ca.pem")));
+        assert_eq!(s.masked(), "smtp://h:587?tls=required&ca=/etc/relay ca.pem");
+        assert!(
+            SmtpSettings::parse("smtp://h?ca=/x.pem", ENV).is_err(),
+            "ca= needs TLS"
+        );
+        assert!(SmtpSettings::parse("smtps://h?ca=", ENV).is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod ace;
+pub mod checker;
 pub use ace::*;
 
 use std::io::Read;
@@ -100,17 +101,35 @@ pub struct EpubCheck {
     pub report: String,
 }
 
+/// One warm EPUBCheck JVM for the whole test binary
+/// (`tests/tools/EpubCheckServer.java`).
+fn epubcheck_server() -> std::sync::MutexGuard<'static, checker::Checker> {
+    static SERVER: std::sync::OnceLock<std::sync::Mutex<checker::Checker>> =
+        std::sync::OnceLock::new();
+    checker::Checker::get(&SERVER, "EPUBCheck", || {
+        let jar = std::env::var("PRESSBOOK_EPUBCHECK_JAR").expect(
+            "PRESSBOOK_EPUBCHECK_JAR is not set: run the suite with `bash tests/run.sh`, which installs EPUBCheck",
+        );
+        assert!(Path::new(&jar).is_file(), "EPUBCheck jar {jar} is missing");
+        let mut cmd = Command::new("java");
+        // A small serial heap: the suite runs many tests beside it.
+        cmd.args(["-XX:+UseSerialGC", "-Xss8m", "-cp", &jar])
+            .arg(repo().join("tests/tools/EpubCheckServer.java"))
+            .stderr(std::process::Stdio::null());
+        cmd
+    })
+}
+
 pub fn epubcheck(book: &Path) -> EpubCheck {
-    let jar = std::env::var("PRESSBOOK_EPUBCHECK_JAR").expect(
-        "PRESSBOOK_EPUBCHECK_JAR is not set: run the suite with `bash tests/run.sh`, which installs EPUBCheck",
+    let report = book.with_extension("epubcheck.json");
+    let _ = std::fs::remove_file(&report);
+    let answer = epubcheck_server().ask(&format!("{}\t{}", book.display(), report.display()));
+    assert!(
+        answer.starts_with("done"),
+        "EPUBCheck could not check {book:?}: {answer}"
     );
-    assert!(Path::new(&jar).is_file(), "EPUBCheck jar {jar} is missing");
-    let o = Command::new("java")
-        .args(["-jar", &jar, "--json", "-"])
-        .arg(book)
-        .output()
-        .expect("java must be installed to run EPUBCheck");
-    let json = String::from_utf8_lossy(&o.stdout).to_string();
+    let json = std::fs::read_to_string(&report)
+        .unwrap_or_else(|e| panic!("EPUBCheck wrote no report for {book:?} ({e}): {answer}"));
     let count = |key: &str| -> u64 {
         let k = format!("\"{key}\" : ");
         json.find(&k)
@@ -122,18 +141,13 @@ pub fn epubcheck(book: &Path) -> EpubCheck {
                     .parse()
                     .unwrap_or(u64::MAX)
             })
-            .unwrap_or_else(|| {
-                panic!(
-                    "no {key} in EPUBCheck output:\n{json}\n{}",
-                    String::from_utf8_lossy(&o.stderr)
-                )
-            })
+            .unwrap_or_else(|| panic!("no {key} in EPUBCheck output:\n{json}"))
     };
     EpubCheck {
         fatal: count("nFatal"),
         errors: count("nError"),
         warnings: count("nWarning"),
-        report: format!("{json}\n{}", String::from_utf8_lossy(&o.stderr)),
+        report: json,
     }
 }
 

@@ -2,12 +2,17 @@
 port the system picks. Prints the port on its first line, then saves each
 message it accepts as N.eml (the bytes received) and N.json (envelope).
 
-usage: smtp_server.py OUT_DIR [--auth USER:PASSWORD]
+usage: smtp_server.py OUT_DIR [--auth USER:PASSWORD] [--tls smtps|starttls]
+
+With --tls it makes its own certificate authority (trustme), writes its
+certificate to OUT_DIR/ca.pem and serves a certificate for 127.0.0.1 and
+localhost signed by it: TLS from the first byte (smtps) or STARTTLS.
 """
 import asyncio
 import json
 import logging
 import socket
+import ssl
 import sys
 import warnings
 from pathlib import Path
@@ -47,6 +52,16 @@ def main():
         ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == creds
         return AuthResult(success=ok, handled=False)
 
+    tls = sys.argv[sys.argv.index("--tls") + 1] if "--tls" in sys.argv else None
+    context = None
+    if tls:
+        import trustme
+
+        ca = trustme.CA()
+        ca.cert_pem.write_to_path(str(out / "ca.pem"))
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+
     handler = Saver(out)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -54,12 +69,16 @@ def main():
     loop = asyncio.new_event_loop()
 
     def factory():
+        options = {}
         if creds:
-            return SMTP(handler, authenticator=authenticator, auth_required=True,
-                        auth_require_tls=False)
-        return SMTP(handler)
+            options.update(authenticator=authenticator, auth_required=True,
+                           auth_require_tls=False)
+        if tls == "starttls":
+            options.update(tls_context=context, require_starttls=True)
+        return SMTP(handler, **options)
 
-    server = loop.run_until_complete(loop.create_server(factory, sock=sock))
+    wrap = context if tls == "smtps" else None
+    server = loop.run_until_complete(loop.create_server(factory, sock=sock, ssl=wrap))
     print(sock.getsockname()[1], flush=True)
     try:
         loop.run_forever()
