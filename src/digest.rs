@@ -191,6 +191,9 @@ fn assemble(
         assets: assets.into_assets(),
     };
     crate::links::enforce(&mut digest, diags);
+    for a in digest.sections.iter_mut().flat_map(|s| &mut s.articles) {
+        crate::model::close_heading_gaps(&mut a.body);
+    }
     digest
 }
 

@@ -457,9 +457,76 @@ impl ArticleMeta {
     }
 }
 
+/// Closes the gaps in a body's heading levels, keeping its top level:
+/// `##` then `#####` becomes `##` then `###`. Readers and screen readers
+/// navigate by level, and a skipped level reads as a missing section (Ace's
+/// heading-order rule); what is written is kept, only its depth changes.
+pub fn close_heading_gaps(body: &mut [Block]) {
+    let top = body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } => Some(*level),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
+    // The levels of the headings still open above the current one.
+    let mut open: Vec<u8> = Vec::new();
+    visit_headings(body, &mut |level| {
+        while open.last().is_some_and(|&l| l >= *level) {
+            open.pop();
+        }
+        open.push(*level);
+        *level = (top + open.len() as u8 - 1).min(6);
+    });
+}
+
+fn visit_headings(blocks: &mut [Block], f: &mut impl FnMut(&mut u8)) {
+    for b in blocks {
+        match b {
+            Block::Heading { level, .. } => f(level),
+            Block::Quote(inner) => visit_headings(inner, f),
+            Block::List { items, .. } => {
+                for item in items {
+                    visit_headings(item, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_gaps_close_and_the_top_level_stays() {
+        let h = |level: u8| Block::Heading {
+            level,
+            id: String::new(),
+            content: vec![],
+        };
+        let levels = |body: &[Block]| -> Vec<u8> {
+            body.iter()
+                .map(|b| match b {
+                    Block::Heading { level, .. } => *level,
+                    Block::Quote(inner) => match &inner[0] {
+                        Block::Heading { level, .. } => 10 + *level,
+                        _ => 0,
+                    },
+                    _ => 0,
+                })
+                .collect()
+        };
+        let mut body = vec![h(2), h(5), h(5), h(6), h(3), h(2), Block::Quote(vec![h(6)])];
+        close_heading_gaps(&mut body);
+        assert_eq!(levels(&body), [2, 3, 3, 4, 3, 2, 13]);
+        // Nothing to close: unchanged.
+        let mut body = vec![h(1), h(2), h(3), h(2)];
+        close_heading_gaps(&mut body);
+        assert_eq!(levels(&body), [1, 2, 3, 2]);
+    }
 
     #[test]
     fn links_resolve_without_the_disk() {

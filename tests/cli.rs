@@ -50,8 +50,7 @@ fn init_then_build_writes_the_books() {
     let book = dir
         .join("dist")
         .join(files.iter().find(|f| f.ends_with(".epub")).unwrap());
-    let r = epubcheck(&book);
-    assert_eq!((r.fatal, r.errors, r.warnings), (0, 0, 0), "{}", r.report);
+    assert_epub_valid(&book);
     let pdf = files
         .iter()
         .find(|f| f.ends_with(".pdf"))

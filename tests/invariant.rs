@@ -23,17 +23,9 @@ fn build_both(dir: &Path, name: &str, extra: &[&str]) -> (PathBuf, PathBuf, Stri
     (file_in(&out, "epub"), file_in(&out, "pdf"), err)
 }
 
-/// EPUBCheck clean, qpdf clean.
+/// EPUBCheck and Ace clean, qpdf clean.
 fn assert_valid(epub: &Path, pdf: &Path) {
-    let v = epubcheck(epub);
-    assert!(
-        v.fatal == 0 && v.errors == 0 && v.warnings == 0,
-        "EPUBCheck: {} fatal, {} errors, {} warnings\n{}",
-        v.fatal,
-        v.errors,
-        v.warnings,
-        v.report
-    );
+    assert_epub_valid(epub);
     let q = std::process::Command::new("qpdf")
         .arg("--check")
         .arg(pdf)

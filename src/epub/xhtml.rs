@@ -397,7 +397,10 @@ impl BodyWriter<'_, '_, '_> {
                 self.x.close("code").close("pre").newline();
             }
             Block::Table(t) => {
-                self.x.open("div", &[("class", "table-wrap")]);
+                // It scrolls when the table is wider than the screen: keyboard
+                // users must be able to reach it (Ace: scrollable-region-focusable).
+                self.x
+                    .open("div", &[("class", "table-wrap"), ("tabindex", "0")]);
                 self.x.open("table", &[]).newline();
                 let align = |i: usize| match t.align.get(i).copied().unwrap_or(Align::None) {
                     Align::Left => Some("text-align: left"),

@@ -16,6 +16,16 @@ pub fn is_unwanted(c: char) -> bool {
         || (c as u32 & 0xFFFE) == 0xFFFE
 }
 
+/// True when `s` shows nothing: only spaces and invisible format characters
+/// (zero-width spaces and joiners, word joiners, a stray byte-order mark,
+/// soft hyphens). Such a title or heading reads as empty on every reader.
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+    })
+}
+
 /// `s` without unwanted characters, in NFC. Returns the characters removed.
 pub fn clean(s: &mut String) -> Vec<char> {
     let mut removed = Vec::new();
@@ -55,8 +65,8 @@ pub fn article(a: &mut Article) -> Vec<char> {
     removed
 }
 
-fn blocks(blocks: &mut [Block], removed: &mut Vec<char>) {
-    for b in blocks {
+fn blocks(blocks: &mut Vec<Block>, removed: &mut Vec<char>) {
+    for b in blocks.iter_mut() {
         match b {
             Block::Heading { content, .. } | Block::Paragraph(content) => inlines(content, removed),
             Block::Quote(inner) => self::blocks(inner, removed),
@@ -77,6 +87,19 @@ fn blocks(blocks: &mut [Block], removed: &mut Vec<char>) {
             Block::Rule => {}
         }
     }
+    // A heading that shows nothing (a stray byte-order mark, a zero-width
+    // space) would be an empty entry for readers and screen readers.
+    blocks.retain(|b| !matches!(b, Block::Heading { content, .. } if shows_nothing(content)));
+}
+
+/// True when inlines hold only blank text: no code, link, image or note.
+fn shows_nothing(inlines: &[Inline]) -> bool {
+    inlines.iter().all(|i| match i {
+        Inline::Text(t) => is_blank(t),
+        Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => shows_nothing(c),
+        Inline::LineBreak => true,
+        _ => false,
+    })
 }
 
 fn inlines(inlines: &mut [Inline], removed: &mut Vec<char>) {
@@ -135,6 +158,14 @@ mod tests {
             codes(&removed),
             "U+0007, U+007F, U+0085, U+FDD0, U+FFFE, U+1FFFF"
         );
+    }
+
+    #[test]
+    fn invisible_text_is_blank() {
+        assert!(is_blank("\u{feff}"));
+        assert!(is_blank(" \u{200b}\u{00ad}\t"));
+        assert!(!is_blank("\u{feff}a"));
+        assert!(!is_blank("–"));
     }
 
     #[test]

@@ -72,7 +72,7 @@ fn ace_one(book: &Path) -> Vec<AceViolation> {
     if let Some(v) = checked().get(&bytes) {
         return v.clone();
     }
-    let out = book.with_extension("ace");
+    let out = super::report_path(book, "ace");
     let answer = server().ask(&format!("{}\t{}", book.display(), out.display()));
     assert!(answer == "ok", "Ace could not check {book:?}: {answer}");
     let report = std::fs::read_to_string(out.join("report.json"))

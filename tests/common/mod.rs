@@ -48,9 +48,22 @@ pub fn pressbook(args: &[&str]) -> Output {
         .expect("run pressbook")
 }
 
-/// Builds `dir` into `out` with `format`, asserting success; returns the
-/// files written, sorted.
+/// Builds `dir` into `out` with `format`, asserting success, and checks
+/// every EPUB written with Ace; returns the files written, sorted.
 pub fn build(dir: &Path, out: &Path, format: &str) -> Vec<PathBuf> {
+    let files = build_unchecked(dir, out, format);
+    for book in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "epub"))
+    {
+        assert_ace_clean(&[book]);
+    }
+    files
+}
+
+/// [`build`] without Ace: for the corpora of the robustness tests, which
+/// check atomic writes, not content (Ace costs about a second a page).
+pub fn build_unchecked(dir: &Path, out: &Path, format: &str) -> Vec<PathBuf> {
     let o = pressbook(&[
         "build",
         dir.to_str().unwrap(),
@@ -93,6 +106,17 @@ pub fn only_with_ext(files: &[PathBuf], ext: &str) -> PathBuf {
     v[0].clone()
 }
 
+/// Where a validator's report on `book` goes: a folder of its own under
+/// target/, never beside the book (tests list the output folder).
+pub fn report_path(book: &Path, kind: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = repo().join("target/test-scratch/reports");
+    std::fs::create_dir_all(&dir).unwrap();
+    let stem = book.file_stem().and_then(|s| s.to_str()).unwrap_or("book");
+    dir.join(format!("{n}-{stem}.{kind}"))
+}
+
 /// EPUBCheck's verdict: (fatal, errors, warnings, messages).
 pub struct EpubCheck {
     pub fatal: u64,
@@ -121,7 +145,7 @@ fn epubcheck_server() -> std::sync::MutexGuard<'static, checker::Checker> {
 }
 
 pub fn epubcheck(book: &Path) -> EpubCheck {
-    let report = book.with_extension("epubcheck.json");
+    let report = report_path(book, "epubcheck.json");
     let _ = std::fs::remove_file(&report);
     let answer = epubcheck_server().ask(&format!("{}\t{}", book.display(), report.display()));
     assert!(
@@ -149,6 +173,19 @@ pub fn epubcheck(book: &Path) -> EpubCheck {
         warnings: count("nWarning"),
         report: json,
     }
+}
+
+/// EPUBCheck with no fatal error, error or warning, and Ace with no
+/// violation: what every book a build writes must pass.
+pub fn assert_epub_valid(book: &Path) {
+    let r = epubcheck(book);
+    assert_eq!(
+        (r.fatal, r.errors, r.warnings),
+        (0, 0, 0),
+        "EPUBCheck found problems in {book:?}:\n{}",
+        r.report
+    );
+    assert_ace_clean(&[book]);
 }
 
 /// Every entry of a zip file: (name, bytes), in archive order.
