@@ -132,7 +132,22 @@ impl Http {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(HttpError::Scheme(url.to_string()));
         }
-        self.wait_for_host(parsed.host_str().unwrap_or_default());
+        let host = parsed.host_str().unwrap_or_default().to_string();
+        self.wait_for_host(&host);
+        let result = self.request(url, accept, limit, cond);
+        // The pause runs from the end of this exchange, body and all.
+        self.last.insert(host, Instant::now());
+        result
+    }
+
+    /// One GET, after the pause for its host.
+    fn request(
+        &mut self,
+        url: &str,
+        accept: &str,
+        limit: u64,
+        cond: Option<&Validators>,
+    ) -> Result<Fetched, HttpError> {
         let mut req = self.agent.get(url).header("Accept", accept);
         if let Some(v) = cond {
             if let Some(e) = &v.etag {
@@ -142,12 +157,7 @@ impl Http {
                 req = req.header("If-Modified-Since", m);
             }
         }
-        let result = req.call();
-        self.last.insert(
-            parsed.host_str().unwrap_or_default().to_string(),
-            Instant::now(),
-        );
-        let mut resp = result.map_err(|e| self.error(url, e))?;
+        let mut resp = req.call().map_err(|e| self.error(url, e))?;
         let status = resp.status().as_u16();
         if status == 304 {
             return Ok(Fetched::NotModified);
