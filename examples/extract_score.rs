@@ -3,7 +3,12 @@
 //! `expected-metadata.json`, the article text pressbook saves is compared
 //! word by word with the text of the article Readability.js extracts.
 //!
-//!     cargo run --release --example extract_score -- ../shared/testdata/readability-pages [--no-strip] [--verbose]
+//!     cargo run --release --example extract_score -- ../shared/testdata/readability-pages [--no-strip] [--verbose] [--removed] [--dump DIR]
+//!
+//! `--removed` prints, for each page that does not match, the paragraphs
+//! chrome removal took out (what dom_smoothie alone keeps). `--dump DIR`
+//! writes each page's expected text to `DIR/<page>.txt`, so that other
+//! extractors can be scored against the same text.
 //!
 //! A page matches when both precision (extracted words that are expected)
 //! and recall (expected words that were extracted) are at least 95 %,
@@ -34,15 +39,44 @@ fn overlap(a: &HashMap<String, usize>, b: &HashMap<String, usize>) -> usize {
         .sum()
 }
 
+/// The paragraphs dom_smoothie alone keeps that chrome removal took out.
+fn print_removed(html: &str, base: &Url, kept: &str) {
+    let opts = extract::ExtractOptions {
+        strip_chrome: false,
+        min_words: 0,
+    };
+    let Ok(all) = extract::extract(html, Some(base), opts) else {
+        return;
+    };
+    let kept: std::collections::HashSet<&str> = kept.split("\n\n").collect();
+    let text = md::to_text(&all.blocks[usize::from(all.lead_restored)..]);
+    for para in text.split("\n\n").filter(|p| !kept.contains(p)) {
+        let short: String = para.chars().take(150).collect();
+        let more = if short.len() < para.len() { "…" } else { "" };
+        println!("    removed: {}{more}", short.replace('\n', " "));
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = args
         .iter()
-        .find(|a| !a.starts_with("--"))
+        .enumerate()
+        .find(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--dump"))
+        .map(|(_, a)| a)
         .cloned()
         .unwrap_or_else(|| "../shared/testdata/readability-pages".into());
     let strip = !args.iter().any(|a| a == "--no-strip");
     let verbose = args.iter().any(|a| a == "--verbose");
+    let removed = args.iter().any(|a| a == "--removed");
+    let dump = args
+        .iter()
+        .position(|a| a == "--dump")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
+    if let Some(d) = &dump {
+        std::fs::create_dir_all(d).unwrap_or_else(|e| panic!("cannot create {d:?}: {e}"));
+    }
     let mut folders: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot read {dir}: {e}"))
         .flatten()
@@ -66,6 +100,10 @@ fn main() {
         let expected_html = std::fs::read_to_string(f.join("expected.html")).unwrap();
         let exp_doc = dom_query::Document::from(expected_html.as_str());
         let exp_text = md::to_text(&md::convert(&exp_doc.root(), None));
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        if let Some(d) = &dump {
+            std::fs::write(d.join(format!("{name}.txt")), &exp_text).unwrap();
+        }
         let got = extract::extract(&html, Some(&base), opts);
         let (got_text, got) = match got {
             // The lead figure pressbook puts back is not part of what
@@ -109,9 +147,11 @@ fn main() {
         if p >= 0.90 && r >= 0.90 {
             f90 += 1;
         }
-        let name = f.file_name().unwrap().to_string_lossy().to_string();
         if verbose || p < 0.95 || r < 0.95 {
             println!("{name:45} precision {p:.3} recall {r:.3} ({gt} / {xt} words)");
+        }
+        if removed && strip && (p < 0.95 || r < 0.95) {
+            print_removed(&html, &base, &got_text);
         }
         if let Ok(m) = std::fs::read_to_string(f.join("expected-metadata.json")) {
             let m: serde_json::Value = serde_json::from_str(&m).unwrap_or_default();
