@@ -13,7 +13,8 @@ use ureq::ResponseExt;
 pub struct NetOptions {
     pub user_agent: String,
     pub timeout: Duration,
-    /// Pause between two requests to the same host.
+    /// Pause between two requests to the same host, from the end of one
+    /// exchange (body read) to the start of the next.
     pub host_delay: Duration,
     pub max_page_bytes: u64,
     pub max_image_bytes: u64,

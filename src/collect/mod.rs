@@ -606,29 +606,8 @@ fn take_item(c: &mut Collector, item: &feeds::Item, place: &Placing, out: &mut E
         out.emit(Event::Known { file, url: shown });
         return true;
     }
-    // Only the item's page is fetched on the robot's own initiative; the
-    // feed's full text needs no further request. A dry run asks too, so
-    // that what it lists is what a fetch would add.
-    if let (None, Some(link)) = (&item.full_text, &item.link) {
-        match c.robots.check(&mut c.http, link) {
-            Verdict::Allowed => {}
-            Verdict::Disallowed { robots, agent } => {
-                out.emit(Event::Skipped {
-                    url: shown,
-                    why: format!("{robots} disallows it for User-agent {agent}"),
-                });
-                return true;
-            }
-            Verdict::Unreadable { robots, why } => {
-                out.emit(Event::Failed {
-                    what: shown,
-                    why: format!(
-                        "not fetched: {robots} could not be read ({why}), so the site is taken to disallow it"
-                    ),
-                });
-                return false;
-            }
-        }
+    if let Some(ok) = ask_robots(c, item, &shown, out) {
+        return ok;
     }
     if place.dry_run {
         out.emit(Event::WouldAdd {
@@ -661,6 +640,42 @@ fn take_item(c: &mut Collector, item: &feeds::Item, place: &Placing, out: &mut E
         });
     }
     ok
+}
+
+/// Whether robots.txt keeps `fetch` from the item's page: `None` lets
+/// it in; `Some(ok)` when it does not, after saying why (`ok` is false
+/// when robots.txt could not be read, a failure).
+fn ask_robots(
+    c: &mut Collector,
+    item: &feeds::Item,
+    shown: &str,
+    out: &mut Events,
+) -> Option<bool> {
+    // Only the item's page is fetched on the robot's own initiative; the
+    // feed's full text needs no further request. A dry run asks too, so
+    // that what it lists is what a fetch would add.
+    let (None, Some(link)) = (&item.full_text, &item.link) else {
+        return None;
+    };
+    match c.robots.check(&mut c.http, link) {
+        Verdict::Allowed => None,
+        Verdict::Disallowed { robots, agent } => {
+            out.emit(Event::Skipped {
+                url: shown.to_string(),
+                why: format!("{robots} disallows it for User-agent {agent}"),
+            });
+            Some(true)
+        }
+        Verdict::Unreadable { robots, why } => {
+            out.emit(Event::Failed {
+                what: shown.to_string(),
+                why: format!(
+                    "not fetched: {robots} could not be read ({why}), so the site is taken to disallow it"
+                ),
+            });
+            Some(false)
+        }
+    }
 }
 
 /// Records the fetch in the state. Validators are kept only when every
