@@ -86,12 +86,25 @@ pub enum HttpError {
     Status { url: String, status: u16 },
     #[error("{url} did not answer within {secs} s")]
     Timeout { url: String, secs: u64 },
-    #[error("{url} is larger than the {limit} MiB limit")]
-    TooLarge { url: String, limit: u64 },
+    #[error("{url} is larger than the {} limit", size(*limit))]
+    TooLarge {
+        url: String,
+        /// In bytes.
+        limit: u64,
+    },
     #[error("{url} redirects more than {max} times")]
     Redirects { url: String, max: u32 },
     #[error("{url}: {message}")]
     Other { url: String, message: String },
+}
+
+/// `16 MiB`, `512 KiB`: a limit as people write it.
+fn size(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{} KiB", (bytes >> 10).max(1))
+    }
 }
 
 /// One agent and the time of the last request to each host.
@@ -184,7 +197,7 @@ impl Http {
             if len > limit {
                 return Err(HttpError::TooLarge {
                     url: url.to_string(),
-                    limit: limit >> 20,
+                    limit,
                 });
             }
         }
@@ -201,7 +214,7 @@ impl Http {
         if body.len() as u64 > limit {
             return Err(HttpError::TooLarge {
                 url: url.to_string(),
-                limit: limit >> 20,
+                limit,
             });
         }
         Ok(Fetched::Body(Response {
@@ -243,5 +256,14 @@ impl Http {
                 message: other.to_string(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn limits_are_written_in_mib_or_kib() {
+        assert_eq!(super::size(16 << 20), "16 MiB");
+        assert_eq!(super::size(512 << 10), "512 KiB");
     }
 }
