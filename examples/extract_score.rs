@@ -3,7 +3,15 @@
 //! `expected-metadata.json`, the article text pressbook saves is compared
 //! word by word with the text of the article Readability.js extracts.
 //!
-//!     cargo run --release --example extract_score -- ../shared/testdata/readability-pages [--no-strip] [--verbose]
+//!     cargo run --release --example extract_score -- ../shared/testdata/readability-pages [--no-strip] [--verbose] [--removed] [--dump DIR]
+//!
+//! `--removed` prints, for each page that does not match, the paragraphs
+//! chrome removal took out (what dom_smoothie alone keeps). `--dump DIR`
+//! writes each page's expected text to `DIR/<page>.txt`, so that other
+//! extractors can be scored against the same text. `--score-html DIR`
+//! scores another extractor's output instead of pressbook's: the article
+//! HTML it gave for each page, in `DIR/<page>.html`, read with the same
+//! converter (a missing or empty file is an empty article).
 //!
 //! A page matches when both precision (extracted words that are expected)
 //! and recall (expected words that were extracted) are at least 95 %,
@@ -34,15 +42,67 @@ fn overlap(a: &HashMap<String, usize>, b: &HashMap<String, usize>) -> usize {
         .sum()
 }
 
+/// Precision (extracted words that are expected) and recall (expected
+/// words that were extracted).
+fn precision_recall(g: &HashMap<String, usize>, x: &HashMap<String, usize>) -> (f64, f64) {
+    let common = overlap(g, x) as f64;
+    let gt: usize = g.values().sum();
+    let xt: usize = x.values().sum();
+    let p = match (gt, xt) {
+        (0, 0) => 1.0,
+        (0, _) => 0.0,
+        _ => common / gt as f64,
+    };
+    let r = if xt == 0 { 1.0 } else { common / xt as f64 };
+    (p, r)
+}
+
+/// The paragraphs dom_smoothie alone keeps that chrome removal took out.
+fn print_removed(html: &str, base: &Url, kept: &str) {
+    let opts = extract::ExtractOptions {
+        strip_chrome: false,
+        min_words: 0,
+    };
+    let Ok(all) = extract::extract(html, Some(base), opts) else {
+        return;
+    };
+    let kept: std::collections::HashSet<&str> = kept.split("\n\n").collect();
+    let text = md::to_text(&all.blocks[usize::from(all.lead_restored)..]);
+    for para in text.split("\n\n").filter(|p| !kept.contains(p)) {
+        let short: String = para.chars().take(150).collect();
+        let more = if short.len() < para.len() { "…" } else { "" };
+        println!("    removed: {}{more}", short.replace('\n', " "));
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = args
         .iter()
-        .find(|a| !a.starts_with("--"))
+        .enumerate()
+        .find(|(i, a)| {
+            !a.starts_with("--")
+                && (*i == 0 || !matches!(args[i - 1].as_str(), "--dump" | "--score-html"))
+        })
+        .map(|(_, a)| a)
         .cloned()
         .unwrap_or_else(|| "../shared/testdata/readability-pages".into());
     let strip = !args.iter().any(|a| a == "--no-strip");
     let verbose = args.iter().any(|a| a == "--verbose");
+    let removed = args.iter().any(|a| a == "--removed");
+    let dump = args
+        .iter()
+        .position(|a| a == "--dump")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
+    let score_html = args
+        .iter()
+        .position(|a| a == "--score-html")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
+    if let Some(d) = &dump {
+        std::fs::create_dir_all(d).unwrap_or_else(|e| panic!("cannot create {d:?}: {e}"));
+    }
     let mut folders: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot read {dir}: {e}"))
         .flatten()
@@ -66,6 +126,29 @@ fn main() {
         let expected_html = std::fs::read_to_string(f.join("expected.html")).unwrap();
         let exp_doc = dom_query::Document::from(expected_html.as_str());
         let exp_text = md::to_text(&md::convert(&exp_doc.root(), None));
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        let score_html = args
+            .iter()
+            .position(|a| a == "--score-html")
+            .and_then(|i| args.get(i + 1))
+            .map(std::path::PathBuf::from);
+        if let Some(d) = &dump {
+            std::fs::write(d.join(format!("{name}.txt")), &exp_text).unwrap();
+        }
+        if let Some(d) = &score_html {
+            let h = std::fs::read_to_string(d.join(format!("{name}.html"))).unwrap_or_default();
+            let doc = dom_query::Document::fragment(h);
+            let text = md::to_text(&md::convert(&doc.root(), Some(&base)));
+            let (p, r) = precision_recall(&words(&text), &words(&exp_text));
+            psum += p;
+            rsum += r;
+            matched += usize::from(p >= 0.95 && r >= 0.95);
+            f90 += usize::from(p >= 0.90 && r >= 0.90);
+            if verbose || p < 0.95 || r < 0.95 {
+                println!("{name:45} precision {p:.3} recall {r:.3}");
+            }
+            continue;
+        }
         let got = extract::extract(&html, Some(&base), opts);
         let (got_text, got) = match got {
             // The lead figure pressbook puts back is not part of what
@@ -88,19 +171,9 @@ fn main() {
             no_article += 1;
         }
         let (g, x) = (words(&got_text), words(&exp_text));
-        let common = overlap(&g, &x) as f64;
+        let (p, r) = precision_recall(&g, &x);
         let gt: usize = g.values().sum();
         let xt: usize = x.values().sum();
-        let p = if gt == 0 {
-            if xt == 0 {
-                1.0
-            } else {
-                0.0
-            }
-        } else {
-            common / gt as f64
-        };
-        let r = if xt == 0 { 1.0 } else { common / xt as f64 };
         psum += p;
         rsum += r;
         if p >= 0.95 && r >= 0.95 {
@@ -109,9 +182,11 @@ fn main() {
         if p >= 0.90 && r >= 0.90 {
             f90 += 1;
         }
-        let name = f.file_name().unwrap().to_string_lossy().to_string();
         if verbose || p < 0.95 || r < 0.95 {
             println!("{name:45} precision {p:.3} recall {r:.3} ({gt} / {xt} words)");
+        }
+        if removed && strip && (p < 0.95 || r < 0.95) {
+            print_removed(&html, &base, &got_text);
         }
         if let Ok(m) = std::fs::read_to_string(f.join("expected-metadata.json")) {
             let m: serde_json::Value = serde_json::from_str(&m).unwrap_or_default();
@@ -157,10 +232,13 @@ fn main() {
         }
     }
     println!();
-    println!(
-        "pages: {n}; chrome stripping: {}",
-        if strip { "on" } else { "off" }
-    );
+    match &score_html {
+        Some(d) => println!("pages: {n}; scoring the article HTML in {}", d.display()),
+        None => println!(
+            "pages: {n}; chrome stripping: {}",
+            if strip { "on" } else { "off" }
+        ),
+    }
     println!("match (precision and recall >= 95%): {matched}/{n}");
     println!("close (precision and recall >= 90%): {f90}/{n}");
     println!(

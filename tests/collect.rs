@@ -9,16 +9,28 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::common::*;
 
-/// A request the server saw: path and lower-cased headers.
+/// A request the server saw: path, lower-cased headers, and when it
+/// arrived and its answer was written.
 #[derive(Debug, Clone)]
 struct Seen {
     path: String,
     headers: Vec<(String, String)>,
     status: u16,
+    at: Instant,
+    done: Option<Instant>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 struct Server {
@@ -26,8 +38,16 @@ struct Server {
     log: Arc<Mutex<Vec<Seen>>>,
 }
 
+/// What the server answers for /robots.txt: status and body.
+type RobotsTxt = Option<(u16, &'static str)>;
+
 impl Server {
+    /// A server without a robots.txt (it answers 404).
     fn start() -> Server {
+        Server::with_robots(None)
+    }
+
+    fn with_robots(robots: RobotsTxt) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -35,7 +55,7 @@ impl Server {
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let (b, l) = (b.clone(), l.clone());
-                std::thread::spawn(move || serve(stream, &b, &l));
+                std::thread::spawn(move || serve(stream, &b, &l, robots));
             }
         });
         Server { base, log }
@@ -72,7 +92,15 @@ fn png() -> Vec<u8> {
     out.into_inner()
 }
 
-fn serve(mut stream: TcpStream, base: &str, log: &Mutex<Vec<Seen>>) {
+/// A PNG signature followed by 17 MiB: over the 16 MiB image limit.
+fn huge_png() -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.resize(17 << 20, 0);
+    b
+}
+
+fn serve(mut stream: TcpStream, base: &str, log: &Mutex<Vec<Seen>>, robots: RobotsTxt) {
+    let at = Instant::now();
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut line = String::new();
     if reader.read_line(&mut line).is_err() {
@@ -146,6 +174,23 @@ fn serve(mut stream: TcpStream, base: &str, log: &Mutex<Vec<Seen>>) {
                 vec![("Location".into(), "/loop".into())],
             ),
             "/img/crane.png" => (200, "image/png", png(), vec![]),
+            // Too large, said by Content-Length, or found only while reading.
+            "/img/huge.png" | "/img/endless.png" => (200, "image/png", huge_png(), vec![]),
+            "/news/big-picture.html" | "/news/endless-picture.html" => {
+                let img = if route.contains("big") {
+                    "huge"
+                } else {
+                    "endless"
+                };
+                let page = String::from_utf8(fixture_text("site/broken-image.html", base))
+                    .unwrap()
+                    .replace("/img/missing.png", &format!("/img/{img}.png"));
+                (200, html, page.into_bytes(), vec![])
+            }
+            "/robots.txt" => match robots {
+                Some((status, text)) => (status, "text/plain", text.as_bytes().to_vec(), vec![]),
+                None => (404, "text/plain", b"not found".to_vec(), vec![]),
+            },
             "/feeds/ports.rss" => {
                 let etag = "\"ports-1\"";
                 if header("if-none-match").as_deref() == Some(etag) {
@@ -197,11 +242,17 @@ fn serve(mut stream: TcpStream, base: &str, log: &Mutex<Vec<Seen>>) {
             ),
             _ => (404, "text/plain", b"not found".to_vec(), vec![]),
         };
-    log.lock().unwrap().push(Seen {
-        path: path.clone(),
-        headers: headers.clone(),
-        status,
-    });
+    let entry = {
+        let mut log = log.lock().unwrap();
+        log.push(Seen {
+            path: path.clone(),
+            headers: headers.clone(),
+            status,
+            at,
+            done: None,
+        });
+        log.len() - 1
+    };
     let reason = match status {
         200 => "OK",
         302 => "Found",
@@ -211,8 +262,8 @@ fn serve(mut stream: TcpStream, base: &str, log: &Mutex<Vec<Seen>>) {
     };
     let mut head =
         format!("HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nConnection: close\r\n");
-    // The huge page gives no length, so only the reader's limit stops it.
-    if route != "/huge" {
+    // These give no length, so only the reader's limit stops them.
+    if route != "/huge" && route != "/img/endless.png" {
         head.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     for (k, v) in extra {
@@ -224,6 +275,7 @@ fn serve(mut stream: TcpStream, base: &str, log: &Mutex<Vec<Seen>>) {
         let _ = stream.write_all(&body);
     }
     let _ = stream.flush();
+    log.lock().unwrap()[entry].done = Some(Instant::now());
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {
@@ -888,4 +940,233 @@ fn readability_pages_keep_the_expected_words() {
         assert_no_raw_html(&md::to_markdown(&e.blocks));
     }
     assert!(report.is_empty(), "{}", report.join("\n"));
+}
+
+/// One request at a time per host, with a pause between them: the second
+/// page's request reaches the server at least the pause (500 ms, less a
+/// little for clocks) after the first answer was written.
+#[test]
+fn requests_to_one_host_wait_for_each_other() {
+    let srv = Server::start();
+    let dir = digest("collect-delay", "");
+    let (code, out, err) = run(&[
+        "add",
+        s(&dir),
+        &srv.url("/news/ferry.html"),
+        &srv.url("/news/latin1.html"),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let first = &srv.requests("/news/ferry.html")[0];
+    let second = &srv.requests("/news/latin1.html")[0];
+    let done = first.done.expect("the first answer was written");
+    assert!(
+        second.at > done,
+        "the requests overlapped: {first:?} {second:?}"
+    );
+    let gap = second.at - done;
+    assert!(
+        gap >= Duration::from_millis(450),
+        "only {gap:?} between two requests to one host"
+    );
+}
+
+/// An image over the 16 MiB limit, whether its Content-Length says so or
+/// only its body shows it, is left out with a message naming it; the
+/// article is saved without it.
+#[test]
+fn images_over_the_size_limit_are_refused_and_the_article_kept() {
+    let srv = Server::start();
+    let dir = digest("collect-image-limit", "");
+    let (code, out, err) = run(&[
+        "add",
+        s(&dir),
+        &srv.url("/news/big-picture.html"),
+        &srv.url("/news/endless-picture.html"),
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    for img in ["/img/huge.png", "/img/endless.png"] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(&srv.url(img)))
+            .unwrap_or_else(|| panic!("{img} not named in:\n{err}"));
+        assert!(line.contains("larger than the 16 MiB limit"), "{line}");
+    }
+    let files = tree(&dir.join("articles"));
+    assert_eq!(
+        files,
+        [
+            "dredgers-start-work-in-the-channel-2.md",
+            "dredgers-start-work-in-the-channel.md",
+        ],
+        "{out}{err}"
+    );
+    for f in &files {
+        let text = std::fs::read_to_string(dir.join("articles").join(f)).unwrap();
+        assert!(text.contains("Two dredgers began deepening"), "{text}");
+        assert!(!text.contains(".png"), "image kept in:\n{text}");
+    }
+}
+
+/// The manifest's `user_agent` is what the server sees, on pages and
+/// images alike; without it the User-Agent names pressbook and its version.
+#[test]
+fn manifest_user_agent_is_sent_and_the_default_names_pressbook() {
+    let ua = "HarbourWeekBot/1.0 (+mailto:desk@example.org)";
+    let default = format!(
+        "pressbook/{} (+https://github.com/pressbook/pressbook)",
+        env!("CARGO_PKG_VERSION")
+    );
+    for (name, manifest_line, want) in [
+        ("collect-ua-default", String::new(), default.as_str()),
+        ("collect-ua-own", format!("user_agent = \"{ua}\"\n"), ua),
+    ] {
+        let srv = Server::start();
+        let dir = digest(name, &manifest_line);
+        let (code, out, err) = run(&["add", s(&dir), &srv.url("/news/harbour-cranes.html")]);
+        assert_eq!(code, 0, "{out}{err}");
+        for path in ["/news/harbour-cranes.html", "/img/crane.png"] {
+            let seen = srv.requests(path);
+            assert_eq!(seen.len(), 1, "{path}");
+            assert_eq!(seen[0].header("user-agent"), Some(want), "{path}");
+        }
+    }
+}
+
+/// A bad feed `url` or `max` stops `check` and `fetch` with a message that
+/// names the key and the manifest's file and line, and exit code 1; every
+/// bad entry is reported in one run, and nothing is fetched or written.
+#[test]
+fn bad_feed_url_and_max_are_named_with_file_and_line() {
+    // The manifest opens with 4 lines, then a blank one and [[feeds]]:
+    // `url` is on line 7 and `max` on line 8. Any address that slipped
+    // through would be 127.0.0.1's discard port, never a real host.
+    let ok_url = "url = \"http://127.0.0.1:9/feed.xml\"";
+    let cases: &[(&str, &str, &str, u32)] = &[
+        ("url = \"ftp://127.0.0.1:9/feed.xml\"", "max = 5", "feed `url` \"ftp://127.0.0.1:9/feed.xml\" uses the ftp: scheme; pressbook fetches only http:// and https://", 7),
+        ("url = \"feeds/ports.xml\"", "max = 5", "feed `url` \"feeds/ports.xml\" is not an absolute address", 7),
+        ("url = \"http://[::1/feed.xml\"", "max = 5", "feed `url` \"http://[::1/feed.xml\" is not a valid address", 7),
+        (ok_url, "max = 0", "feed `max` is 0; it must be 1 or more", 8),
+        (ok_url, "max = -3", "feed `max` is -3; it must be 1 or more", 8),
+        (ok_url, "max = \"ten\"", "feed `max` is the string \"ten\"; it must be a whole number", 8),
+        (ok_url, "max = 2.5", "feed `max` is 2.5; it must be a whole number", 8),
+    ];
+    for (i, (url, max, want, line)) in cases.iter().enumerate() {
+        let dir = digest(
+            &format!("collect-bad-feed-{i}"),
+            &format!("\n[[feeds]]\n{url}\n{max}\n"),
+        );
+        for cmd in ["check", "fetch"] {
+            let (code, out, err) = run(&[cmd, s(&dir)]);
+            assert_eq!(code, 1, "{cmd} {url} {max}: {out}{err}");
+            assert!(err.contains(want), "{cmd}: {want:?} not in:\n{err}");
+            assert!(
+                err.contains(&format!("pressbook.toml:{line}:")),
+                "{cmd}: line {line} not named in:\n{err}"
+            );
+        }
+        assert!(tree(&dir.join("articles")).is_empty());
+        assert!(!dir.join("pressbook.state.json").exists());
+    }
+    let dir = digest(
+        "collect-bad-feeds",
+        "\n[[feeds]]\nurl = \"mailto:desk@example.org\"\n\n[[feeds]]\nurl = \"http://127.0.0.1:9/b.xml\"\nmax = 0\n",
+    );
+    let (code, _, err) = run(&["fetch", s(&dir)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("feed `url` \"mailto:desk@example.org\"") && err.contains("pressbook.toml:7:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("feed `max` is 0") && err.contains("pressbook.toml:11:"),
+        "{err}"
+    );
+}
+
+const ROBOTS: &str = "\
+# Harbour Daily keeps robots out, except pressbook in the news pages
+User-agent: *
+Disallow: /
+
+User-agent: pressbook
+Allow: /news/
+Disallow: /news/ferry
+Disallow: /news/latin1.html$
+";
+
+/// `fetch` reads robots.txt once per host and run, and skips the item
+/// pages it disallows for pressbook (its own group wins over `*`), naming
+/// them, with exit code 0. A manifest `user_agent` is matched against the
+/// groups by its own name. `add`, given one address by a person, does not
+/// ask. A robots.txt that answers 500 keeps the pages out and fails.
+#[test]
+fn fetch_honours_robots_txt_and_add_does_not() {
+    let srv = Server::with_robots(Some((200, ROBOTS)));
+    let feeds = feeds_manifest(
+        &srv,
+        &[("/feeds/ports.rss", None), ("/feeds/mixed.json", None)],
+    );
+    let dir = digest("collect-robots", &feeds);
+    let (code, out, err) = run(&["fetch", s(&dir)]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        tree(&dir.join("articles"))
+            .iter()
+            .filter(|f| f.ends_with(".md"))
+            .collect::<Vec<_>>(),
+        ["cranes-return-to-the-north-quay.md"],
+        "{out}{err}"
+    );
+    for page in ["/news/ferry.html", "/news/latin1.html"] {
+        assert!(srv.requests(page).is_empty(), "{page} was fetched");
+        let want = format!(
+            "skipped {}: {} disallows it for User-agent pressbook",
+            srv.url(page),
+            srv.url("/robots.txt")
+        );
+        assert!(out.contains(&want), "{want:?} not in:\n{out}{err}");
+    }
+    assert!(out.contains("2 disallowed by robots.txt"), "{out}");
+    assert_eq!(srv.requests("/robots.txt").len(), 1, "read once per run");
+
+    // A person adding the address is not a robot.
+    let (code, out, err) = run(&["add", s(&dir), &srv.url("/news/ferry.html")]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(dir
+        .join("articles/the-night-ferry-changes-its-timetable.md")
+        .is_file());
+    assert_eq!(srv.requests("/robots.txt").len(), 1);
+
+    // Another name falls under `*`, which disallows everything.
+    let ua = "HarbourWeekBot/1.0 (+mailto:desk@example.org)";
+    let feeds = feeds_manifest(&srv, &[("/feeds/ports.rss", None)]);
+    let dir = digest(
+        "collect-robots-own-ua",
+        &format!("user_agent = \"{ua}\"\n{feeds}"),
+    );
+    let (code, out, err) = run(&["fetch", s(&dir)]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(tree(&dir.join("articles")).is_empty(), "{out}{err}");
+    assert!(
+        out.contains("disallows it for User-agent *") && out.contains("2 disallowed by robots.txt"),
+        "{out}"
+    );
+    let robots = srv.requests("/robots.txt");
+    assert_eq!(robots.len(), 2);
+    assert_eq!(robots[1].header("user-agent"), Some(ua));
+
+    // robots.txt that cannot be read: RFC 9309 says assume "disallow all".
+    let broken = Server::with_robots(Some((500, "oops")));
+    let feeds = feeds_manifest(&broken, &[("/feeds/ports.rss", None)]);
+    let dir = digest("collect-robots-500", &feeds);
+    let (code, out, err) = run(&["fetch", s(&dir)]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(tree(&dir.join("articles")).is_empty(), "{out}{err}");
+    assert!(
+        err.contains(&broken.url("/news/ferry.html"))
+            && err.contains(&format!("{} could not be read", broken.url("/robots.txt")))
+            && err.contains("500"),
+        "{err}"
+    );
+    assert!(broken.requests("/news/ferry.html").is_empty());
 }

@@ -77,13 +77,19 @@ pub fn run(a: Args) -> Result<(), Error> {
     let failed = count(Event::failed);
     let added = count(|e| matches!(e, Event::Added { .. }));
     let known = count(|e| matches!(e, Event::Known { .. }));
+    let skipped = count(|e| matches!(e, Event::Skipped { .. }));
+    let robots = if skipped > 0 {
+        format!(", {skipped} disallowed by robots.txt")
+    } else {
+        String::new()
+    };
     if a.dry_run {
         println!(
-            "dry run: {} new item(s), {known} already in the digest; nothing written",
+            "dry run: {} new item(s), {known} already in the digest{robots}; nothing written",
             count(|e| matches!(e, Event::WouldAdd { .. }))
         );
     } else {
-        println!("fetched: {added} added, {known} already in the digest, {failed} failed");
+        println!("fetched: {added} added, {known} already in the digest{robots}, {failed} failed");
     }
     if failed > 0 {
         return Err(
@@ -99,6 +105,7 @@ fn print_event(e: &Event) {
         Event::Known { file, url } => println!("skipped {url}: already in the digest as {file}"),
         Event::WouldAdd { title, url } => println!("would add {title:?} from {url}"),
         Event::Unchanged { feed } => println!("feed {feed} unchanged since the last fetch"),
+        Event::Skipped { url, why } => println!("skipped {url}: {why}"),
         Event::Failed { what, why } => {
             if why.contains(what.trim_start_matches("feed ")) {
                 eprintln!("error: {why}");

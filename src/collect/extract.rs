@@ -354,98 +354,12 @@ pub struct PageMeta {
 }
 
 impl PageMeta {
+    /// Page → JSON-LD objects → what they state, filled from the head's
+    /// tags → with the base, lead figure and chrome texts → text collapsed.
     pub fn read(doc: &Document, page_url: Option<&Url>) -> PageMeta {
-        let mut m = PageMeta::default();
-        let meta = |sel: &str| -> Option<String> {
-            doc.select(sel)
-                .nodes()
-                .iter()
-                .find_map(|n| nonempty(n.attr("content").map(|c| c.to_string())))
-        };
-        for ld in json_ld_objects(doc) {
-            if !is_article_type(&ld) {
-                continue;
-            }
-            m.title = m.title.or_else(|| str_field(&ld, "headline"));
-            m.author = m.author.or_else(|| names(ld.get("author")));
-            m.published = m.published.or_else(|| str_field(&ld, "datePublished"));
-            m.publisher = m.publisher.or_else(|| names(ld.get("publisher")));
-            m.image = m.image.or_else(|| image_url(ld.get("image")));
-            m.language = m.language.or_else(|| str_field(&ld, "inLanguage"));
-            m.description = m.description.or_else(|| str_field(&ld, "description"));
-            m.canonical = m.canonical.or_else(|| str_field(&ld, "url"));
-            if m.rights.is_none() {
-                let holder = names(ld.get("copyrightHolder"));
-                let year = ld.get("copyrightYear").and_then(|y| match y {
-                    Value::Number(n) => Some(n.to_string()),
-                    Value::String(s) => Some(s.clone()),
-                    _ => None,
-                });
-                m.rights = match (holder, year) {
-                    (Some(h), Some(y)) => Some(format!("© {y} {h}")),
-                    (Some(h), None) => Some(format!("© {h}")),
-                    _ => str_field(&ld, "license"),
-                };
-            }
-        }
-        m.title = m.title.or_else(|| meta("meta[property='og:title']"));
-        m.author = m
-            .author
-            .or_else(|| meta("meta[name='author']"))
-            .or_else(|| meta("meta[property='article:author']").filter(|a| !a.contains("://")));
-        m.published = m
-            .published
-            .or_else(|| meta("meta[property='article:published_time']"))
-            .or_else(|| {
-                meta("meta[name='date'], meta[name='dc.date'], meta[name='DC.date.issued']")
-            })
-            .or_else(|| {
-                doc.select("article time[datetime], time[datetime]")
-                    .nodes()
-                    .first()
-                    .and_then(|t| t.attr("datetime").map(|d| d.to_string()))
-            });
-        m.publisher = m
-            .publisher
-            .or_else(|| meta("meta[property='og:site_name']"));
-        let canonical_link = doc
-            .select("link[rel='canonical']")
-            .nodes()
-            .first()
-            .and_then(|n| nonempty(n.attr("href").map(|h| h.to_string())));
-        m.canonical = canonical_link
-            .or_else(|| meta("meta[property='og:url']"))
-            .or(m.canonical);
-        m.image = m
-            .image
-            .or_else(|| meta("meta[property='og:image']"))
-            .or_else(|| meta("meta[name='twitter:image']"));
-        m.language = m
-            .language
-            .or_else(|| {
-                doc.select("html[lang]")
-                    .nodes()
-                    .first()
-                    .and_then(|n| nonempty(n.attr("lang").map(|l| l.to_string())))
-            })
-            .or_else(|| meta("meta[property='og:locale']"))
-            .or_else(|| meta("meta[http-equiv='content-language']"));
-        m.description = m
-            .description
-            .or_else(|| meta("meta[name='description']"))
-            .or_else(|| meta("meta[property='og:description']"));
-        m.rights = m.rights.or_else(|| {
-            meta("meta[name='copyright'], meta[name='dcterms.rights'], meta[name='dc.rights']")
-        });
-        m.base = doc
-            .select("base[href]")
-            .nodes()
-            .first()
-            .and_then(|b| b.attr("href"))
-            .and_then(|h| match page_url {
-                Some(p) => p.join(&h).ok(),
-                None => Url::parse(&h).ok(),
-            });
+        let mut m = PageMeta::from_json_ld(json_ld_objects(doc));
+        m.fill_from_tags(doc);
+        m.base = base_href(doc, page_url);
         m.lead_figure = lead_figure(doc, m.image.as_deref(), m.base.as_ref().or(page_url));
         m.chrome_texts = chrome_texts(doc);
         for v in [
@@ -459,6 +373,115 @@ impl PageMeta {
         }
         m
     }
+
+    /// What the page's article-typed JSON-LD objects state; for each field
+    /// the first object stating it wins.
+    fn from_json_ld(objects: Vec<Value>) -> PageMeta {
+        let mut m = PageMeta::default();
+        for ld in objects.iter().filter(|ld| is_article_type(ld)) {
+            m.title = m.title.or_else(|| str_field(ld, "headline"));
+            m.author = m.author.or_else(|| names(ld.get("author")));
+            m.published = m.published.or_else(|| str_field(ld, "datePublished"));
+            m.publisher = m.publisher.or_else(|| names(ld.get("publisher")));
+            m.image = m.image.or_else(|| image_url(ld.get("image")));
+            m.language = m.language.or_else(|| str_field(ld, "inLanguage"));
+            m.description = m.description.or_else(|| str_field(ld, "description"));
+            m.canonical = m.canonical.or_else(|| str_field(ld, "url"));
+            m.rights = m.rights.or_else(|| json_ld_rights(ld));
+        }
+        m
+    }
+
+    /// Fills what JSON-LD left out from Open Graph, `<meta>`, `<time
+    /// datetime>` and `<html lang>`; `<link rel=canonical>` and `og:url`
+    /// win over JSON-LD's `url`.
+    fn fill_from_tags(&mut self, doc: &Document) {
+        let meta = |sel: &str| -> Option<String> {
+            doc.select(sel)
+                .nodes()
+                .iter()
+                .find_map(|n| nonempty(n.attr("content").map(|c| c.to_string())))
+        };
+        let first_attr = |sel: &str, attr: &str| -> Option<String> {
+            doc.select(sel)
+                .nodes()
+                .first()
+                .and_then(|n| nonempty(n.attr(attr).map(|v| v.to_string())))
+        };
+        let m = self;
+        m.title = m.title.take().or_else(|| meta("meta[property='og:title']"));
+        m.author = m
+            .author
+            .take()
+            .or_else(|| meta("meta[name='author']"))
+            .or_else(|| meta("meta[property='article:author']").filter(|a| !a.contains("://")));
+        m.published = m
+            .published
+            .take()
+            .or_else(|| meta("meta[property='article:published_time']"))
+            .or_else(|| {
+                meta("meta[name='date'], meta[name='dc.date'], meta[name='DC.date.issued']")
+            })
+            .or_else(|| {
+                doc.select("article time[datetime], time[datetime]")
+                    .nodes()
+                    .first()
+                    .and_then(|t| t.attr("datetime").map(|d| d.to_string()))
+            });
+        m.publisher = m
+            .publisher
+            .take()
+            .or_else(|| meta("meta[property='og:site_name']"));
+        m.canonical = first_attr("link[rel='canonical']", "href")
+            .or_else(|| meta("meta[property='og:url']"))
+            .or(m.canonical.take());
+        m.image = m
+            .image
+            .take()
+            .or_else(|| meta("meta[property='og:image']"))
+            .or_else(|| meta("meta[name='twitter:image']"));
+        m.language = m
+            .language
+            .take()
+            .or_else(|| first_attr("html[lang]", "lang"))
+            .or_else(|| meta("meta[property='og:locale']"))
+            .or_else(|| meta("meta[http-equiv='content-language']"));
+        m.description = m
+            .description
+            .take()
+            .or_else(|| meta("meta[name='description']"))
+            .or_else(|| meta("meta[property='og:description']"));
+        m.rights = m.rights.take().or_else(|| {
+            meta("meta[name='copyright'], meta[name='dcterms.rights'], meta[name='dc.rights']")
+        });
+    }
+}
+
+/// `© <year> <holder>` from JSON-LD's copyright fields, else its licence.
+fn json_ld_rights(ld: &Value) -> Option<String> {
+    let holder = names(ld.get("copyrightHolder"));
+    let year = ld.get("copyrightYear").and_then(|y| match y {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    });
+    match (holder, year) {
+        (Some(h), Some(y)) => Some(format!("© {y} {h}")),
+        (Some(h), None) => Some(format!("© {h}")),
+        _ => str_field(ld, "license"),
+    }
+}
+
+/// `<base href>` resolved against the page address.
+fn base_href(doc: &Document, page_url: Option<&Url>) -> Option<Url> {
+    doc.select("base[href]")
+        .nodes()
+        .first()
+        .and_then(|b| b.attr("href"))
+        .and_then(|h| match page_url {
+            Some(p) => p.join(&h).ok(),
+            None => Url::parse(&h).ok(),
+        })
 }
 
 /// The `<figure>` showing the page's declared lead image, else the first

@@ -13,7 +13,8 @@ use ureq::ResponseExt;
 pub struct NetOptions {
     pub user_agent: String,
     pub timeout: Duration,
-    /// Pause between two requests to the same host.
+    /// Pause between two requests to the same host, from the end of one
+    /// exchange (body read) to the start of the next.
     pub host_delay: Duration,
     pub max_page_bytes: u64,
     pub max_image_bytes: u64,
@@ -85,12 +86,25 @@ pub enum HttpError {
     Status { url: String, status: u16 },
     #[error("{url} did not answer within {secs} s")]
     Timeout { url: String, secs: u64 },
-    #[error("{url} is larger than the {limit} MiB limit")]
-    TooLarge { url: String, limit: u64 },
+    #[error("{url} is larger than the {} limit", size(*limit))]
+    TooLarge {
+        url: String,
+        /// In bytes.
+        limit: u64,
+    },
     #[error("{url} redirects more than {max} times")]
     Redirects { url: String, max: u32 },
     #[error("{url}: {message}")]
     Other { url: String, message: String },
+}
+
+/// `16 MiB`, `512 KiB`: a limit as people write it.
+fn size(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{} KiB", (bytes >> 10).max(1))
+    }
 }
 
 /// One agent and the time of the last request to each host.
@@ -132,7 +146,22 @@ impl Http {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(HttpError::Scheme(url.to_string()));
         }
-        self.wait_for_host(parsed.host_str().unwrap_or_default());
+        let host = parsed.host_str().unwrap_or_default().to_string();
+        self.wait_for_host(&host);
+        let result = self.request(url, accept, limit, cond);
+        // The pause runs from the end of this exchange, body and all.
+        self.last.insert(host, Instant::now());
+        result
+    }
+
+    /// One GET, after the pause for its host.
+    fn request(
+        &mut self,
+        url: &str,
+        accept: &str,
+        limit: u64,
+        cond: Option<&Validators>,
+    ) -> Result<Fetched, HttpError> {
         let mut req = self.agent.get(url).header("Accept", accept);
         if let Some(v) = cond {
             if let Some(e) = &v.etag {
@@ -142,12 +171,7 @@ impl Http {
                 req = req.header("If-Modified-Since", m);
             }
         }
-        let result = req.call();
-        self.last.insert(
-            parsed.host_str().unwrap_or_default().to_string(),
-            Instant::now(),
-        );
-        let mut resp = result.map_err(|e| self.error(url, e))?;
+        let mut resp = req.call().map_err(|e| self.error(url, e))?;
         let status = resp.status().as_u16();
         if status == 304 {
             return Ok(Fetched::NotModified);
@@ -173,7 +197,7 @@ impl Http {
             if len > limit {
                 return Err(HttpError::TooLarge {
                     url: url.to_string(),
-                    limit: limit >> 20,
+                    limit,
                 });
             }
         }
@@ -190,7 +214,7 @@ impl Http {
         if body.len() as u64 > limit {
             return Err(HttpError::TooLarge {
                 url: url.to_string(),
-                limit: limit >> 20,
+                limit,
             });
         }
         Ok(Fetched::Body(Response {
@@ -232,5 +256,14 @@ impl Http {
                 message: other.to_string(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn limits_are_written_in_mib_or_kib() {
+        assert_eq!(super::size(16 << 20), "16 MiB");
+        assert_eq!(super::size(512 << 10), "512 KiB");
     }
 }

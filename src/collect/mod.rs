@@ -10,6 +10,7 @@
 //! - [`extract`]: the article and its metadata out of a page
 //! - [`md`]: the article's DOM to Markdown and plain text
 //! - [`feeds`]: RSS, Atom and JSON Feed items
+//! - [`robots`]: robots.txt, asked before `fetch` reads an item's page
 //! - [`store`]: dedupe state (`pressbook.state.json`) and URL keys
 
 pub mod charset;
@@ -17,6 +18,7 @@ pub mod extract;
 pub mod feeds;
 pub mod http;
 pub mod md;
+pub mod robots;
 pub mod store;
 
 use std::io::Read;
@@ -28,6 +30,7 @@ use url::Url;
 
 pub use extract::{ExtractOptions, Extracted};
 use http::{Fetched, Http, NetOptions};
+use robots::{RobotsCache, Verdict};
 use store::State;
 
 /// Where a page comes from.
@@ -247,6 +250,8 @@ pub struct Collector {
     pub dir: PathBuf,
     pub http: Http,
     pub state: State,
+    /// robots.txt of each host `fetch` reads pages from.
+    pub robots: RobotsCache,
     /// Problems that did not stop an article (a missing image).
     pub warnings: Vec<Warning>,
 }
@@ -265,6 +270,7 @@ impl Collector {
             dir: dir.to_path_buf(),
             http: Http::new(net),
             state: State::load(dir)?,
+            robots: RobotsCache::default(),
             warnings: Vec::new(),
         })
     }
@@ -463,6 +469,11 @@ pub enum Event {
     Unchanged {
         feed: String,
     },
+    /// Not fetched: the site's robots.txt disallows it.
+    Skipped {
+        url: String,
+        why: String,
+    },
     Failed {
         what: String,
         why: String,
@@ -484,40 +495,21 @@ pub fn fetch(
     opts: &FetchOptions,
     report: &mut dyn FnMut(&Event),
 ) -> Vec<Event> {
-    let mut events = Vec::new();
-    let mut emit = |e: Event, events: &mut Vec<Event>| {
-        report(&e);
-        events.push(e);
+    let mut out = Events {
+        list: Vec::new(),
+        report,
     };
     for feed in feeds {
-        let cond = c.state.feeds.get(&feed.url).map(|s| s.validators.clone());
-        let limit = c.http.options().max_page_bytes;
-        let resp = match c.http.get(
-            &feed.url,
-            "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5",
-            limit,
-            cond.as_ref().filter(|v| !v.is_empty()),
-        ) {
-            Ok(Fetched::Body(r)) => r,
-            Ok(Fetched::NotModified) => {
-                emit(Event::Unchanged { feed: feed.url.clone() }, &mut events);
-                continue;
-            }
-            Err(e) => {
-                emit(Event::Failed { what: format!("feed {}", feed.url), why: e.to_string() }, &mut events);
-                continue;
-            }
+        let Some(resp) = request_feed(c, feed, &mut out) else {
+            continue;
         };
         let parsed = match feeds::parse(&resp.body, &resp.url) {
             Ok(f) => f,
             Err(why) => {
-                emit(
-                    Event::Failed {
-                        what: format!("feed {}", feed.url),
-                        why: format!("it is not an RSS, Atom or JSON feed ({why})"),
-                    },
-                    &mut events,
-                );
+                out.emit(Event::Failed {
+                    what: format!("feed {}", feed.url),
+                    why: format!("it is not an RSS, Atom or JSON feed ({why})"),
+                });
                 continue;
             }
         };
@@ -526,85 +518,186 @@ pub fn fetch(
             .clone()
             .or_else(|| parsed.title.clone())
             .filter(|s| !s.trim().is_empty());
+        let place = Placing {
+            section: section.as_deref(),
+            language: parsed.language.as_deref(),
+            dry_run: opts.dry_run,
+        };
         let mut all_ok = true;
-        let fresh = parsed
-            .items
-            .iter()
-            .filter(|i| i.published.is_none_or(|p| p >= opts.since))
-            .take(feed.max);
-        for item in fresh {
-            let addresses: Vec<String> = item.link.iter().cloned().collect();
-            let ids = vec![item.key.clone()];
-            let shown = item.link.clone().unwrap_or_else(|| item.key.clone());
-            if let Some(file) = c.state.find(&addresses, &ids) {
-                emit(Event::Known { file, url: shown }, &mut events);
-                continue;
-            }
-            if opts.dry_run {
-                emit(
-                    Event::WouldAdd {
-                        title: item.title.clone().unwrap_or_default(),
-                        url: shown,
-                    },
-                    &mut events,
-                );
-                continue;
-            }
-            let before = c.warnings.len();
-            match fetch_item(
-                c,
-                item,
-                addresses,
-                ids,
-                section.as_deref(),
-                parsed.language.as_deref(),
-            ) {
-                Ok(Added::Saved { file, title }) => emit(
-                    Event::Added {
-                        file,
-                        title,
-                        url: shown,
-                    },
-                    &mut events,
-                ),
-                Ok(Added::Known { file }) => emit(Event::Known { file, url: shown }, &mut events),
-                Err(e) => {
-                    all_ok = false;
-                    emit(
-                        Event::Failed {
-                            what: shown,
-                            why: format!("{e:#}"),
-                        },
-                        &mut events,
-                    );
-                }
-            }
-            for w in c.warnings.drain(before..).collect::<Vec<_>>() {
-                emit(
-                    Event::Failed {
-                        what: "image".into(),
-                        why: w,
-                    },
-                    &mut events,
-                );
-            }
+        for item in fresh_items(&parsed, feed, opts) {
+            all_ok &= take_item(c, item, &place, &mut out);
         }
-        // Validators are kept only when every item came in, so a failed
-        // item is tried again next time rather than hidden behind a 304.
         if !opts.dry_run {
-            let entry = c.state.feeds.entry(feed.url.clone()).or_default();
-            entry.checked = Some(Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-            entry.validators = if all_ok {
-                resp.validators.clone()
-            } else {
-                Default::default()
-            };
-            if let Err(e) = c.state.save(&c.dir) {
-                emit(Event::Warning(format!("{e:#}")), &mut events);
-            }
+            remember_feed(c, feed, &resp, all_ok, &mut out);
         }
     }
-    events
+    out.list
+}
+
+/// The events of a fetch, each shown as it happens.
+struct Events<'a> {
+    list: Vec<Event>,
+    report: &'a mut dyn FnMut(&Event),
+}
+
+impl Events<'_> {
+    fn emit(&mut self, e: Event) {
+        (self.report)(&e);
+        self.list.push(e);
+    }
+}
+
+/// Where a feed's new items go.
+struct Placing<'a> {
+    section: Option<&'a str>,
+    language: Option<&'a str>,
+    dry_run: bool,
+}
+
+/// The feed's body, conditional on what the last fetch saw; `None` when it
+/// is unchanged or failed (reported).
+fn request_feed(c: &mut Collector, feed: &FeedPlan, out: &mut Events) -> Option<http::Response> {
+    let cond = c.state.feeds.get(&feed.url).map(|s| s.validators.clone());
+    let limit = c.http.options().max_page_bytes;
+    match c.http.get(
+        &feed.url,
+        "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5",
+        limit,
+        cond.as_ref().filter(|v| !v.is_empty()),
+    ) {
+        Ok(Fetched::Body(r)) => Some(r),
+        Ok(Fetched::NotModified) => {
+            out.emit(Event::Unchanged {
+                feed: feed.url.clone(),
+            });
+            None
+        }
+        Err(e) => {
+            out.emit(Event::Failed {
+                what: format!("feed {}", feed.url),
+                why: e.to_string(),
+            });
+            None
+        }
+    }
+}
+
+/// The newest `max` items not older than `--since` (undated ones count).
+fn fresh_items<'a>(
+    parsed: &'a feeds::Feed,
+    feed: &FeedPlan,
+    opts: &FetchOptions,
+) -> impl Iterator<Item = &'a feeds::Item> {
+    let since = opts.since;
+    parsed
+        .items
+        .iter()
+        .filter(move |i| i.published.is_none_or(|p| p >= since))
+        .take(feed.max)
+}
+
+/// One item: known, would be added, skipped by robots.txt, or saved.
+/// False when it failed (or one of its images did).
+fn take_item(c: &mut Collector, item: &feeds::Item, place: &Placing, out: &mut Events) -> bool {
+    let addresses: Vec<String> = item.link.iter().cloned().collect();
+    let ids = vec![item.key.clone()];
+    let shown = item.link.clone().unwrap_or_else(|| item.key.clone());
+    if let Some(file) = c.state.find(&addresses, &ids) {
+        out.emit(Event::Known { file, url: shown });
+        return true;
+    }
+    if let Some(ok) = ask_robots(c, item, &shown, out) {
+        return ok;
+    }
+    if place.dry_run {
+        out.emit(Event::WouldAdd {
+            title: item.title.clone().unwrap_or_default(),
+            url: shown,
+        });
+        return true;
+    }
+    let before = c.warnings.len();
+    let mut ok = true;
+    match fetch_item(c, item, addresses, ids, place.section, place.language) {
+        Ok(Added::Saved { file, title }) => out.emit(Event::Added {
+            file,
+            title,
+            url: shown,
+        }),
+        Ok(Added::Known { file }) => out.emit(Event::Known { file, url: shown }),
+        Err(e) => {
+            ok = false;
+            out.emit(Event::Failed {
+                what: shown,
+                why: format!("{e:#}"),
+            });
+        }
+    }
+    for w in c.warnings.drain(before..).collect::<Vec<_>>() {
+        out.emit(Event::Failed {
+            what: "image".into(),
+            why: w,
+        });
+    }
+    ok
+}
+
+/// Whether robots.txt keeps `fetch` from the item's page: `None` lets
+/// it in; `Some(ok)` when it does not, after saying why (`ok` is false
+/// when robots.txt could not be read, a failure).
+fn ask_robots(
+    c: &mut Collector,
+    item: &feeds::Item,
+    shown: &str,
+    out: &mut Events,
+) -> Option<bool> {
+    // Only the item's page is fetched on the robot's own initiative; the
+    // feed's full text needs no further request. A dry run asks too, so
+    // that what it lists is what a fetch would add.
+    let (None, Some(link)) = (&item.full_text, &item.link) else {
+        return None;
+    };
+    match c.robots.check(&mut c.http, link) {
+        Verdict::Allowed => None,
+        Verdict::Disallowed { robots, agent } => {
+            out.emit(Event::Skipped {
+                url: shown.to_string(),
+                why: format!("{robots} disallows it for User-agent {agent}"),
+            });
+            Some(true)
+        }
+        Verdict::Unreadable { robots, why } => {
+            out.emit(Event::Failed {
+                what: shown.to_string(),
+                why: format!(
+                    "not fetched: {robots} could not be read ({why}), so the site is taken to disallow it"
+                ),
+            });
+            Some(false)
+        }
+    }
+}
+
+/// Records the fetch in the state. Validators are kept only when every
+/// item came in, so a failed item is tried again next time rather than
+/// hidden behind a 304.
+fn remember_feed(
+    c: &mut Collector,
+    feed: &FeedPlan,
+    resp: &http::Response,
+    all_ok: bool,
+    out: &mut Events,
+) {
+    let entry = c.state.feeds.entry(feed.url.clone()).or_default();
+    entry.checked = Some(Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    entry.validators = if all_ok {
+        resp.validators.clone()
+    } else {
+        Default::default()
+    };
+    if let Err(e) = c.state.save(&c.dir) {
+        out.emit(Event::Warning(format!("{e:#}")));
+    }
 }
 
 fn fetch_item(

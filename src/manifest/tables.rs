@@ -74,7 +74,9 @@ pub(super) struct SectionTable {
 pub(super) struct FeedTable {
     pub url: Spanned<String>,
     pub section: Option<Spanned<String>>,
-    pub max: Option<Spanned<i64>>,
+    /// Read as any value so that a string or a fraction gets a message
+    /// naming the key, not serde's "expected i64".
+    pub max: Option<Spanned<toml::Value>>,
 }
 
 /// Items per feed and fetch when `max` is not given.
@@ -260,29 +262,25 @@ impl TopTable {
         let mut out = Vec::new();
         for f in self.feeds.iter().flatten() {
             let url = f.url.get_ref().trim();
-            let ok = url::Url::parse(url)
-                .map(|u| matches!(u.scheme(), "http" | "https"))
-                .unwrap_or(false);
-            if !ok {
+            let url_ok = feed_url(url).map_err(|why| {
                 diags.push(
-                    at.error(
-                        f.url.span().start,
-                        format!("feed url {url:?} is not an absolute http(s) address"),
-                    )
-                    .hint("give the feed's full address, e.g. \"https://example.org/feed.xml\""),
+                    at.error(f.url.span().start, format!("feed `url` {url:?} {why}"))
+                        .hint(
+                            "give the feed's full address, e.g. \"https://example.org/feed.xml\"",
+                        ),
                 );
-                continue;
-            }
+            });
             let max = match &f.max {
-                Some(m) if *m.get_ref() < 1 => {
+                Some(m) => feed_max(m.get_ref()).map_err(|why| {
                     diags.push(
-                        at.error(m.span().start, format!("feed `max` is {}", m.get_ref()))
-                            .hint("give the number of newest items to take, 1 or more"),
+                        at.error(m.span().start, format!("feed `max` {why}"))
+                            .hint("give the number of newest items to take: a whole number, 1 or more, e.g. max = 10"),
                     );
-                    continue;
-                }
-                Some(m) => usize::try_from(*m.get_ref()).unwrap_or(usize::MAX),
-                None => DEFAULT_FEED_MAX,
+                }),
+                None => Ok(DEFAULT_FEED_MAX),
+            };
+            let (Ok(()), Ok(max)) = (url_ok, max) else {
+                continue;
             };
             let section = f
                 .section
@@ -312,6 +310,38 @@ impl TopTable {
             return None;
         }
         Some(v.to_string())
+    }
+}
+
+/// Why a feed `url` cannot be fetched, worded to follow "feed `url` "…"".
+fn feed_url(url: &str) -> Result<(), String> {
+    match url::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(()),
+        Ok(u) if matches!(u.scheme(), "http" | "https") => Err("has no host name".into()),
+        Ok(u) => Err(format!(
+            "uses the {}: scheme; pressbook fetches only http:// and https:// addresses",
+            u.scheme()
+        )),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            Err("is not an absolute address (it has no http:// or https://)".into())
+        }
+        Err(e) => Err(format!("is not a valid address ({e})")),
+    }
+}
+
+/// A feed `max`: a whole number of at least 1.
+fn feed_max(v: &toml::Value) -> Result<usize, String> {
+    match v {
+        toml::Value::Integer(n) if *n >= 1 => Ok(usize::try_from(*n).unwrap_or(usize::MAX)),
+        toml::Value::Integer(n) => Err(format!("is {n}; it must be 1 or more")),
+        toml::Value::Float(x) => Err(format!("is {x}; it must be a whole number")),
+        toml::Value::String(t) => Err(format!(
+            "is the string {t:?}; it must be a whole number, written without quotes"
+        )),
+        other => Err(format!(
+            "is a {}; it must be a whole number",
+            other.type_str()
+        )),
     }
 }
 
