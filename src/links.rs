@@ -132,6 +132,15 @@ impl Policy<'_> {
                 } => {
                     let line = *line;
                     self.inlines(content, line);
+                    if crate::model::shows_nothing(content) {
+                        // A link must say where it goes, to screen readers too.
+                        self.warn(
+                            line,
+                            format!("link to {url} has no text; its address is shown"),
+                            "write the link's text between the brackets: [text](address)",
+                        );
+                        *content = vec![Inline::Text(url.clone())];
+                    }
                     match self.decide(url) {
                         Decision::Link(new) => *url = new,
                         Decision::Moved(new, why, hint) => {

@@ -255,6 +255,34 @@ pub fn visit_inline_text(inlines: &[Inline], f: &mut dyn FnMut(&str)) {
     }
 }
 
+/// True when `s` shows nothing: only spaces and invisible format characters
+/// (zero-width spaces and joiners, word joiners, a stray byte-order mark,
+/// soft hyphens). Such a title, heading or link reads as empty everywhere.
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{00AD}'
+                    | '\u{061C}'
+                    | '\u{180E}'
+                    | '\u{200B}'..='\u{200F}'
+                    | '\u{2060}'..='\u{2064}'
+                    | '\u{FEFF}'
+            )
+    })
+}
+
+/// True when inlines hold only blank text: no code, link, image or note.
+pub fn shows_nothing(inlines: &[Inline]) -> bool {
+    inlines.iter().all(|i| match i {
+        Inline::Text(t) => is_blank(t),
+        Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => shows_nothing(c),
+        Inline::LineBreak => true,
+        _ => false,
+    })
+}
+
 /// What is known about an article's origin.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ArticleMeta {

@@ -50,6 +50,91 @@ struct Item {
     properties: String,
 }
 
+impl Item {
+    fn is_cover(&self) -> bool {
+        self.properties
+            .split_whitespace()
+            .any(|p| p == "cover-image")
+    }
+}
+
+/// The parts of a finished EPUB the rules read.
+struct Book<'a> {
+    file_name: &'a str,
+    size: u64,
+    zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+    opf: String,
+    /// The folder of the package document, which item paths are relative to.
+    base: String,
+    items: Vec<Item>,
+}
+
+impl<'a> Book<'a> {
+    fn open(file_name: &'a str, bytes: &'a [u8]) -> anyhow::Result<Self> {
+        let zip = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| anyhow::anyhow!("{file_name} is not a readable EPUB: {e}"))?;
+        let mut book = Book {
+            file_name,
+            size: bytes.len() as u64,
+            zip,
+            opf: String::new(),
+            base: String::new(),
+            items: Vec::new(),
+        };
+        let container = book.text("META-INF/container.xml").unwrap_or_default();
+        let opf_path = attr(&container, "rootfile", "full-path").unwrap_or_default();
+        book.opf = book
+            .text(&opf_path)
+            .ok_or_else(|| anyhow::anyhow!("{file_name} has no package document"))?;
+        book.base = opf_path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        book.items = items(&book.opf);
+        Ok(book)
+    }
+
+    fn read(&mut self, name: &str) -> Option<Vec<u8>> {
+        let mut e = self.zip.by_name(name).ok()?;
+        let mut v = Vec::new();
+        e.read_to_end(&mut v).ok()?;
+        Some(v)
+    }
+
+    fn text(&mut self, name: &str) -> Option<String> {
+        self.read(name).and_then(|v| String::from_utf8(v).ok())
+    }
+
+    /// An item's path in the zip.
+    fn path(&self, item: &Item) -> String {
+        if self.base.is_empty() {
+            item.href.clone()
+        } else {
+            format!("{}/{}", self.base, item.href)
+        }
+    }
+
+    /// Apple Books shows embedded fonts when the package asks for them, in
+    /// the OPF or in its own display-options file (epub-builder writes one).
+    fn asks_apple_for_fonts(&mut self) -> bool {
+        self.opf.contains("ibooks:specified-fonts")
+            || self
+                .read("META-INF/com.apple.ibooks.display-options.xml")
+                .is_some_and(|d| String::from_utf8_lossy(&d).contains("\"specified-fonts\">true<"))
+    }
+}
+
+/// Findings for one device, each with the reason it matters.
+struct Findings {
+    device: Device,
+    found: Vec<Diagnostic>,
+}
+
+impl Findings {
+    fn warn(&mut self, msg: String, why: &str) {
+        let dev = self.device.name();
+        self.found
+            .push(Diagnostic::warning(format!("{dev}: {msg}")).hint(why.to_string()));
+    }
+}
+
 /// Checks the EPUB `book` (named `file_name`) for `device`.
 pub fn preflight(
     device: Device,
@@ -57,75 +142,60 @@ pub fn preflight(
     book: &[u8],
     cx: &Context,
 ) -> anyhow::Result<Vec<Diagnostic>> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(book))
-        .map_err(|e| anyhow::anyhow!("{file_name} is not a readable EPUB: {e}"))?;
-    let read = |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Option<Vec<u8>> {
-        let mut e = zip.by_name(name).ok()?;
-        let mut v = Vec::new();
-        e.read_to_end(&mut v).ok()?;
-        Some(v)
+    let mut book = Book::open(file_name, book)?;
+    let mut f = Findings {
+        device,
+        found: Vec::new(),
     };
-    let container = read(&mut zip, "META-INF/container.xml")
-        .and_then(|v| String::from_utf8(v).ok())
-        .unwrap_or_default();
-    let opf_path = attr(&container, "rootfile", "full-path").unwrap_or_default();
-    let opf = read(&mut zip, &opf_path)
-        .and_then(|v| String::from_utf8(v).ok())
-        .ok_or_else(|| anyhow::anyhow!("{file_name} has no package document"))?;
-    let base = opf_path.rsplit_once('/').map_or("", |(d, _)| d);
-    let items = items(&opf);
-    // Apple Books shows embedded fonts when the package asks for them, in
-    // the OPF or in its own display-options file (epub-builder writes one).
-    let apple_fonts = opf.contains("ibooks:specified-fonts")
-        || read(&mut zip, "META-INF/com.apple.ibooks.display-options.xml")
-            .is_some_and(|d| String::from_utf8_lossy(&d).contains("\"specified-fonts\">true<"));
-    let dev = device.name();
-    let mut found = Vec::new();
-    let warn = |found: &mut Vec<Diagnostic>, msg: String, why: &str| {
-        found.push(Diagnostic::warning(format!("{dev}: {msg}")).hint(why.to_string()));
-    };
+    language_rule(&book, cx, &mut f);
+    cover_rule(&book, &mut f);
+    resource_rules(&mut book, &mut f);
+    match device {
+        Device::Kindle => kindle_rules(&book, &mut f),
+        Device::Kobo => kobo_rules(&book, &mut f),
+        Device::Apple => {}
+    }
+    Ok(f.found)
+}
 
-    // Language: the device picks fonts, hyphenation, dictionary and voice by it.
-    let lang = element_text(&opf, "dc:language").unwrap_or_default();
+/// Language: the device picks fonts, hyphenation, dictionary and voice by it.
+fn language_rule(book: &Book, cx: &Context, f: &mut Findings) {
+    let lang = element_text(&book.opf, "dc:language").unwrap_or_default();
     if lang.trim().is_empty() || lang.trim() == "und" {
-        warn(
-            &mut found,
-            format!("{file_name} declares no language"),
+        f.warn(
+            format!("{} declares no language", book.file_name),
             "Send to Kindle rejects an EPUB without one, and every reader uses it to choose hyphenation, the dictionary and the read-aloud voice: set `language` in pressbook.toml",
         );
     } else if !cx.language_stated {
-        warn(
-            &mut found,
+        f.warn(
             format!("the manifest sets no `language`, so the book says `{lang}` by default"),
             "readers hyphenate, look words up and read aloud in the book's language: set `language` in pressbook.toml (e.g. \"en-GB\", \"de\")",
         );
     }
+}
 
-    if !items
-        .iter()
-        .any(|i| i.properties.split_whitespace().any(|p| p == "cover-image"))
-    {
-        warn(
-            &mut found,
+fn cover_rule(book: &Book, f: &mut Findings) {
+    if !book.items.iter().any(Item::is_cover) {
+        f.warn(
             "the book has no cover image".into(),
             "the library shows a blank tile without one",
         );
     }
+}
 
-    for item in &items {
-        let path = if base.is_empty() {
-            item.href.clone()
-        } else {
-            format!("{base}/{}", item.href)
-        };
+/// Images and fonts, item by item.
+fn resource_rules(book: &mut Book, f: &mut Findings) {
+    let apple_fonts = book.asks_apple_for_fonts();
+    let dev = f.device.name();
+    for item in std::mem::take(&mut book.items) {
+        let path = book.path(&item);
         match item.media_type.as_str() {
-            "image/webp" if device != Device::Apple => warn(
-                &mut found,
+            "image/webp" if f.device != Device::Apple => f.warn(
                 format!("{path} is a WebP image, which {dev} does not show"),
                 "convert it to JPEG (photographs) or PNG (drawings) before adding it",
             ),
             "image/png" | "image/jpeg" | "image/gif" => {
-                let size = read(&mut zip, &path).and_then(|data| {
+                let size = book.read(&path).and_then(|data| {
                     image::ImageReader::new(Cursor::new(data))
                         .with_guessed_format()
                         .ok()?
@@ -133,87 +203,73 @@ pub fn preflight(
                         .ok()
                 });
                 // Covers have their own guideline: Kindle's is 1600×2560.
-                let cover = item
-                    .properties
-                    .split_whitespace()
-                    .any(|p| p == "cover-image");
-                let limit = if cover {
+                let limit = if item.is_cover() {
                     MAX_COVER_SIDE
                 } else {
                     MAX_IMAGE_SIDE
                 };
                 if let Some((w, h)) = size.filter(|(w, h)| *w.max(h) > limit) {
-                    warn(
-                        &mut found,
+                    f.warn(
                         format!("{path} is {w}×{h} px, over {limit} px"),
                         "no e-reader screen is that large: the device scales it down, spending memory and page-turn time, and Kindle's conversion may refuse very large images; scale it to 1920 px on its long side",
                     );
                 }
             }
-            t if is_font(t, &item.href) => font_rule(device, &path, apple_fonts, &mut found, &warn),
+            t if is_font(t, &item.href) => font_rule(&path, apple_fonts, f),
             _ => {}
         }
+        book.items.push(item);
     }
-
-    match device {
-        Device::Kindle if book.len() as u64 > KINDLE_MAIL_LIMIT => warn(
-            &mut found,
-            format!(
-                "{file_name} is {}, over Send to Kindle's 50 MB limit for mail",
-                super::human_size(book.len() as u64)
-            ),
-            "Amazon refuses larger attachments: shrink the images, or copy the file with the Send to Kindle app or USB",
-        ),
-        Device::Kobo => {
-            if !items
-                .iter()
-                .any(|i| i.media_type == "application/x-dtbncx+xml")
-            {
-                warn(
-                    &mut found,
-                    format!("{file_name} has no NCX table of contents"),
-                    "Kobo firmware before 4.x reads the contents from toc.ncx only, and shows none without it",
-                );
-            }
-            if !file_name.ends_with(".kepub.epub") {
-                warn(
-                    &mut found,
-                    format!("{file_name} is a plain EPUB"),
-                    "Kobo opens plain EPUBs with its older renderer, without reading statistics or its page-turn and font options: build with --format kepub and copy the .kepub.epub",
-                );
-            }
-        }
-        _ => {}
-    }
-    Ok(found)
 }
 
-fn font_rule(
-    device: Device,
-    path: &str,
-    apple_fonts: bool,
-    found: &mut Vec<Diagnostic>,
-    warn: &dyn Fn(&mut Vec<Diagnostic>, String, &str),
-) {
+fn kindle_rules(book: &Book, f: &mut Findings) {
+    if book.size > KINDLE_MAIL_LIMIT {
+        f.warn(
+            format!(
+                "{} is {}, over Send to Kindle's 50 MB limit for mail",
+                book.file_name,
+                super::human_size(book.size)
+            ),
+            "Amazon refuses larger attachments: shrink the images, or copy the file with the Send to Kindle app or USB",
+        );
+    }
+}
+
+fn kobo_rules(book: &Book, f: &mut Findings) {
+    if !book
+        .items
+        .iter()
+        .any(|i| i.media_type == "application/x-dtbncx+xml")
+    {
+        f.warn(
+            format!("{} has no NCX table of contents", book.file_name),
+            "Kobo firmware before 4.x reads the contents from toc.ncx only, and shows none without it",
+        );
+    }
+    if !book.file_name.ends_with(".kepub.epub") {
+        f.warn(
+            format!("{} is a plain EPUB", book.file_name),
+            "Kobo opens plain EPUBs with its older renderer, without reading statistics or its page-turn and font options: build with --format kepub and copy the .kepub.epub",
+        );
+    }
+}
+
+fn font_rule(path: &str, apple_fonts: bool, f: &mut Findings) {
     let woff = path.ends_with(".woff") || path.ends_with(".woff2");
-    match device {
-        Device::Kindle if woff => warn(
-            found,
+    match f.device {
+        Device::Kindle if woff => f.warn(
             format!("{path} is a WOFF font, which Kindle does not read"),
             "embed TTF or OTF fonts",
         ),
-        Device::Kindle => warn(
-            found,
+        Device::Kindle => f.warn(
             format!("{path} is an embedded font that Kindle shows only with the Publisher Font setting"),
             "readers see their chosen font unless they pick Publisher Font: do not rely on it for meaning",
         ),
-        Device::Kobo => warn(
-            found,
+        Device::Kobo => f.warn(
             format!("{path} is an embedded font that Kobo shows only with the Publisher Default font"),
             "readers see their chosen font unless they pick Publisher Default: do not rely on it for meaning",
         ),
-        Device::Apple if !apple_fonts => warn(
-            found,
+        Device::Apple if !apple_fonts => f.warn(
             format!("{path} is an embedded font that Apple Books ignores without ibooks:specified-fonts"),
             "declare <meta property=\"ibooks:specified-fonts\">true</meta> in the package",
         ),

@@ -16,15 +16,7 @@ pub fn is_unwanted(c: char) -> bool {
         || (c as u32 & 0xFFFE) == 0xFFFE
 }
 
-/// True when `s` shows nothing: only spaces and invisible format characters
-/// (zero-width spaces and joiners, word joiners, a stray byte-order mark,
-/// soft hyphens). Such a title or heading reads as empty on every reader.
-pub fn is_blank(s: &str) -> bool {
-    s.chars().all(|c| {
-        c.is_whitespace()
-            || matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
-    })
-}
+pub use crate::model::is_blank;
 
 /// `s` without unwanted characters, in NFC. Returns the characters removed.
 pub fn clean(s: &mut String) -> Vec<char> {
@@ -78,7 +70,7 @@ fn blocks(blocks: &mut Vec<Block>, removed: &mut Vec<char>) {
                 }
             }
             Block::Image { alt, title, src } => {
-                removed.extend(clean(alt));
+                clean_alt(alt, removed);
                 title.iter_mut().for_each(|t| removed.extend(clean(t)));
                 if let ImageSrc::Remote(u) = src {
                     removed.extend(clean(u));
@@ -89,17 +81,18 @@ fn blocks(blocks: &mut Vec<Block>, removed: &mut Vec<char>) {
     }
     // A heading that shows nothing (a stray byte-order mark, a zero-width
     // space) would be an empty entry for readers and screen readers.
-    blocks.retain(|b| !matches!(b, Block::Heading { content, .. } if shows_nothing(content)));
+    blocks.retain(
+        |b| !matches!(b, Block::Heading { content, .. } if crate::model::shows_nothing(content)),
+    );
 }
 
-/// True when inlines hold only blank text: no code, link, image or note.
-fn shows_nothing(inlines: &[Inline]) -> bool {
-    inlines.iter().all(|i| match i {
-        Inline::Text(t) => is_blank(t),
-        Inline::Emph(c) | Inline::Strong(c) | Inline::Strike(c) => shows_nothing(c),
-        Inline::LineBreak => true,
-        _ => false,
-    })
+/// Alt text that shows nothing is no alt text: screen readers differ on
+/// reading a lone space, and none can say anything useful about it.
+fn clean_alt(alt: &mut String, removed: &mut Vec<char>) {
+    removed.extend(clean(alt));
+    if is_blank(alt) {
+        alt.clear();
+    }
 }
 
 fn inlines(inlines: &mut [Inline], removed: &mut Vec<char>) {
@@ -118,7 +111,7 @@ fn inlines(inlines: &mut [Inline], removed: &mut Vec<char>) {
                 self::inlines(content, removed);
             }
             Inline::Image { alt, src } => {
-                removed.extend(clean(alt));
+                clean_alt(alt, removed);
                 if let ImageSrc::Remote(u) = src {
                     removed.extend(clean(u));
                 }
