@@ -520,12 +520,18 @@ fn generated_digests_build_valid_books() {
     }
 }
 
-/// The faults the generated digests found, kept as a fixture: a control
+/// The faults the generated digests found, kept as fixtures: a control
 /// character in YAML front matter (the YAML parser refused the file), and
 /// Latin words sharing a span with Hebrew, which came out reversed
-/// ("ffirat") and ran into the next table cell.
+/// ("ffirat") and ran into the next table cell; and digest 20 whole
+/// (`seed-20/`), where a word of notdef boxes (Arabic, which no bundled
+/// face has) was wider than the column its estimated width gave it.
 #[test]
 fn faults_found_by_the_generated_digests_stay_fixed() {
+    let (epub, pdf, _) = build_both(&fixture("invariant-found/seed-20"), "inv-found-20", &[]);
+    assert_valid(&epub, &pdf);
+    assert_no_overprint(&pdf);
+
     let (epub, pdf, err) = build_both(&fixture("invariant-found"), "inv-found", &[]);
     assert_valid(&epub, &pdf);
     assert_no_overprint(&pdf);

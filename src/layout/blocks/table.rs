@@ -258,7 +258,8 @@ impl FlowBuilder<'_> {
         e
     }
 
-    /// Natural one-line width of `rt` and the width of its widest word.
+    /// Natural one-line width of `rt` and the width its column needs: its
+    /// widest word, shaped.
     fn measure_text(&mut self, rt: &RichText) -> (f32, f32) {
         if rt.text.is_empty() {
             return (0.0, 0.0);
@@ -271,15 +272,9 @@ impl FlowBuilder<'_> {
         };
         let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
         let natural = lines.iter().map(|l| l.width).fold(0.0, f32::max);
-        let chars = rt.text.chars().count().max(1) as f32;
-        let longest = rt
-            .text
-            .split(' ')
-            .map(|w| w.chars().count())
-            .max()
-            .unwrap_or(0) as f32;
-        // Words are cut at separators when they must be; an estimate of the
-        // widest word is enough to share the width out.
-        (natural, (natural * longest / chars).min(natural).min(120.0))
+        let min = inline::min_widths(rt, &self.fonts, &mut self.shaper, &mut self.missing);
+        // Past 120 points a word is cut to fit its column (anywhere, when no
+        // separator serves), but never narrower than its widest cluster.
+        (natural, min.word.min(natural).min(120.0).max(min.cluster))
     }
 }
