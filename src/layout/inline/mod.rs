@@ -2,8 +2,8 @@
 //! in stages that each turn one type into the next (as typst's
 //! `typst-layout/src/inline` does):
 //!
-//! 1. [`itemize`]: [`RichText`] → [`itemize::Run`]s (one face and
-//!    direction each);
+//! 1. [`itemize`]: [`RichText`] → [`itemize::Run`]s (one face, script
+//!    and bidi level each);
 //! 2. [`shape`]: runs → [`shape::Shaped`] glyphs (harfrust, with fallback
 //!    faces);
 //! 3. [`items`]: glyphs → Knuth–Plass boxes, glue and penalties at the
