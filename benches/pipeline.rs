@@ -96,6 +96,7 @@ fn pdf_stages(c: &mut Criterion) {
                     Role::Regular.id(),
                     style.body_size,
                     0,
+                    None,
                     p,
                     0,
                     &mut glyphs,

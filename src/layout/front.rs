@@ -12,19 +12,13 @@ use crate::model::{Article, Digest, Section};
 use super::flow::Elem;
 use super::furniture::{label_style, Setter, Stack};
 use super::inline::{Align, RichText, TextStyle};
-use super::style::{CoverSizes, PageStyle};
+use super::style::{CoverSizes, CoverSpacing, PageStyle, Rules};
 use super::units::{Point, Rgb};
 use super::{BlockRole, LinkTarget, Page, PageItem, Placed};
 
 /// Destination names of the matter this module makes.
 pub const CONTENTS: &str = "contents";
 pub const SOURCES: &str = "sources";
-
-/// Width kept free for page numbers at the right of an entry.
-const NUMBER_COLUMN: f32 = 30.0;
-
-/// Dot leaders sit on a grid of this pitch so they line up down the page.
-const LEADER_PITCH: f32 = 5.0;
 
 /// The cover: publisher, title, subtitle, date and ISO week, then each
 /// section with its lead headline (a link to it), and the editor and rights
@@ -44,6 +38,8 @@ pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
         measure: style.measure,
         scale: style.body_size / 10.5,
         sizes: style.sizes.cover.clone(),
+        gaps: style.spacing.cover.clone(),
+        rules: style.spacing.rules.clone(),
         y: style.margin_top,
     };
     c.masthead(digest);
@@ -61,6 +57,8 @@ struct Cover<'s> {
     /// Sizes scale with the body size of the page style.
     scale: f32,
     sizes: CoverSizes,
+    gaps: CoverSpacing,
+    rules: Rules,
     /// Where the next line's body starts.
     y: f32,
 }
@@ -94,21 +92,21 @@ impl Cover<'_> {
     /// rules.
     fn masthead(&mut self, digest: &Digest) {
         let meta = &digest.meta;
-        let (scale, c) = (self.scale, self.sizes.clone());
+        let (scale, c, g) = (self.scale, self.sizes.clone(), self.gaps.clone());
         let para = BlockRole::Paragraph;
         if let Some(p) = &meta.publisher {
             let st = label_style(c.publisher.size * scale).color(Rgb::ACCENT);
             let rt = RichText::styled(&p.to_uppercase(), st);
             self.text(rt, c.publisher.size, c.publisher.leading, para);
         }
-        self.rule(self.y, 2.0, Rgb::INK);
-        self.y += 26.0 * scale;
+        self.rule(self.y, self.rules.masthead, Rgb::INK);
+        self.y += g.after_masthead_rule * scale;
         let size = c.title * scale;
         let st = TextStyle::serif(size).bold().no_hyphens();
         let title = RichText::styled(&meta.title, st);
         self.text(title, size, size * 1.08, BlockRole::Title);
         if let Some(sub) = &meta.subtitle {
-            self.y += 4.0;
+            self.y += g.subtitle_before;
             let size = c.subtitle * scale;
             let st = TextStyle::serif(size)
                 .italic()
@@ -116,7 +114,7 @@ impl Cover<'_> {
                 .no_hyphens();
             self.text(RichText::styled(sub, st), size, size * 1.3, para);
         }
-        self.y += 10.0 * scale;
+        self.y += g.date_before * scale;
         let date = format!(
             "{}  \u{b7}  {}",
             meta.date.format("%A %-d %B %Y"),
@@ -126,21 +124,21 @@ impl Cover<'_> {
         let st = TextStyle::sans(size).color(Rgb::GREY).no_hyphens();
         self.text(RichText::styled(&date, st), size, leading, para);
         if let Some(d) = &meta.description {
-            self.y += 10.0 * scale;
+            self.y += g.description_before * scale;
             let size = c.description * scale;
             let st = TextStyle::serif(size).color(Rgb::INK);
             self.text(RichText::styled(d, st), size, size * 1.4, para);
         }
-        self.y += 14.0 * scale;
-        self.rule(self.y, 0.5, Rgb::RULE);
-        self.y += 22.0 * scale;
+        self.y += g.before_rule * scale;
+        self.rule(self.y, self.rules.hairline, Rgb::RULE);
+        self.y += g.after_rule * scale;
     }
 
     /// "In this issue": as many sections as fit above the foot (the bottom
     /// margin at `bottom`), each with its lead headline.
     fn in_this_issue(&mut self, digest: &Digest, bottom: f32) {
-        let (scale, c) = (self.scale, self.sizes.clone());
-        let foot = bottom - 40.0 * scale;
+        let (scale, c, g) = (self.scale, self.sizes.clone(), self.gaps.clone());
+        let foot = bottom - g.foot_room * scale;
         let st = label_style(c.in_this_issue.size * scale).color(Rgb::ACCENT);
         let label = RichText::styled("IN THIS ISSUE", st);
         let leading = c.in_this_issue.leading * scale;
@@ -161,7 +159,8 @@ impl Cover<'_> {
                     Align::Left,
                 )
                 .len();
-            let need = 12.0 + head_lines as f32 * head * 1.2 + 30.0 * scale;
+            let need =
+                g.section_room + head_lines as f32 * head * 1.2 + g.section_room_scaled * scale;
             if self.y + need > foot {
                 let more = sections.len() - k;
                 let st = TextStyle::serif(c.more.size * scale)
@@ -179,9 +178,9 @@ impl Cover<'_> {
                 );
                 break;
             }
-            self.y += 8.0 * scale;
+            self.y += g.section_before * scale;
             self.section(section, head);
-            self.y += 6.0 * scale;
+            self.y += g.section_after * scale;
         }
     }
 
@@ -224,7 +223,7 @@ impl Cover<'_> {
             .take(3)
             .collect();
         if !also.is_empty() {
-            self.y += 2.0;
+            self.y += self.gaps.also_before;
             let st = TextStyle::serif(c.also.size * scale)
                 .color(Rgb::GREY)
                 .no_hyphens();
@@ -265,13 +264,14 @@ impl Cover<'_> {
             .collect();
         let leading = c.foot_leading * scale;
         let mut y = bottom - set_foot.len() as f32 * leading;
-        self.rule(y - 8.0, 0.5, Rgb::RULE);
+        let g = self.gaps.clone();
+        self.rule(y - g.foot_rule_gap, self.rules.hairline, Rgb::RULE);
         let page = &mut self.page;
         for line in set_foot {
             let role = BlockRole::Paragraph;
             line.place(
                 self.x,
-                y + 8.0 * scale,
+                y + g.foot_baseline * scale,
                 role,
                 &mut page.items,
                 &mut page.links,
@@ -294,12 +294,13 @@ pub fn contents(
     style: &PageStyle,
 ) -> Vec<Elem> {
     let mut elems = heading(&digest.meta.title, "Contents", CONTENTS, set, style);
+    let sp = &style.spacing.contents;
     let mut keep = true;
     for section in &digest.sections {
         if let Some(title) = &section.title {
-            let mut s = Stack::new(style.leading * 1.4);
+            let mut s = Stack::new(style.leading * sp.section_before_lines);
             add_label(&mut s, title, set, style);
-            s.elem.height += 4.0;
+            s.elem.height += sp.section_after;
             s.elem.break_before = !keep;
             elems.push(s.elem);
             keep = true;
@@ -313,11 +314,11 @@ pub fn contents(
         }
     }
     if let Some(p) = sources_page {
-        let mut s = Stack::new(style.leading * 1.4);
+        let mut s = Stack::new(style.leading * sp.section_before_lines);
         let st = TextStyle::serif(style.body_size).italic();
         let title = set.lines(
             &RichText::styled("Sources", st),
-            style.measure - NUMBER_COLUMN,
+            style.measure - sp.number_column,
             Align::Left,
         );
         leaders_and_number(
@@ -340,7 +341,7 @@ pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageS
     let detail = style.sizes.entry_detail;
     let st = TextStyle::sans(detail.size).color(Rgb::GREY);
     let para = BlockRole::Paragraph;
-    let measure = style.measure - NUMBER_COLUMN;
+    let measure = style.measure - style.spacing.contents.number_column;
     for (k, a) in digest.articles().enumerate() {
         let number = starts.get(&a.id).map(|p| (p + 1).to_string());
         let mut s = entry(a, number.as_deref(), false, set, style);
@@ -368,7 +369,7 @@ pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageS
                 0.0,
             );
         }
-        s.elem.space_before = style.leading * 0.8;
+        s.elem.space_before = style.leading * style.spacing.contents.source_before_lines;
         // The first entry keeps with the heading.
         s.elem.break_before = k > 0;
         elems.push(s.elem);
@@ -395,14 +396,22 @@ fn heading(
     let st = TextStyle::serif(size).bold().no_hyphens();
     let lines = set.lines(&RichText::styled(title, st), style.measure, Align::Left);
     let leading = size * style.sizes.headline_leading;
-    s.add(lines, BlockRole::Title, 0.0, size, leading, 2.0);
-    s.elem.height += 4.0;
+    let sp = &style.spacing.contents;
+    s.add(
+        lines,
+        BlockRole::Title,
+        0.0,
+        size,
+        leading,
+        sp.headline_before,
+    );
+    s.elem.height += sp.headline_after;
     s.elem.items.push(Placed::new(
-        Point::new(0.0, s.elem.height + style.leading * 0.5),
-        PageItem::hline(style.measure, 0.5, Rgb::RULE),
+        Point::new(0.0, s.elem.height + style.leading * sp.rule_at_lines),
+        PageItem::hline(style.measure, style.spacing.rules.hairline, Rgb::RULE),
         BlockRole::Artifact,
     ));
-    s.elem.height += style.leading * 1.2;
+    s.elem.height += style.leading * sp.rule_height_lines;
     let mut e = s.elem;
     e.new_page = true;
     e.opening = true;
@@ -421,7 +430,8 @@ fn entry(
     set: &mut Setter,
     style: &PageStyle,
 ) -> Stack {
-    let mut s = Stack::new(style.leading * 0.5);
+    let sp = &style.spacing.contents;
+    let mut s = Stack::new(style.leading * sp.entry_before_lines);
     let size = style.body_size;
     let st = if leaders {
         TextStyle::serif(size).no_hyphens()
@@ -430,7 +440,7 @@ fn entry(
     };
     let title = set.lines(
         &RichText::styled(&a.meta.title, st),
-        style.measure - NUMBER_COLUMN,
+        style.measure - sp.number_column,
         Align::Left,
     );
     let number = number.unwrap_or("");
@@ -462,7 +472,7 @@ fn entry(
         let st = TextStyle::sans(detail.size).color(Rgb::GREY);
         let lines = set.lines(
             &RichText::styled(&parts.join("  \u{b7}  "), st),
-            style.measure - NUMBER_COLUMN,
+            style.measure - sp.number_column,
             Align::Left,
         );
         s.add(
@@ -471,7 +481,7 @@ fn entry(
             0.0,
             detail.size,
             detail.leading,
-            1.0,
+            sp.detail_before,
         );
     }
     s.link_all(LinkTarget::Internal(a.id.clone()), style.measure);
@@ -503,9 +513,13 @@ fn leaders_and_number(
     let Some(glyph) = proto.glyphs.first().copied() else {
         return;
     };
-    let from = last_width + 3.0;
-    let to = style.measure - num_w - LEADER_PITCH;
-    let first = (from / LEADER_PITCH).ceil() * LEADER_PITCH;
+    let (pitch, gap) = (
+        style.spacing.contents.leader_pitch,
+        style.spacing.contents.leader_gap,
+    );
+    let from = last_width + gap;
+    let to = style.measure - num_w - pitch;
+    let first = (from / pitch).ceil() * pitch;
     let mut run = proto.clone();
     run.glyphs.clear();
     run.text.clear();
@@ -518,7 +532,7 @@ fn leaders_and_number(
             text: (at, at + 1),
             ..glyph
         });
-        x += LEADER_PITCH;
+        x += pitch;
     }
     if !run.glyphs.is_empty() {
         s.elem.items.push(Placed::new(

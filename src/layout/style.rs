@@ -1,5 +1,5 @@
-//! The page and type style: sizes, leading, margins. One place to tune the
-//! look.
+//! The page and type style: sizes, leading, margins, spacing. One place to
+//! tune the look.
 
 use crate::model::PageSize;
 
@@ -36,6 +36,8 @@ pub struct PageStyle {
     pub sources_page: bool,
     /// The sizes of everything that is not running text.
     pub sizes: Sizes,
+    /// Space around blocks, rules, insets and gaps.
+    pub spacing: Spacing,
 }
 
 /// A type size and the baseline-to-baseline distance it is set at, in
@@ -165,6 +167,281 @@ impl Sizes {
     };
 }
 
+/// Space around blocks, rules, insets and gaps, in points; `*_lines` are
+/// multiples of the body leading, `*_share` fractions of what they name.
+/// The same on every page size (the cover's scale with the body size).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spacing {
+    /// Between paragraphs not indented, and before most blocks.
+    pub paragraph_lines: f32,
+    /// Before headings of level 1, level 2 and deeper; after any heading.
+    pub heading1_before_lines: f32,
+    pub heading2_before_lines: f32,
+    pub heading_before_lines: f32,
+    pub heading_after: f32,
+    /// Rule thicknesses.
+    pub rules: Rules,
+    pub head: HeadSpacing,
+    /// The short centred rule of a Markdown `---`.
+    pub section_rule: ShortRule,
+    /// The short centred rule between articles of a compact digest.
+    pub article_rule: ShortRule,
+    pub quote: QuoteSpacing,
+    pub list: ListSpacing,
+    pub notes: NotesSpacing,
+    /// The shaded strips above and below a code block, as a share of the
+    /// code padding.
+    pub code_strip_share: f32,
+    /// After code blocks, images and lists, and between the parts of a
+    /// table split into column groups: a share of the paragraph space.
+    pub after_block_share: f32,
+    pub image: ImageSpacing,
+    pub attribution: AttributionSpacing,
+    pub contents: ContentsSpacing,
+    pub cover: CoverSpacing,
+}
+
+/// Thicknesses of rules and frames, in points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rules {
+    /// Under an article's head and a matter page's headline, above the
+    /// attribution, in section rules and on the cover.
+    pub hairline: f32,
+    /// Above a table and at its foot; under its header row.
+    pub table: f32,
+    pub table_header: f32,
+    /// The bar down a quote's left.
+    pub quote_bar: f32,
+    /// The frame of an image placeholder.
+    pub frame: f32,
+    /// Under the cover's publisher line.
+    pub masthead: f32,
+}
+
+/// An article's head: space before its lines, and the hairline under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadSpacing {
+    pub headline_before: f32,
+    pub byline_before: f32,
+    pub source_line_before: f32,
+    pub summary_before: f32,
+    pub rule_before: f32,
+    /// The hairline's strip and where in it the rule sits.
+    pub rule_height_lines: f32,
+    pub rule_at_lines: f32,
+}
+
+/// A short centred rule: its width (a share of the measure), its strip,
+/// where in the strip it sits, the space before it and its thickness.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShortRule {
+    pub width_share: f32,
+    pub height_lines: f32,
+    pub at_lines: f32,
+    pub before_lines: f32,
+    pub thickness: f32,
+}
+
+/// A quote's text is inset on the left by the quote inset, and on the
+/// right by this share of it; its bar stands at a share of the inset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteSpacing {
+    pub measure_less_insets: f32,
+    pub bar_at_share: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListSpacing {
+    /// Before a list nested in an item (instead of the paragraph space).
+    pub nested_before: f32,
+    /// Before an item's first paragraph; before its later ones, as a
+    /// share of the paragraph space.
+    pub item_before: f32,
+    pub item_paragraph_share: f32,
+    /// Between a marker and its item, in em of the body size.
+    pub marker_gap_em: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotesSpacing {
+    pub label_before_lines: f32,
+    /// The inset that holds a note's number, in em of the notes' size.
+    pub number_inset_em: f32,
+    /// Before a note's first paragraph and before its later ones.
+    pub first_before: f32,
+    pub next_before: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageSpacing {
+    pub caption_before: f32,
+    /// The placeholder's description: inset from its frame, and the
+    /// narrowest it is set in.
+    pub placeholder_inset: f32,
+    pub placeholder_min_measure: f32,
+}
+
+/// "About this article": the hairline's strip and the space before it,
+/// and before each row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttributionSpacing {
+    pub rule_height: f32,
+    pub before_lines: f32,
+    pub row_before: f32,
+}
+
+/// The contents and the "Sources" page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentsSpacing {
+    /// Width kept free for page numbers at the right of an entry.
+    pub number_column: f32,
+    /// Dot leaders sit on a grid of this pitch so they line up down the
+    /// page, from this far after the title.
+    pub leader_pitch: f32,
+    pub leader_gap: f32,
+    /// Before a section's label, and after it.
+    pub section_before_lines: f32,
+    pub section_after: f32,
+    /// Before an entry, before its detail line; before a "Sources" entry.
+    pub entry_before_lines: f32,
+    pub detail_before: f32,
+    pub source_before_lines: f32,
+    /// The page's headline: space before and after it, then its hairline's
+    /// place and strip.
+    pub headline_before: f32,
+    pub headline_after: f32,
+    pub rule_at_lines: f32,
+    pub rule_height_lines: f32,
+}
+
+/// The cover's gaps at a 10.5 pt body; those marked so scale with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverSpacing {
+    /// After the masthead rule (scaled).
+    pub after_masthead_rule: f32,
+    pub subtitle_before: f32,
+    /// Before the date and the description (scaled).
+    pub date_before: f32,
+    pub description_before: f32,
+    /// Around the rule under the masthead (scaled).
+    pub before_rule: f32,
+    pub after_rule: f32,
+    /// Kept free above the foot (scaled).
+    pub foot_room: f32,
+    /// A section needs this much room beyond its headline (the first not
+    /// scaled, the second scaled).
+    pub section_room: f32,
+    pub section_room_scaled: f32,
+    /// Before and after each section (scaled).
+    pub section_before: f32,
+    pub section_after: f32,
+    pub also_before: f32,
+    /// The foot's rule above its lines, and its first baseline below the
+    /// rule's place (scaled).
+    pub foot_rule_gap: f32,
+    pub foot_baseline: f32,
+}
+
+impl Spacing {
+    /// pressbook's spacing.
+    pub const STANDARD: Spacing = Spacing {
+        paragraph_lines: 0.6,
+        heading1_before_lines: 1.4,
+        heading2_before_lines: 1.1,
+        heading_before_lines: 0.9,
+        heading_after: 3.0,
+        rules: Rules {
+            hairline: 0.5,
+            table: 0.8,
+            table_header: 0.5,
+            quote_bar: 1.2,
+            frame: 0.6,
+            masthead: 2.0,
+        },
+        head: HeadSpacing {
+            headline_before: 2.0,
+            byline_before: 6.0,
+            source_line_before: 2.0,
+            summary_before: 8.0,
+            rule_before: 4.0,
+            rule_height_lines: 1.2,
+            rule_at_lines: 0.5,
+        },
+        section_rule: ShortRule {
+            width_share: 0.25,
+            height_lines: 1.5,
+            at_lines: 0.75,
+            before_lines: 0.5,
+            thickness: 0.5,
+        },
+        article_rule: ShortRule {
+            width_share: 0.2,
+            height_lines: 1.5,
+            at_lines: 0.5,
+            before_lines: 2.0,
+            thickness: 0.6,
+        },
+        quote: QuoteSpacing {
+            measure_less_insets: 1.5,
+            bar_at_share: 0.35,
+        },
+        list: ListSpacing {
+            nested_before: 2.0,
+            item_before: 2.0,
+            item_paragraph_share: 0.6,
+            marker_gap_em: 0.5,
+        },
+        notes: NotesSpacing {
+            label_before_lines: 1.5,
+            number_inset_em: 1.6,
+            first_before: 3.0,
+            next_before: 2.0,
+        },
+        code_strip_share: 0.6,
+        after_block_share: 0.5,
+        image: ImageSpacing {
+            caption_before: 4.0,
+            placeholder_inset: 6.0,
+            placeholder_min_measure: 20.0,
+        },
+        attribution: AttributionSpacing {
+            rule_height: 9.0,
+            before_lines: 1.2,
+            row_before: 1.0,
+        },
+        contents: ContentsSpacing {
+            number_column: 30.0,
+            leader_pitch: 5.0,
+            leader_gap: 3.0,
+            section_before_lines: 1.4,
+            section_after: 4.0,
+            entry_before_lines: 0.5,
+            detail_before: 1.0,
+            source_before_lines: 0.8,
+            headline_before: 2.0,
+            headline_after: 4.0,
+            rule_at_lines: 0.5,
+            rule_height_lines: 1.2,
+        },
+        cover: CoverSpacing {
+            after_masthead_rule: 26.0,
+            subtitle_before: 4.0,
+            date_before: 10.0,
+            description_before: 10.0,
+            before_rule: 14.0,
+            after_rule: 22.0,
+            foot_room: 40.0,
+            section_room: 12.0,
+            section_room_scaled: 30.0,
+            section_before: 8.0,
+            section_after: 6.0,
+            also_before: 2.0,
+            foot_rule_gap: 8.0,
+            foot_baseline: 8.0,
+        },
+    };
+}
+
 impl PageStyle {
     pub fn new(size: PageSize, compact: bool) -> Self {
         let (width, height) = size.points();
@@ -194,6 +471,7 @@ impl PageStyle {
             compact,
             sources_page: false,
             sizes: Sizes::STANDARD,
+            spacing: Spacing::STANDARD,
         }
     }
 

@@ -94,12 +94,13 @@ impl FlowBuilder<'_> {
         self.keep_next = true;
         self.head(section, a);
         // A hairline under the head.
+        let sp = &self.style.spacing;
         let rule = Elem {
-            height: self.style.leading * 1.2,
-            space_before: 4.0,
+            height: self.style.leading * sp.head.rule_height_lines,
+            space_before: sp.head.rule_before,
             items: vec![Placed::new(
-                Point::new(0.0, self.style.leading * 0.5),
-                PageItem::hline(self.style.measure, 0.5, Rgb::RULE),
+                Point::new(0.0, self.style.leading * sp.head.rule_at_lines),
+                PageItem::hline(self.style.measure, sp.rules.hairline, Rgb::RULE),
                 BlockRole::Artifact,
             )],
             ..Elem::default()
@@ -135,13 +136,17 @@ impl FlowBuilder<'_> {
             ..Elem::default()
         };
         if compact_follow {
+            let r = &self.style.spacing.article_rule;
             open.drop_at_top = true;
-            open.space_before = self.style.leading * 2.0;
-            open.height = self.style.leading * 1.5;
-            let w = self.style.measure * 0.2;
+            open.space_before = self.style.leading * r.before_lines;
+            open.height = self.style.leading * r.height_lines;
+            let w = self.style.measure * r.width_share;
             open.items.push(Placed::new(
-                Point::new((self.style.measure - w) / 2.0, self.style.leading * 0.5),
-                PageItem::hline(w, 0.6, Rgb::RULE),
+                Point::new(
+                    (self.style.measure - w) / 2.0,
+                    self.style.leading * r.at_lines,
+                ),
+                PageItem::hline(w, r.thickness, Rgb::RULE),
                 BlockRole::Artifact,
             ));
         }
@@ -152,6 +157,7 @@ impl FlowBuilder<'_> {
     fn head(&mut self, section: &Section, a: &Article) {
         let full = self.full();
         let sz = self.style.sizes.clone();
+        let sp = self.style.spacing.head.clone();
         self.role = BlockRole::Label;
         if let Some(t) = &section.title {
             let st = TextStyle::sans(sz.kicker.size)
@@ -172,13 +178,29 @@ impl FlowBuilder<'_> {
         let head = self.style.body_size * em;
         let rt = RichText::styled(&a.meta.title, TextStyle::serif(head).bold().no_hyphens());
         let leading = head * sz.headline_leading;
-        self.push_lines(&rt, full, 0.0, Align::Left, head, leading, 2.0);
+        self.push_lines(
+            &rt,
+            full,
+            0.0,
+            Align::Left,
+            head,
+            leading,
+            sp.headline_before,
+        );
         self.keep_next = true;
         self.role = BlockRole::Paragraph;
         if let Some(author) = &a.meta.author {
             let b = sz.byline;
             let rt = RichText::styled(&format!("By {author}"), TextStyle::serif(b.size).italic());
-            self.push_lines(&rt, full, 0.0, Align::Left, b.size, b.leading, 6.0);
+            self.push_lines(
+                &rt,
+                full,
+                0.0,
+                Align::Left,
+                b.size,
+                b.leading,
+                sp.byline_before,
+            );
             self.keep_next = true;
         }
         let source_line: Vec<String> = [a.meta.source.clone(), a.meta.date.map(|d| d.to_string())]
@@ -189,14 +211,30 @@ impl FlowBuilder<'_> {
             let l = sz.source_line;
             let st = TextStyle::sans(l.size).color(Rgb::GREY).tracking(0.02);
             let rt = RichText::styled(&source_line.join("  ·  "), st);
-            self.push_lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 2.0);
+            self.push_lines(
+                &rt,
+                full,
+                0.0,
+                Align::Left,
+                l.size,
+                l.leading,
+                sp.source_line_before,
+            );
             self.keep_next = true;
         }
         if let Some(s) = &a.meta.summary {
             let l = sz.summary;
             let st = TextStyle::serif(l.size).italic().color(Rgb::GREY);
             let rt = RichText::styled(s, st);
-            self.push_lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 8.0);
+            self.push_lines(
+                &rt,
+                full,
+                0.0,
+                Align::Left,
+                l.size,
+                l.leading,
+                sp.summary_before,
+            );
             self.keep_next = true;
         }
     }

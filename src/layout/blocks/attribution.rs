@@ -37,13 +37,14 @@ impl FlowBuilder<'_> {
         let full = self.full();
         // The block keeps with the end of the text: it never stands alone
         // at the top of a page.
+        let sp = &self.style.spacing;
         let rule = Elem {
-            height: 9.0,
-            space_before: self.style.leading * 1.2,
+            height: sp.attribution.rule_height,
+            space_before: self.style.leading * sp.attribution.before_lines,
             break_before: false,
             items: vec![Placed::new(
                 Point::new(0.0, 0.0),
-                PageItem::hline(full.measure, 0.5, Rgb::RULE),
+                PageItem::hline(full.measure, sp.rules.hairline, Rgb::RULE),
                 BlockRole::Artifact,
             )],
             ..Elem::default()
@@ -74,7 +75,8 @@ impl FlowBuilder<'_> {
             let mut rt = RichText::new();
             rt.push(&text, TextStyle::sans(size), link.as_ref(), 0.0, false);
             rt.finish();
-            let first = self.push_lines(&rt, value, 0.0, Align::Left, size, leading, 1.0);
+            let before = self.style.spacing.attribution.row_before;
+            let first = self.push_lines(&rt, value, 0.0, Align::Left, size, leading, before);
             // Keep the block together.
             for e in &mut self.elems[first..] {
                 e.break_before = false;
@@ -112,7 +114,16 @@ impl FlowBuilder<'_> {
         rt.finish();
         let full = self.full();
         self.keep_next = true;
-        let first = self.push_lines(&rt, full, 0.0, Align::Left, about.size, about.leading, 1.0);
+        let before = self.style.spacing.attribution.row_before;
+        let first = self.push_lines(
+            &rt,
+            full,
+            0.0,
+            Align::Left,
+            about.size,
+            about.leading,
+            before,
+        );
         for e in &mut self.elems[first..] {
             e.break_before = false;
         }

@@ -24,8 +24,9 @@ impl FlowBuilder<'_> {
             x: band.x,
             w: band.measure,
         });
+        let strip = pad * self.style.spacing.code_strip_share;
         let top = Elem {
-            height: pad * 0.6,
+            height: strip,
             space_before: self.space(),
             break_before: true,
             ..Elem::default()
@@ -46,12 +47,12 @@ impl FlowBuilder<'_> {
             self.push(e);
         }
         let bottom = Elem {
-            height: pad * 0.6,
+            height: strip,
             ..Elem::default()
         };
         self.push(bottom);
         self.decos.pop();
-        self.after_space(self.space() * 0.5);
+        self.after_space(self.space() * self.style.spacing.after_block_share);
         self.after_para = false;
     }
 }

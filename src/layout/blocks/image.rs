@@ -31,9 +31,10 @@ impl FlowBuilder<'_> {
                     let c = self.style.sizes.caption;
                     let st = TextStyle::serif(c.size).italic().color(Rgb::GREY);
                     let rt = RichText::styled(caption, st);
-                    self.push_lines(&rt, band, 0.0, Align::Center, c.size, c.leading, 4.0);
+                    let before = self.style.spacing.image.caption_before;
+                    self.push_lines(&rt, band, 0.0, Align::Center, c.size, c.leading, before);
                 }
-                self.after_space(space * 0.5);
+                self.after_space(space * self.style.spacing.after_block_share);
             }
             ImageSrc::Remote(url) => {
                 let label = format!("[Image: {}]", if alt.is_empty() { url } else { alt });
@@ -52,7 +53,7 @@ impl FlowBuilder<'_> {
                     self.style.leading,
                     space,
                 );
-                self.after_space(space * 0.5);
+                self.after_space(space * self.style.spacing.after_block_share);
             }
         }
         self.after_para = false;
@@ -111,7 +112,7 @@ impl FlowBuilder<'_> {
             PageItem::StrokedRect {
                 w,
                 h,
-                thickness: 0.6,
+                thickness: self.style.spacing.rules.frame,
                 color: Rgb::RULE,
             },
             BlockRole::Figure,
@@ -123,11 +124,15 @@ impl FlowBuilder<'_> {
         let p = self.style.sizes.placeholder;
         let st = TextStyle::sans(p.size).color(Rgb::GREY);
         let rt = RichText::styled(&label, st);
-        let lines = self.set_bare(&rt, (w - 12.0).max(20.0), Align::Center);
+        let (inset, min) = (
+            self.style.spacing.image.placeholder_inset,
+            self.style.spacing.image.placeholder_min_measure,
+        );
+        let lines = self.set_bare(&rt, (w - 2.0 * inset).max(min), Align::Center);
         let total = lines.len() as f32 * p.leading;
         for (k, line) in lines.into_iter().enumerate() {
             let y = (h - total) / 2.0 + p.size + k as f32 * p.leading;
-            line.place(x + 6.0, y, BlockRole::Figure, &mut e.items, &mut e.links);
+            line.place(x + inset, y, BlockRole::Figure, &mut e.items, &mut e.links);
         }
         self.warnings.push(
             Diagnostic::warning(format!(

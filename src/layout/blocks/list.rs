@@ -43,14 +43,14 @@ impl FlowBuilder<'_> {
         }
         // Nested lists sit close to their item.
         let space = if band.x > 0.0 && self.decos.is_empty() {
-            2.0
+            self.style.spacing.list.nested_before
         } else {
             self.space()
         };
         if let Some(e) = self.elems.get_mut(list_first) {
             e.space_before = e.space_before.max(space);
         }
-        self.after_space(space * 0.5);
+        self.after_space(space * self.style.spacing.after_block_share);
         self.after_para = false;
     }
 
@@ -65,7 +65,12 @@ impl FlowBuilder<'_> {
                 Block::Paragraph(content) => {
                     let rt = self.rich(a, content, self.body());
                     self.role = BlockRole::ListItem;
-                    let before = if k == 0 { 2.0 } else { self.space() * 0.6 };
+                    let sp = &self.style.spacing.list;
+                    let before = if k == 0 {
+                        sp.item_before
+                    } else {
+                        self.space() * sp.item_paragraph_share
+                    };
                     self.push_lines(
                         &rt,
                         inner,
@@ -81,7 +86,7 @@ impl FlowBuilder<'_> {
         }
         if first < self.elems.len() {
             if let Some(line) = self.label(marker, self.body().no_hyphens(), inset) {
-                let gap = self.style.body_size * 0.5;
+                let gap = self.style.body_size * self.style.spacing.list.marker_gap_em;
                 let x = inner.x - gap - line.width;
                 let e = &mut self.elems[first];
                 let y = if e.baseline > 0.0 {

@@ -190,7 +190,7 @@ impl<'d> FlowBuilder<'d> {
                     PageItem::Segment {
                         dx: 0.0,
                         dy: e.height,
-                        thickness: 1.2,
+                        thickness: self.style.spacing.rules.quote_bar,
                         color: Rgb::RULE,
                     },
                     BlockRole::Artifact,
@@ -264,7 +264,7 @@ impl<'d> FlowBuilder<'d> {
     }
 
     fn space(&self) -> f32 {
-        self.style.leading * 0.6
+        self.style.leading * self.style.spacing.paragraph_lines
     }
 
     fn block(&mut self, a: &Article, b: &Block, band: Band) {

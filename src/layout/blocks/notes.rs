@@ -18,11 +18,11 @@ impl FlowBuilder<'_> {
             .tracking(0.07);
         let rt = RichText::styled("NOTES", st);
         self.role = BlockRole::Label;
-        let before = self.style.leading * 1.5;
+        let before = self.style.leading * self.style.spacing.notes.label_before_lines;
         self.push_lines(&rt, full, 0.0, Align::Left, l.size, l.leading, before);
         self.keep_next = true;
         let size = self.style.body_size * self.style.sizes.note_em;
-        let inset = size * 1.6;
+        let inset = size * self.style.spacing.notes.number_inset_em;
         let band = Band {
             x: inset,
             measure: full.measure - inset,
@@ -49,7 +49,11 @@ impl FlowBuilder<'_> {
                         Align::Justify,
                         size,
                         leading,
-                        if k == 0 { 3.0 } else { 2.0 },
+                        if k == 0 {
+                            self.style.spacing.notes.first_before
+                        } else {
+                            self.style.spacing.notes.next_before
+                        },
                     );
                 }
                 other => self.block(a, other, band),

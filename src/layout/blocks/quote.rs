@@ -9,11 +9,11 @@ impl FlowBuilder<'_> {
         let inset = self.style.body_size * self.style.sizes.quote_inset_em;
         let inner_band = Band {
             x: band.x + inset,
-            measure: band.measure - inset * 1.5,
+            measure: band.measure - inset * self.style.spacing.quote.measure_less_insets,
         };
         self.after_para = false;
         self.decos.push(Deco::Bar {
-            x: band.x + inset * 0.35,
+            x: band.x + inset * self.style.spacing.quote.bar_at_share,
         });
         let first = self.elems.len();
         let outer = std::mem::replace(&mut self.para_role, BlockRole::Quote);
@@ -31,14 +31,15 @@ impl FlowBuilder<'_> {
     /// A short centred rule between parts of an article.
     pub(super) fn rule(&mut self, band: Band) {
         let leading = self.style.leading;
-        let w = band.measure * 0.25;
+        let r = &self.style.spacing.section_rule;
+        let w = band.measure * r.width_share;
         let e = Elem {
-            height: leading * 1.5,
-            space_before: leading * 0.5,
+            height: leading * r.height_lines,
+            space_before: leading * r.before_lines,
             break_before: true,
             items: vec![Placed::new(
-                Point::new(band.x + (band.measure - w) / 2.0, leading * 0.75),
-                PageItem::hline(w, 0.5, Rgb::RULE),
+                Point::new(band.x + (band.measure - w) / 2.0, leading * r.at_lines),
+                PageItem::hline(w, r.thickness, Rgb::RULE),
                 BlockRole::Artifact,
             )],
             ..Elem::default()

@@ -145,7 +145,7 @@ impl FlowBuilder<'_> {
             let head = (!t.head.is_empty()).then(|| take(&cells[0]));
             let rows: Vec<Vec<RichText>> = cells[1..].iter().map(|r| take(r)).collect();
             if g > 0 {
-                self.after_space(self.space() * 0.5);
+                self.after_space(self.space() * self.style.spacing.after_block_share);
             }
             self.rows(&grid, head.as_ref(), &rows);
         }
@@ -171,6 +171,10 @@ impl FlowBuilder<'_> {
     /// the header and at the foot.
     fn rows(&mut self, grid: &Grid, head: Option<&Vec<RichText>>, rows: &[Vec<RichText>]) {
         let table_w: f32 = grid.widths.iter().sum();
+        let (outer, under_head) = (
+            self.style.spacing.rules.table,
+            self.style.spacing.rules.table_header,
+        );
         let rule = |y: f32, thick: f32| {
             Placed::new(
                 Point::new(grid.x0, y),
@@ -181,9 +185,9 @@ impl FlowBuilder<'_> {
         let mut header: Option<Arc<Elem>> = None;
         if let Some(head) = head {
             let mut e = self.row(grid, head);
-            e.items.push(rule(0.0, 0.8));
+            e.items.push(rule(0.0, outer));
             let h = e.height;
-            e.items.push(rule(h, 0.5));
+            e.items.push(rule(h, under_head));
             e.space_before = self.space();
             e.break_before = true;
             header = Some(Arc::new(e.clone()));
@@ -194,12 +198,12 @@ impl FlowBuilder<'_> {
         for (k, cells) in rows.iter().enumerate() {
             let mut e = self.row(grid, cells);
             if k == 0 && head.is_none() {
-                e.items.push(rule(0.0, 0.8));
+                e.items.push(rule(0.0, outer));
                 e.space_before = self.space();
             }
             if k + 1 == n {
                 let h = e.height;
-                e.items.push(rule(h, 0.8));
+                e.items.push(rule(h, outer));
             }
             e.break_before = k >= 1 && (n - k >= 1);
             e.header = header.clone();
@@ -258,7 +262,8 @@ impl FlowBuilder<'_> {
         e
     }
 
-    /// Natural one-line width of `rt` and the width of its widest word.
+    /// Natural one-line width of `rt` and the width its column needs: its
+    /// widest word, shaped.
     fn measure_text(&mut self, rt: &RichText) -> (f32, f32) {
         if rt.text.is_empty() {
             return (0.0, 0.0);
@@ -271,15 +276,9 @@ impl FlowBuilder<'_> {
         };
         let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
         let natural = lines.iter().map(|l| l.width).fold(0.0, f32::max);
-        let chars = rt.text.chars().count().max(1) as f32;
-        let longest = rt
-            .text
-            .split(' ')
-            .map(|w| w.chars().count())
-            .max()
-            .unwrap_or(0) as f32;
-        // Words are cut at separators when they must be; an estimate of the
-        // widest word is enough to share the width out.
-        (natural, (natural * longest / chars).min(natural).min(120.0))
+        let min = inline::min_widths(rt, &self.fonts, &mut self.shaper, &mut self.missing);
+        // Past 120 points a word is cut to fit its column (anywhere, when no
+        // separator serves), but never narrower than its widest cluster.
+        (natural, min.word.min(natural).min(120.0).max(min.cluster))
     }
 }

@@ -20,10 +20,23 @@ impl FlowBuilder<'_> {
         let body = self.body();
         let leading = self.style.leading;
         let (h1, h2) = (self.style.sizes.heading1, self.style.sizes.heading2);
+        let sp = &self.style.spacing;
         let (st, lead, before) = match level {
-            1 => (TextStyle::sans(h1.size).bold(), h1.leading, leading * 1.4),
-            2 => (TextStyle::sans(h2.size).bold(), h2.leading, leading * 1.1),
-            _ => (body.bold().italic(), leading, leading * 0.9),
+            1 => (
+                TextStyle::sans(h1.size).bold(),
+                h1.leading,
+                leading * sp.heading1_before_lines,
+            ),
+            2 => (
+                TextStyle::sans(h2.size).bold(),
+                h2.leading,
+                leading * sp.heading2_before_lines,
+            ),
+            _ => (
+                body.bold().italic(),
+                leading,
+                leading * sp.heading_before_lines,
+            ),
         };
         let rt = self.rich(a, content, st.no_hyphens());
         self.role = BlockRole::Heading(level);
@@ -34,7 +47,7 @@ impl FlowBuilder<'_> {
             e.outline
                 .push((self.outline_level + level, inline_text(content), Some(dest)));
         }
-        self.after_space(3.0);
+        self.after_space(self.style.spacing.heading_after);
         self.keep_next = true;
         self.after_para = false;
     }

@@ -1,11 +1,17 @@
 //! Stage 1, itemize: a paragraph's text → runs that are shaped each as a
-//! whole (one span: one face, size and direction).
+//! whole: one span (one face, size and tracking), one script, one bidi
+//! level.
 //!
-//! Fallback faces for characters a run's face lacks are found while
-//! shaping. Every run is left to right for now; bidi levels (UAX #9) will
-//! split runs here and set [`Run::level`].
+//! Runs split where the span (and so the face) changes and where the
+//! script changes; characters of no script of their own (spaces, digits,
+//! punctuation, combining marks) stay in the run before them. Fallback
+//! faces for characters a run's face lacks are found while shaping. Every
+//! run is left to right for now (level 0); the bidi algorithm (UAX #9,
+//! issue 15) will split runs here and set [`Run::level`].
 
 use std::ops::Range;
+
+use harfrust::Script;
 
 use super::super::fonts::FaceId;
 use super::text::RichText;
@@ -21,22 +27,97 @@ pub struct Run {
     pub size: f32,
     /// Extra space after each glyph, in em.
     pub tracking: f32,
+    /// The script of its letters; `None` when it has none (only spaces,
+    /// digits, punctuation…).
+    pub script: Option<Script>,
     /// Bidi embedding level: even is left to right.
     pub level: u8,
 }
 
+/// The script `c` is written in, if it has one of its own (not Common,
+/// Inherited or Unknown), by the data harfrust shapes with.
+pub fn script_of(c: char) -> Option<Script> {
+    match harfrust::unicode::script(u32::from(c)) {
+        Script::COMMON | Script::INHERITED | Script::UNKNOWN => None,
+        s => Some(s),
+    }
+}
+
 /// The runs of `rt`, in logical order.
 pub fn itemize(rt: &RichText) -> Vec<Run> {
-    rt.spans
-        .iter()
-        .enumerate()
-        .map(|(k, span)| Run {
-            range: span.range.clone(),
+    let mut runs = Vec::with_capacity(rt.spans.len());
+    for (k, span) in rt.spans.iter().enumerate() {
+        let run = |range: Range<usize>, script| Run {
+            range,
             span: k as u16,
             face: span.style.face(),
             size: span.style.size,
             tracking: span.style.tracking,
+            script,
             level: 0,
-        })
-        .collect()
+        };
+        let mut start = span.range.start;
+        let mut script = None;
+        for (i, c) in rt.text[span.range.clone()].char_indices() {
+            let Some(s) = script_of(c) else { continue };
+            match script {
+                None => script = Some(s),
+                Some(cur) if cur != s => {
+                    let at = span.range.start + i;
+                    runs.push(run(start..at, script));
+                    (start, script) = (at, Some(s));
+                }
+                Some(_) => {}
+            }
+        }
+        runs.push(run(start..span.range.end, script));
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::inline::TextStyle;
+
+    #[test]
+    fn runs_split_where_the_script_changes() {
+        let mut rt = RichText::new();
+        let serif = TextStyle::serif(10.0);
+        rt.push("harbour Ζεύς, город 東京 — 100% ", serif, None, 0.0, false);
+        rt.push("שלום tariff", serif.italic(), None, 0.0, false);
+        rt.finish();
+        let runs = itemize(&rt);
+        let texts: Vec<(&str, Option<Script>)> = runs
+            .iter()
+            .map(|r| (&rt.text[r.range.clone()], r.script))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("harbour ", Some(Script::LATIN)),
+                ("Ζεύς, ", Some(Script::GREEK)),
+                ("город ", Some(Script::CYRILLIC)),
+                ("東京 — 100% ", Some(Script::HAN)),
+                ("שלום ", Some(Script::HEBREW)),
+                ("tariff", Some(Script::LATIN)),
+            ]
+        );
+        assert!(runs.iter().all(|r| r.level == 0));
+        assert_eq!(runs[3].face, serif.face());
+        assert_eq!(runs[4].face, serif.italic().face());
+        assert_eq!((runs[4].span, runs[5].span), (1, 1));
+        // Nothing lost, nothing twice.
+        let ranges: Vec<_> = runs.iter().map(|r| r.range.clone()).collect();
+        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+        assert_eq!((ranges[0].start, ranges[5].end), (0, rt.text.len()));
+    }
+
+    #[test]
+    fn a_run_of_no_script_has_none() {
+        let rt = RichText::styled("— 100% (3)", TextStyle::sans(9.0));
+        let runs = itemize(&rt);
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0].script, None);
+    }
 }

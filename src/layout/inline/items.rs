@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use super::super::fonts::{FaceId, FontSet};
 use super::hyphen::{self, BreakKind};
-use super::linebreak::{KpItem, INF};
+use super::linebreak::{Kind, KpItem, INF};
 use super::shape::{Glyph, Shaped};
 use super::text::{RichText, Span};
 use super::{Align, ParaOpts};
@@ -98,10 +98,68 @@ pub fn items(rt: &RichText, shaped: &Shaped, fonts: &FontSet, opts: &ParaOpts) -
         box_w += g.advance;
     }
     b.flush_box(&mut box_start, &mut box_w, glyphs.len());
+    let mut b = split_wider_than(b, shaped, opts.measure);
     let end = glyphs.len();
     b.push(KpItem::glue(0.0, INF, 0.0), end..end, None);
     b.push(KpItem::penalty(0.0, -INF, false), end..end, None);
     b
+}
+
+/// An emergency break before every cluster of each piece (boxes between
+/// two break opportunities, with the hyphen its break adds) wider than
+/// `measure`: a word that fits no line is cut so that every piece fits
+/// (each piece as wide as its clusters allow). Pieces that fit are kept
+/// whole.
+fn split_wider_than(b: Items, shaped: &Shaped, measure: f32) -> Items {
+    let n = b.kp.len();
+    let too_wide = |from: usize| -> Option<usize> {
+        let mut to = from;
+        let mut w = 0.0;
+        while to < n && b.kp[to].kind == Kind::Box {
+            w += b.kp[to].width;
+            to += 1;
+        }
+        let brk = b.kp.get(to).filter(|it| it.kind == Kind::Penalty);
+        (w + brk.map_or(0.0, |it| it.width) > measure).then_some(to)
+    };
+    let mut out = Items::default();
+    let mut k = 0;
+    while k < n {
+        let Some(to) = (b.kp[k].kind == Kind::Box).then(|| too_wide(k)).flatten() else {
+            out.push(b.kp[k], b.glyphs[k].clone(), b.hyphens[k]);
+            k += 1;
+            continue;
+        };
+        for j in k..to {
+            let range = b.glyphs[j].clone();
+            if range.is_empty() {
+                out.push(b.kp[j], range, b.hyphens[j]);
+                continue;
+            }
+            let mut start = range.start;
+            let mut w = 0.0f32;
+            for gi in range.clone() {
+                if gi > range.start && shaped.starts_cluster(gi) {
+                    out.push(KpItem::boxed(w), start..gi, None);
+                    out.push(emergency(), gi..gi, None);
+                    start = gi;
+                    w = 0.0;
+                }
+                w += shaped.glyphs[gi].advance;
+            }
+            out.push(KpItem::boxed(w), start..range.end, None);
+        }
+        k = to;
+    }
+    out
+}
+
+/// A break inside a word, taken only when nothing else fits.
+fn emergency() -> KpItem {
+    KpItem {
+        emergency: true,
+        ..KpItem::penalty(0.0, 1000.0, false)
+    }
 }
 
 /// Where the text may break, by byte offset. The last word is never
@@ -145,10 +203,7 @@ fn break_penalty(
         BreakKind::AfterHyphen => KpItem::penalty(0.0, 50.0, true),
         BreakKind::Allowed => KpItem::penalty(0.0, 100.0, false),
         BreakKind::Separator => KpItem::penalty(0.0, 200.0, false),
-        BreakKind::Emergency => KpItem {
-            emergency: true,
-            ..KpItem::penalty(0.0, 1000.0, false)
-        },
+        BreakKind::Emergency => emergency(),
         BreakKind::Space => return None,
     };
     Some((item, None))

@@ -105,7 +105,9 @@ pub fn break_lines(items: &[KpItem], measure: f32, params: &Params) -> Vec<usize
         (1.0, 0.0, false, false),
         (2.5, 0.0, false, false),
         (3.0, measure * 0.25, true, false),
-        (3.0, measure * 0.25, true, true),
+        // The last pass takes any line that fits, however loose, before
+        // an overfull one.
+        (f32::INFINITY, measure * 0.25, true, true),
     ];
     for (tolerance, emergency_stretch, emergency_points, last) in passes {
         let pass = Pass {
@@ -474,6 +476,25 @@ mod tests {
         items.push(KpItem::penalty(0.0, -INF, false));
         let breaks = break_lines(&items, 200.0, &Params::default());
         assert_eq!(breaks, vec![items.len() - 1]);
+    }
+
+    #[test]
+    fn the_last_pass_prefers_a_loose_line_to_an_overfull_one() {
+        // Ragged, no stretch inside: "2 29" overflows 30, and a line
+        // with "2" alone is far too loose for the earlier passes.
+        let mut items = vec![KpItem::boxed(2.0), KpItem::glue(1.0, 0.0, 0.0)];
+        items.push(KpItem::boxed(29.0));
+        items.push(KpItem::glue(0.0, INF, 0.0));
+        items.push(KpItem::penalty(0.0, -INF, false));
+        let params = Params {
+            ragged: Some(3.0),
+            ..Params::default()
+        };
+        let breaks = break_lines(&items, 30.0, &params);
+        assert_eq!(breaks, vec![1, 4]);
+        for w in line_widths(&items, &breaks) {
+            assert!(w <= 30.0, "a line is {w} wide");
+        }
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub fn shape(
             run.face,
             run.size,
             run.span,
+            run.script,
             &rt.text[run.range.clone()],
             run.range.start,
             &mut glyphs,
@@ -112,8 +113,9 @@ impl Shaper {
     }
 
     /// Shapes `text` (which starts at byte `base` of the paragraph) with
-    /// `face` at `size`, appending glyphs to `out`. Characters no face covers
-    /// are appended to `missing`.
+    /// `face` at `size` as `script` (guessed from its letters when `None`),
+    /// appending glyphs to `out`. Characters no face covers are appended to
+    /// `missing`.
     #[allow(clippy::too_many_arguments)]
     pub fn shape(
         &mut self,
@@ -121,6 +123,7 @@ impl Shaper {
         face: FaceId,
         size: f32,
         span: u16,
+        script: Option<Script>,
         text: &str,
         base: usize,
         out: &mut Vec<Glyph>,
@@ -130,7 +133,7 @@ impl Shaper {
             return;
         }
         let start = out.len();
-        self.shape_raw(fonts, face, size, span, text, base, out);
+        self.shape_raw(fonts, face, size, span, script, text, base, out);
         // Runs of .notdef glyphs: try a fallback face for them.
         let mut i = start;
         while i < out.len() {
@@ -151,8 +154,10 @@ impl Shaper {
             let piece = &text[from - base..to - base];
             match fonts.fallback_for(piece) {
                 Some(fb) => {
+                    // The piece takes the script of its own letters (the
+                    // run's, when it has any).
                     let mut sub = Vec::new();
-                    self.shape_raw(fonts, fb, size, span, piece, from, &mut sub);
+                    self.shape_raw(fonts, fb, size, span, None, piece, from, &mut sub);
                     let n = sub.len();
                     out.splice(i..j, sub);
                     i += n;
@@ -176,6 +181,7 @@ impl Shaper {
         face_id: FaceId,
         size: f32,
         span: u16,
+        script: Option<Script>,
         text: &str,
         base: usize,
         out: &mut Vec<Glyph>,
@@ -185,11 +191,12 @@ impl Shaper {
         let mut buf = self.buffer.take().unwrap_or_default();
         buf.clear();
         buf.push_str(text);
+        buf.set_script(script);
         buf.guess_segment_properties();
         // Lines are laid out in logical order, left to right (bidi is not
-        // implemented yet): a span whose first strong letter is Hebrew or
-        // Arabic must not come back in visual order, which reversed the
-        // Latin words sharing its span.
+        // implemented yet): a Hebrew or Arabic run must not come back in
+        // visual order, which reversed the Latin words sharing its span
+        // when spans were shaped whole.
         if buf.direction() == Direction::RightToLeft {
             buf.set_direction(Direction::LeftToRight);
         }
@@ -281,6 +288,7 @@ mod tests {
             Role::Regular.id(),
             10.0,
             0,
+            None,
             text,
             0,
             &mut out,
