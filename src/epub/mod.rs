@@ -95,9 +95,24 @@ pub fn package_flavour<W: Write + Seek>(
     flavour: Flavour,
     out: W,
 ) -> anyhow::Result<()> {
-    let m = &digest.meta;
     let zip = ZipLibrary::new().map_err(epub_err)?;
     let mut b = EpubBuilder::new(zip).map_err(epub_err)?;
+    metadata(&mut b, digest);
+    resources(&mut b, digest)?;
+    let pages = Pages::new(digest);
+    front_pages(&mut b, &pages)?;
+    body_pages(&mut b, digest, &pages)?;
+    // epub-builder's zip, rewritten with fixed timestamps and order.
+    let mut raw = Vec::new();
+    b.generate(&mut raw).map_err(epub_err)?;
+    normalize_zip(&raw, out, digest, flavour)
+}
+
+type Builder = EpubBuilder<ZipLibrary>;
+
+/// The package's Dublin Core and accessibility metadata.
+fn metadata(b: &mut Builder, digest: &Digest) {
+    let m = &digest.meta;
     b.epub_version(EpubVersion::V30);
     b.set_title(m.title.clone());
     b.set_lang(m.language.clone());
@@ -137,7 +152,10 @@ pub fn package_flavour<W: Write + Seek>(
             xml::escape(value),
         )));
     }
+}
 
+/// The stylesheet, the cover image and the articles' images.
+fn resources(b: &mut Builder, digest: &Digest) -> anyhow::Result<()> {
     b.stylesheet(xhtml::STYLESHEET.as_bytes())
         .map_err(epub_err)?;
     let cover = crate::cover::render_png(digest).map_err(|e| anyhow::anyhow!("cover: {e}"))?;
@@ -151,8 +169,11 @@ pub fn package_flavour<W: Write + Seek>(
         )
         .map_err(epub_err)?;
     }
+    Ok(())
+}
 
-    let pages = Pages::new(digest);
+/// Cover, title page and contents, before the sections.
+fn front_pages(b: &mut Builder, pages: &Pages) -> anyhow::Result<()> {
     b.add_content(
         EpubContent::new(COVER_FILE, pages.cover().as_bytes())
             .title("Cover")
@@ -171,7 +192,12 @@ pub fn package_flavour<W: Write + Seek>(
             .reftype(ReferenceType::Toc),
     )
     .map_err(epub_err)?;
+    Ok(())
+}
 
+/// Section openers and articles, with each article's `##` headings under
+/// it in the navigation.
+fn body_pages(b: &mut Builder, digest: &Digest, pages: &Pages) -> anyhow::Result<()> {
     let mut first = true;
     for s in &digest.sections {
         let level = if let Some(title) = &s.title {
@@ -215,11 +241,7 @@ pub fn package_flavour<W: Write + Seek>(
             b.add_content(content).map_err(epub_err)?;
         }
     }
-
-    // epub-builder's zip, rewritten with fixed timestamps and order.
-    let mut raw = Vec::new();
-    b.generate(&mut raw).map_err(epub_err)?;
-    normalize_zip(&raw, out, digest, flavour)
+    Ok(())
 }
 
 fn epub_err(e: epub_builder::Error) -> anyhow::Error {
