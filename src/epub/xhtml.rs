@@ -351,80 +351,9 @@ impl BodyWriter<'_, '_, '_> {
                 self.blocks(inner);
                 self.x.close("blockquote").newline();
             }
-            Block::List { start, items } => {
-                let tag = if start.is_some() { "ol" } else { "ul" };
-                let start_attr = start.filter(|s| *s != 1).map(|s| s.to_string());
-                match &start_attr {
-                    Some(s) => self.x.open(tag, &[("start", s)]),
-                    None => self.x.open(tag, &[]),
-                };
-                self.x.newline();
-                for item in items {
-                    self.x.open("li", &[]);
-                    // A one-paragraph item is written without <p>, as tight lists are.
-                    match item.as_slice() {
-                        [Block::Paragraph(content)] => self.inlines(content),
-                        _ => self.blocks(item),
-                    }
-                    self.x.close("li").newline();
-                }
-                self.x.close(tag).newline();
-            }
-            Block::Code { lang, text } => {
-                let class = lang.as_ref().map(|l| format!("language-{l}"));
-                self.x.open("pre", &[("class", "code")]);
-                match &class {
-                    Some(c) => self.x.open("code", &[("class", c)]),
-                    None => self.x.open("code", &[]),
-                };
-                // One block per source line, so a line that wraps on a
-                // narrow screen continues indented (the stylesheet's hanging
-                // indent) and is told apart from the next line; the newline
-                // stays inside, for readers without the stylesheet.
-                for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
-                    // Continuations sit two characters right of the line's
-                    // own indentation (tabs are four wide in the stylesheet).
-                    let indent: usize = line
-                        .chars()
-                        .take_while(|c| *c == ' ' || *c == '\t')
-                        .map(|c| if c == '\t' { 4 } else { 1 })
-                        .sum();
-                    let hang = format!("padding-left: {0}ch; text-indent: -{0}ch", indent + 2);
-                    self.x.open("span", &[("class", "line"), ("style", &hang)]);
-                    self.x.text(line).text("\n");
-                    self.x.close("span");
-                }
-                self.x.close("code").close("pre").newline();
-            }
-            Block::Table(t) => {
-                // It scrolls when the table is wider than the screen: keyboard
-                // users must be able to reach it (Ace: scrollable-region-focusable).
-                self.x
-                    .open("div", &[("class", "table-wrap"), ("tabindex", "0")]);
-                self.x.open("table", &[]).newline();
-                let align = |i: usize| match t.align.get(i).copied().unwrap_or(Align::None) {
-                    Align::Left => Some("text-align: left"),
-                    Align::Center => Some("text-align: center"),
-                    Align::Right => Some("text-align: right"),
-                    Align::None => None,
-                };
-                if !t.head.is_empty() {
-                    self.x.open("thead", &[]).open("tr", &[]);
-                    for (i, cell) in t.head.iter().enumerate() {
-                        self.cell("th", align(i), cell);
-                    }
-                    self.x.close("tr").close("thead").newline();
-                }
-                self.x.open("tbody", &[]).newline();
-                for row in &t.rows {
-                    self.x.open("tr", &[]);
-                    for (i, cell) in row.iter().enumerate() {
-                        self.cell("td", align(i), cell);
-                    }
-                    self.x.close("tr").newline();
-                }
-                self.x.close("tbody").close("table").close("div").newline();
-            }
+            Block::List { start, items } => self.list(*start, items),
+            Block::Code { lang, text } => self.code(lang.as_deref(), text),
+            Block::Table(t) => self.table(t),
             Block::Image { src, alt, title } => {
                 self.x.open("figure", &[]);
                 self.image(src, alt);
@@ -443,6 +372,83 @@ impl BodyWriter<'_, '_, '_> {
                 self.x.empty("hr", &[]).newline();
             }
         }
+    }
+
+    fn list(&mut self, start: Option<u64>, items: &[Vec<Block>]) {
+        let tag = if start.is_some() { "ol" } else { "ul" };
+        let start_attr = start.filter(|s| *s != 1).map(|s| s.to_string());
+        match &start_attr {
+            Some(s) => self.x.open(tag, &[("start", s)]),
+            None => self.x.open(tag, &[]),
+        };
+        self.x.newline();
+        for item in items {
+            self.x.open("li", &[]);
+            // A one-paragraph item is written without <p>, as tight lists are.
+            match item.as_slice() {
+                [Block::Paragraph(content)] => self.inlines(content),
+                _ => self.blocks(item),
+            }
+            self.x.close("li").newline();
+        }
+        self.x.close(tag).newline();
+    }
+
+    fn code(&mut self, lang: Option<&str>, text: &str) {
+        let class = lang.as_ref().map(|l| format!("language-{l}"));
+        self.x.open("pre", &[("class", "code")]);
+        match &class {
+            Some(c) => self.x.open("code", &[("class", c)]),
+            None => self.x.open("code", &[]),
+        };
+        // One block per source line, so a line that wraps on a
+        // narrow screen continues indented (the stylesheet's hanging
+        // indent) and is told apart from the next line; the newline
+        // stays inside, for readers without the stylesheet.
+        for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
+            // Continuations sit two characters right of the line's
+            // own indentation (tabs are four wide in the stylesheet).
+            let indent: usize = line
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .map(|c| if c == '\t' { 4 } else { 1 })
+                .sum();
+            let hang = format!("padding-left: {0}ch; text-indent: -{0}ch", indent + 2);
+            self.x.open("span", &[("class", "line"), ("style", &hang)]);
+            self.x.text(line).text("\n");
+            self.x.close("span");
+        }
+        self.x.close("code").close("pre").newline();
+    }
+
+    fn table(&mut self, t: &crate::model::Table) {
+        // It scrolls when the table is wider than the screen: keyboard
+        // users must be able to reach it (Ace: scrollable-region-focusable).
+        self.x
+            .open("div", &[("class", "table-wrap"), ("tabindex", "0")]);
+        self.x.open("table", &[]).newline();
+        let align = |i: usize| match t.align.get(i).copied().unwrap_or(Align::None) {
+            Align::Left => Some("text-align: left"),
+            Align::Center => Some("text-align: center"),
+            Align::Right => Some("text-align: right"),
+            Align::None => None,
+        };
+        if !t.head.is_empty() {
+            self.x.open("thead", &[]).open("tr", &[]);
+            for (i, cell) in t.head.iter().enumerate() {
+                self.cell("th", align(i), cell);
+            }
+            self.x.close("tr").close("thead").newline();
+        }
+        self.x.open("tbody", &[]).newline();
+        for row in &t.rows {
+            self.x.open("tr", &[]);
+            for (i, cell) in row.iter().enumerate() {
+                self.cell("td", align(i), cell);
+            }
+            self.x.close("tr").newline();
+        }
+        self.x.close("tbody").close("table").close("div").newline();
     }
 
     fn cell(&mut self, tag: &str, align: Option<&str>, content: &[Inline]) {
