@@ -260,6 +260,18 @@ mod tests {
     }
 
     #[test]
+    fn an_opening_quote_hangs_into_the_left_margin() {
+        let text = format!("\u{201C}{PARA}\u{201D}");
+        let lines = lines_of(&text, 260.0);
+        let ((left, lead), _) = extent(&lines[0]);
+        assert!(lead > 1.0, "the quote hangs {lead}");
+        assert!((left + lead).abs() < 0.01, "first glyph at {left}");
+        // The lines after it start at the margin.
+        let ((left, lead), _) = extent(&lines[1]);
+        assert!(lead == 0.0 && left.abs() < 0.01);
+    }
+
+    #[test]
     fn short_words_and_the_last_word_are_not_hyphenated() {
         // Four-letter words only, then a long last word: no line ends in
         // a hyphen, whatever the measure.
