@@ -194,11 +194,25 @@ fn assert_words_inside(pdf: &Path, style: &PageStyle) {
     assert!(!ws.is_empty());
     let left = style.margin_left - 1.5;
     let right = style.margin_left + style.measure + 1.5;
+    // Optical margin alignment: a word ending in a hyphen, a stop or a
+    // closing quote hangs into the right margin by part of that glyph (at
+    // most 70 % of a third of an em), one starting with an opening quote
+    // into the left.
+    let hang = |c: Option<char>, marks: &str| match c {
+        Some(c) if marks.contains(c) => 0.25 * style.body_size,
+        _ => 0.0,
+    };
     for (page, x0, y0, x1, y1, w) in ws {
         assert!(
             x0 >= 0.0 && y0 >= 0.0 && x1 <= style.width && y1 <= style.height,
             "word {w:?} on page {page} lies outside the page box"
         );
+        let left = left - hang(w.chars().next(), "\u{2018}\u{201C}\u{201E}'\"«‹");
+        let right = right
+            + hang(
+                w.chars().next_back(),
+                "-\u{2010}\u{AD}.,:;!?\u{2013}\u{2014}\u{2019}\u{201D}'\"»›",
+            );
         assert!(
             x0 >= left && x1 <= right,
             "word {w:?} on page {page} runs out of the text column ({x0}..{x1}, column {left}..{right})"

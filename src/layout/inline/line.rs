@@ -19,6 +19,9 @@ pub struct LineSpec {
     pub items: Range<usize>,
     /// Glue adjustment: positive stretches, negative shrinks.
     pub ratio: f32,
+    /// How far the line's first glyph hangs into the left margin and its
+    /// last one (or its added hyphen) into the right margin.
+    pub hang: (f32, f32),
 }
 
 /// The lines that `breaks` (item indices where lines end) make.
@@ -40,13 +43,38 @@ pub fn lines(items: &Items, breaks: &[usize], opts: &ParaOpts) -> Vec<LineSpec> 
         if brk.kind == Kind::Penalty && brk.width > 0.0 {
             line_items.push(KpItem::boxed(brk.width));
         }
+        let hang = if ragged {
+            (0.0, 0.0)
+        } else {
+            (
+                line_items.first().map_or(0.0, |it| it.lead),
+                end_hang(items, end),
+            )
+        };
         out.push(LineSpec {
             items: s..end,
-            ratio: linebreak::ratio(&line_items, opts.measure, ragged),
+            ratio: linebreak::ratio(&line_items, opts.measure + hang.0 + hang.1, ragged),
+            hang,
         });
         start = end + 1;
     }
     out
+}
+
+/// How far the line ending at item `end` may hang into the right margin:
+/// the added hyphen, else the last glyph (the last line does not hang).
+fn end_hang(items: &Items, end: usize) -> f32 {
+    let brk = &items.kp[end];
+    if brk.kind == Kind::Penalty && brk.penalty <= -INF {
+        0.0
+    } else if brk.kind == Kind::Penalty && brk.width > 0.0 {
+        brk.hang
+    } else {
+        match end.checked_sub(1).map(|k| &items.kp[k]) {
+            Some(prev) if prev.kind == Kind::Box => prev.hang,
+            _ => 0.0,
+        }
+    }
 }
 
 /// A glyph at its x on the line; the added hyphen carries its own text.
@@ -64,7 +92,8 @@ pub fn place(
     let shift = match opts.align {
         Align::Center => ((opts.measure - width) / 2.0).max(0.0),
         Align::Right => (opts.measure - width).max(0.0),
-        _ => 0.0,
+        // Justified: the line starts in the left margin by what hangs there.
+        _ => -spec.hang.0,
     };
     finalize(rt, &placed, width, shift)
 }
@@ -127,7 +156,7 @@ fn arrange(shaped: &Shaped, b: &Items, spec: &LineSpec) -> (Vec<Positioned>, f32
 /// baseline, and follows their spans' links and strike-through.
 fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Line {
     let mut line = Line {
-        width,
+        width: width + shift.min(0.0),
         ..Line::default()
     };
     let mut run: Option<(Point, TextRun)> = None;

@@ -211,6 +211,31 @@ mod tests {
         s
     }
 
+    /// The line's extent: the left edge of its first glyph and the right
+    /// edge of its last, and how far each may hang into the margin.
+    fn extent(l: &Line) -> ((f32, f32), (f32, f32)) {
+        let mut glyphs = Vec::new();
+        for (p, it) in &l.items {
+            if let PageItem::Text(r) = it {
+                for g in &r.glyphs {
+                    let c = &r.text[g.text.0 as usize..g.text.1 as usize];
+                    glyphs.push((p.x + g.x, g.advance, c.to_string()));
+                }
+            }
+        }
+        let (x0, a0, t0) = glyphs.first().cloned().unwrap_or_default();
+        let (x1, a1, t1) = glyphs.last().cloned().unwrap_or_default();
+        let lead = t0
+            .chars()
+            .next()
+            .map_or(0.0, |c| items::protrusion(c).0 * a0);
+        let hang = t1
+            .chars()
+            .next_back()
+            .map_or(0.0, |c| items::protrusion(c).1 * a1);
+        ((x0, lead), (x1 + a1, hang))
+    }
+
     const PARA: &str = "The harbour at Velmar reopened on Monday after eighteen months of \
         reconstruction, and the first ferry to dock was greeted by a crowd that had waited \
         since dawn. Officials said the new breakwater would withstand storms of the kind \
@@ -223,9 +248,18 @@ mod tests {
         let lines = lines_of(PARA, measure);
         assert!(lines.len() >= 4);
         for (i, l) in lines.iter().enumerate() {
-            assert!(l.width <= measure + 0.01, "line {i} overflows: {}", l.width);
+            let ((left, lead), (right, hang)) = extent(l);
+            assert!(
+                right <= measure + hang + 0.01,
+                "line {i} overflows: {right}"
+            );
+            assert!(left >= -lead - 0.01, "line {i} starts at {left}");
             if i + 1 < lines.len() {
-                assert!(l.width > measure - 0.5, "line {i} is short: {}", l.width);
+                // Full lines reach the measure exactly, plus what hangs.
+                assert!(
+                    (right - (measure + hang)).abs() < 0.05,
+                    "line {i} ends at {right}, not {measure} + {hang}"
+                );
             }
         }
         // All the text comes back, in order (hyphens added at breaks aside).
@@ -260,6 +294,56 @@ mod tests {
                     .unwrap_or_else(|| panic!("no word for {frag}"));
                 let points = hyphen::hyphenation_points(word, lang);
                 assert!(points.contains(&frag.len()), "{word} split after {frag}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_ending_in_a_hyphen_extends_past_the_measure_by_its_protrusion() {
+        let mut seen = 0;
+        for measure in (120..240).step_by(7) {
+            let measure = measure as f32;
+            let lines = lines_of(PARA, measure);
+            for l in &lines[..lines.len() - 1] {
+                if !line_text(l).ends_with('-') {
+                    continue;
+                }
+                seen += 1;
+                // The hyphen (a third of an em at 10.5 pt) hangs 70 % out.
+                let (_, (right, expected)) = extent(l);
+                assert!(expected > 1.5, "the hyphen hangs {expected}");
+                assert!(
+                    (right - measure - expected).abs() < 0.05,
+                    "at {measure} a hyphenated line ends at {right}"
+                );
+            }
+        }
+        assert!(seen > 0, "no hyphenated line at any measure");
+    }
+
+    #[test]
+    fn an_opening_quote_hangs_into_the_left_margin() {
+        let text = format!("\u{201C}{PARA}\u{201D}");
+        let lines = lines_of(&text, 260.0);
+        let ((left, lead), _) = extent(&lines[0]);
+        assert!(lead > 1.0, "the quote hangs {lead}");
+        assert!((left + lead).abs() < 0.01, "first glyph at {left}");
+        // The lines after it start at the margin.
+        let ((left, lead), _) = extent(&lines[1]);
+        assert!(lead == 0.0 && left.abs() < 0.01);
+    }
+
+    #[test]
+    fn short_words_and_the_last_word_are_not_hyphenated() {
+        // Four-letter words only, then a long last word: no line ends in
+        // a hyphen, whatever the measure.
+        let text = "over that with from data some were when they been have more \
+            also into only just than them into over that with from data some were when \
+            they been have more also into only just than them characteristically";
+        for measure in (60..200).step_by(9) {
+            for l in lines_of(text, measure as f32) {
+                let t = line_text(&l);
+                assert!(!t.ends_with('-'), "at {measure}: {t}");
             }
         }
     }
@@ -371,11 +455,13 @@ mod tests {
             let lines = set(&rt, &fonts, &mut Shaper::new(), &opts, &mut missing);
             proptest::prop_assert!(!lines.is_empty());
             for (i, l) in lines.iter().enumerate() {
-                proptest::prop_assert!(l.width <= measure + 0.01, "line {} is {} wide in {}: {:?}", i, l.width, measure, line_text(l));
-                // Nothing is drawn outside the measure either.
+                // Only what hangs (punctuation, hyphens) passes the measure.
+                let ((left, lead), (right, hang)) = extent(l);
+                proptest::prop_assert!(right <= measure + hang + 0.01, "line {} ends at {} in {}: {:?}", i, right, measure, line_text(l));
+                proptest::prop_assert!(left >= -lead - 0.01, "line {} starts at {}", i, left);
                 for (p, it) in &l.items {
                     if let PageItem::Text(r) = it {
-                        proptest::prop_assert!(p.x >= -0.01 && p.x + r.width() <= measure + 0.01);
+                        proptest::prop_assert!(p.x >= -lead - 0.01 && p.x + r.width() <= measure + hang + 0.01);
                     }
                 }
             }
