@@ -437,10 +437,17 @@ mod tests {
                 for p in page.items.iter().filter(|p| p.role != BlockRole::Artifact) {
                     if let PageItem::Text(r) = &p.item {
                         // List markers may hang into the margin (a marker
-                        // "10." is wider than the inset leaves).
-                        let from = if p.role == BlockRole::Label { 0.0 } else { left - 0.01 };
+                        // "10." is wider than the inset leaves), and so may
+                        // punctuation by its protrusion (a glyph is at most
+                        // an em wide).
+                        let hang = |c: Option<char>, side: fn((f32, f32)) -> f32| {
+                            c.map_or(0.0, |c| side(inline::items::protrusion(c)) * r.size)
+                        };
+                        let lead = hang(r.text.chars().next(), |p| p.0);
+                        let tail = hang(r.text.chars().next_back(), |p| p.1);
+                        let from = if p.role == BlockRole::Label { 0.0 } else { left - lead - 0.01 };
                         prop_assert!(
-                            p.at.x >= from && p.at.x + r.width() <= right + 0.01,
+                            p.at.x >= from && p.at.x + r.width() <= right + tail + 0.01,
                             "{:?} {:?} from {} to {} outside {}..{}", p.role, r.text, p.at.x, p.at.x + r.width(), left, right
                         );
                         prop_assert!(p.at.y <= bottom + 0.01, "{:?} {:?} at {} below {}", p.role, r.text, p.at.y, bottom);

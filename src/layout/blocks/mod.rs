@@ -8,7 +8,8 @@
 //! one line of a paragraph, one table row, one image. Strips say whether a
 //! page may end before them, which is how headings keep with what follows,
 //! and how widows and orphans are avoided (a page may not end after the
-//! first line of a paragraph or before its last).
+//! first line of a paragraph or before its last, nor after a hyphenated
+//! line).
 
 mod article;
 mod attribution;
@@ -236,9 +237,16 @@ impl<'d> FlowBuilder<'d> {
         let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
         let n = lines.len();
         let baseline = inline::baseline_in(leading, size);
+        let mut after_hyphen = false;
         for (k, line) in lines.into_iter().enumerate() {
+            let hyphenated = line.hyphenated;
             let mut e = line_elem(line, band.x, baseline, leading, self.role);
-            e.break_before = k == 0 || (k >= 2 && n - k >= 2);
+            // No page ends after the first line (orphan), before the last
+            // (widow) or in the middle of a hyphenated word: the reader
+            // would turn the page mid-word. The line breaker allows at most
+            // two hyphenated lines in a row, so a break is never far.
+            e.break_before = k == 0 || (k >= 2 && n - k >= 2 && !after_hyphen);
+            after_hyphen = hyphenated;
             e.space_before = if k == 0 { space_before } else { 0.0 };
             self.push(e);
         }

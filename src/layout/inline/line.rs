@@ -95,7 +95,12 @@ pub fn place(
         // Justified: the line starts in the left margin by what hangs there.
         _ => -spec.hang.0,
     };
-    finalize(rt, &placed, width, shift)
+    let mut line = finalize(rt, &placed, width, shift);
+    line.hyphenated = items
+        .kp
+        .get(spec.items.end)
+        .is_some_and(|k| k.kind == Kind::Penalty && k.flagged);
+    line
 }
 
 /// The glyphs of the line's items with their x (glue set at the line's

@@ -64,6 +64,9 @@ pub struct Line {
     pub items: Vec<(Point, PageItem)>,
     pub links: Vec<LinkArea>,
     pub width: f32,
+    /// The line ends inside a word (at a hyphenation point or after a
+    /// hyphen or dash): a page should not end after it.
+    pub hyphenated: bool,
 }
 
 /// Where the baseline of `size`-point type sits in a strip `leading`
