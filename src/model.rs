@@ -485,19 +485,23 @@ impl ArticleMeta {
     }
 }
 
-/// Closes the gaps in a body's heading levels, keeping its top level:
-/// `##` then `#####` becomes `##` then `###`. Readers and screen readers
-/// navigate by level, and a skipped level reads as a missing section (Ace's
-/// heading-order rule); what is written is kept, only its depth changes.
-pub fn close_heading_gaps(body: &mut [Block]) {
-    let top = body
-        .iter()
+/// The highest (smallest-numbered) heading level among the top-level blocks
+/// of an article body; writers put that level right under the headline.
+pub fn top_heading_level(body: &[Block]) -> Option<u8> {
+    body.iter()
         .filter_map(|b| match b {
             Block::Heading { level, .. } => Some(*level),
             _ => None,
         })
         .min()
-        .unwrap_or(1);
+}
+
+/// Closes the gaps in a body's heading levels, keeping its top level:
+/// `##` then `#####` becomes `##` then `###`. Readers and screen readers
+/// navigate by level, and a skipped level reads as a missing section (Ace's
+/// heading-order rule); what is written is kept, only its depth changes.
+pub fn close_heading_gaps(body: &mut [Block]) {
+    let top = top_heading_level(body).unwrap_or(1);
     // The levels of the headings still open above the current one.
     let mut open: Vec<u8> = Vec::new();
     visit_headings(body, &mut |level| {
@@ -527,6 +531,14 @@ fn visit_headings(blocks: &mut [Block], f: &mut impl FnMut(&mut u8)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_text_is_blank() {
+        assert!(is_blank("\u{feff}"));
+        assert!(is_blank(" \u{200b}\u{00ad}\t"));
+        assert!(!is_blank("\u{feff}a"));
+        assert!(!is_blank("–"));
+    }
 
     #[test]
     fn heading_gaps_close_and_the_top_level_stays() {

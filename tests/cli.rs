@@ -55,11 +55,7 @@ fn init_then_build_writes_the_books() {
         .iter()
         .find(|f| f.ends_with(".pdf"))
         .unwrap_or_else(|| panic!("init → build writes a PDF too: {files:?}"));
-    let o = std::process::Command::new("qpdf")
-        .args(["--check", s(&dir.join("dist").join(pdf))])
-        .output()
-        .expect("qpdf is installed by tests/run.sh");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_qpdf_clean(&dir.join("dist").join(pdf));
 
     // A second init refuses to overwrite.
     let (code, _, err) = run(&["init", s(&dir)]);

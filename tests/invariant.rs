@@ -29,15 +29,6 @@ fn assert_valid(epub: &Path, pdf: &Path) {
     assert_qpdf_clean(pdf);
 }
 
-fn assert_qpdf_clean(pdf: &Path) {
-    let q = std::process::Command::new("qpdf")
-        .arg("--check")
-        .arg(pdf)
-        .output()
-        .expect("qpdf must be installed (bash tests/run.sh)");
-    assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stdout));
-}
-
 /// All text of the EPUB's article pages.
 fn epub_text(epub: &Path) -> String {
     unzip(epub)

@@ -497,13 +497,7 @@ fn send_over_tls_trusts_the_authority_named_by_ca() {
             serde_json::json!(["reader@example.org"])
         );
         let parts = attachments(&msgs[0].1);
-        let book = only_with_ext(
-            &std::fs::read_dir(&out)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .collect::<Vec<_>>(),
-            "epub",
-        );
+        let book = file_in(&out, "epub");
         assert!(
             parts[0].1 == std::fs::read(&book).unwrap(),
             "{mode}: byte for byte"

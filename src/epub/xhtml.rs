@@ -220,7 +220,7 @@ impl<'a> Pages<'a> {
             article: a,
             x: &mut x,
             note_refs_seen: Vec::new(),
-            top_heading: top_heading_level(&a.body),
+            top_heading: crate::model::top_heading_level(&a.body).unwrap_or(2),
         };
         w.blocks(&a.body);
         w.footnotes(&a.footnotes);
@@ -614,18 +614,6 @@ impl BodyWriter<'_, '_, '_> {
         }
         self.x.close("section").newline();
     }
-}
-
-/// The highest (smallest-numbered) heading level among the top-level blocks
-/// of an article body; writers put that level right under the headline.
-pub fn top_heading_level(body: &[Block]) -> u8 {
-    body.iter()
-        .filter_map(|b| match b {
-            Block::Heading { level, .. } => Some(*level),
-            _ => None,
-        })
-        .min()
-        .unwrap_or(2)
 }
 
 /// Plain text of inlines (for titles and alt text).

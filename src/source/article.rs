@@ -173,8 +173,8 @@ fn headline(
         }
         _ => None,
     };
-    let leading_h1 = leading_h1.filter(|h| !super::clean::is_blank(h));
-    match (given.filter(|t| !super::clean::is_blank(t)), leading_h1) {
+    let leading_h1 = leading_h1.filter(|h| !crate::model::is_blank(h));
+    match (given.filter(|t| !crate::model::is_blank(t)), leading_h1) {
         (Some(t), Some(h1)) => {
             if h1.trim() == t.trim() {
                 body.remove(0); // the same headline twice

@@ -6,7 +6,7 @@
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use crate::model::{Article, Block, Footnote, ImageSrc, Inline};
+use crate::model::{is_blank, Article, Block, Footnote, ImageSrc, Inline};
 
 /// A character that cannot be represented in the outputs (XML forbids most
 /// C0 controls; C1 controls and noncharacters are not text).
@@ -15,8 +15,6 @@ pub fn is_unwanted(c: char) -> bool {
         || matches!(c as u32, 0xFDD0..=0xFDEF)
         || (c as u32 & 0xFFFE) == 0xFFFE
 }
-
-pub use crate::model::is_blank;
 
 /// `s` without unwanted characters, in NFC. Returns the characters removed.
 pub fn clean(s: &mut String) -> Vec<char> {
@@ -151,14 +149,6 @@ mod tests {
             codes(&removed),
             "U+0007, U+007F, U+0085, U+FDD0, U+FFFE, U+1FFFF"
         );
-    }
-
-    #[test]
-    fn invisible_text_is_blank() {
-        assert!(is_blank("\u{feff}"));
-        assert!(is_blank(" \u{200b}\u{00ad}\t"));
-        assert!(!is_blank("\u{feff}a"));
-        assert!(!is_blank("–"));
     }
 
     #[test]

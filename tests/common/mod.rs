@@ -182,6 +182,16 @@ pub fn assert_epub_valid(book: &Path) {
     assert_ace_clean(&[book]);
 }
 
+/// `qpdf --check` passes.
+pub fn assert_qpdf_clean(pdf: &Path) {
+    let q = Command::new("qpdf")
+        .arg("--check")
+        .arg(pdf)
+        .output()
+        .expect("qpdf must be installed (bash tests/run.sh)");
+    assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stdout));
+}
+
 /// EPUBCheck with no fatal error, error or warning.
 pub fn assert_epubcheck_clean(book: &Path) {
     let r = epubcheck(book);
