@@ -167,3 +167,118 @@ impl XImage {
         (color, mask)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use image::{GrayImage, ImageEncoder, Rgb, RgbImage, Rgba, RgbaImage};
+
+    use super::*;
+
+    fn asset(format: ImageFormat, data: Vec<u8>) -> Asset {
+        Asset {
+            name: "test-image".into(),
+            media_type: format.media_type(),
+            data: Arc::new(data),
+            width: 8,
+            height: 4,
+            format,
+        }
+    }
+
+    fn png(img: &RgbaImage) -> Vec<u8> {
+        let mut out = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(
+                img,
+                img.width(),
+                img.height(),
+                image::ExtendedColorType::Rgba8,
+            )
+            .unwrap();
+        out
+    }
+
+    fn jpeg(img: DynamicImage) -> Vec<u8> {
+        let mut out = Vec::new();
+        img.write_to(
+            &mut std::io::Cursor::new(&mut out),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+        out
+    }
+
+    fn name<'a>(s: &'a Stream, key: &[u8]) -> &'a [u8] {
+        s.dict.get(key).unwrap().as_name().unwrap()
+    }
+
+    #[test]
+    fn alpha_becomes_a_soft_mask_and_opaque_alpha_none() {
+        let mut img = RgbaImage::from_pixel(8, 4, Rgba([200, 30, 10, 255]));
+        img.put_pixel(0, 0, Rgba([0, 0, 0, 0]));
+        let (color, mask) = XImage::of(&asset(ImageFormat::Png, png(&img)))
+            .unwrap()
+            .into_streams();
+        assert_eq!(name(&color, b"ColorSpace"), b"DeviceRGB");
+        let mask = mask.expect("a transparent pixel needs a mask");
+        assert_eq!(name(&mask, b"ColorSpace"), b"DeviceGray");
+        let alpha = mask.decompressed_content().unwrap();
+        assert_eq!(alpha.len(), 32);
+        assert_eq!((alpha[0], alpha[1]), (0, 255));
+
+        let opaque = RgbaImage::from_pixel(8, 4, Rgba([1, 2, 3, 255]));
+        let (_, mask) = XImage::of(&asset(ImageFormat::Png, png(&opaque)))
+            .unwrap()
+            .into_streams();
+        assert!(mask.is_none());
+    }
+
+    #[test]
+    fn grey_pixels_stay_grey() {
+        let mut img = RgbaImage::from_pixel(8, 4, Rgba([90, 90, 90, 255]));
+        img.put_pixel(3, 3, Rgba([10, 10, 10, 255]));
+        let grey = DynamicImage::ImageRgba8(img).to_luma8();
+        let mut out = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(&grey, 8, 4, image::ExtendedColorType::L8)
+            .unwrap();
+        let (color, _) = XImage::of(&asset(ImageFormat::Png, out))
+            .unwrap()
+            .into_streams();
+        assert_eq!(name(&color, b"ColorSpace"), b"DeviceGray");
+        assert_eq!(color.decompressed_content().unwrap().len(), 32);
+    }
+
+    #[test]
+    fn jpegs_go_in_as_they_are() {
+        for (img, space) in [
+            (
+                DynamicImage::ImageRgb8(RgbImage::from_pixel(8, 4, Rgb([10, 120, 200]))),
+                &b"DeviceRGB"[..],
+            ),
+            (
+                DynamicImage::ImageLuma8(GrayImage::from_pixel(8, 4, image::Luma([77]))),
+                &b"DeviceGray"[..],
+            ),
+        ] {
+            let data = jpeg(img);
+            let (color, mask) = XImage::of(&asset(ImageFormat::Jpeg, data.clone()))
+                .unwrap()
+                .into_streams();
+            assert_eq!(name(&color, b"Filter"), b"DCTDecode");
+            assert_eq!(name(&color, b"ColorSpace"), space);
+            assert_eq!(color.content, data, "the JPEG bytes are not passed through");
+            assert!(mask.is_none());
+        }
+    }
+
+    #[test]
+    fn a_broken_image_is_an_error_not_a_panic() {
+        let bad = asset(ImageFormat::Jpeg, b"\xFF\xD8not a jpeg".to_vec());
+        assert!(XImage::of(&bad).is_err());
+        let svg = asset(ImageFormat::Svg, b"<svg/>".to_vec());
+        assert!(XImage::of(&svg).is_err());
+    }
+}
