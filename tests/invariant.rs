@@ -23,10 +23,11 @@ fn build_both(dir: &Path, name: &str, extra: &[&str]) -> (PathBuf, PathBuf, Stri
     (file_in(&out, "epub"), file_in(&out, "pdf"), err)
 }
 
-/// EPUBCheck and Ace clean, qpdf clean.
+/// EPUBCheck and Ace clean, qpdf clean, PDF/A kept where claimed.
 fn assert_valid(epub: &Path, pdf: &Path) {
     assert_epub_valid(epub);
     assert_qpdf_clean(pdf);
+    assert_pdfa_kept(pdf);
 }
 
 /// All text of the EPUB's article pages.

@@ -275,6 +275,13 @@ fn sample_digest_builds_a_valid_typeset_pdf() {
     let pages = page_count(&pdf);
     assert!((8..=40).contains(&pages), "{pages} pages");
     assert!(fonts_embedded_and_subset(&pdf) >= 3);
+    // Every font has every glyph the sample needs, so it claims PDF/A-2b
+    // (and `build` has had veraPDF confirm it).
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(
+        bytes.windows(20).any(|w| w == b"<pdfaid:part>2</pdfa"),
+        "the sample does not claim PDF/A-2b"
+    );
 }
 
 #[test]

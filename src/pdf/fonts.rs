@@ -27,6 +27,8 @@ pub(super) struct UsedFace {
     /// Advance of each new glyph in thousandths of an em, as the font's
     /// `/W` array says and the content streams assume.
     pub widths: Vec<i32>,
+    /// Whether glyph 0 (.notdef) is drawn.
+    notdef: bool,
 }
 
 /// Every face the pages use, in face order.
@@ -49,8 +51,10 @@ impl UsedFonts {
                     remap: GlyphRemapper::new(),
                     texts: BTreeMap::new(),
                     widths: Vec::new(),
+                    notdef: false,
                 });
                 for (i, g) in run.glyphs.iter().enumerate() {
+                    used.notdef |= g.gid == 0;
                     let new = used.remap.remap(g.gid);
                     let text = run.glyph_text(i);
                     if !text.is_empty() {
@@ -68,6 +72,12 @@ impl UsedFonts {
                 .collect();
         }
         UsedFonts { faces }
+    }
+
+    /// Whether any page draws a glyph as .notdef (a character no font has),
+    /// which PDF/A forbids.
+    pub fn shows_notdef(&self) -> bool {
+        self.faces.values().any(|f| f.notdef)
     }
 
     /// The new glyph id of `gid` in `face` and its advance in thousandths

@@ -22,6 +22,9 @@ pub(super) struct DocInfo {
     pub modified: DateTime<Utc>,
     pub language: String,
     pub uuid: uuid::Uuid,
+    /// Whether the file claims PDF/A-2b (in the XMP): only when it meets
+    /// it, which a page showing a missing glyph (.notdef) does not.
+    pub pdfa: bool,
 }
 
 impl DocInfo {
@@ -44,6 +47,7 @@ impl DocInfo {
             modified: m.modified,
             language: m.language.clone(),
             uuid: m.uuid,
+            pdfa: true,
         }
     }
 }
@@ -80,6 +84,20 @@ pub(super) fn set_page_labels(catalog: &mut Dictionary, front_pages: usize) {
 pub(super) fn set_language_and_xmp(catalog: &mut Dictionary, info: &DocInfo, xmp: ObjectId) {
     catalog.set("Lang", text_string(&info.language));
     catalog.set("Metadata", Object::Reference(xmp));
+}
+
+/// Adds the sRGB output intent PDF/A asks for when device colours are
+/// used (every colour here is sRGB); returns the catalog's `/OutputIntents`.
+pub(super) fn add_output_intent(doc: &mut LoDocument) -> Object {
+    let profile = doc.add_object(Stream::new(dictionary! { "N" => 3 }, super::icc::srgb()));
+    let intent = doc.add_object(dictionary! {
+        "Type" => "OutputIntent",
+        "S" => "GTS_PDFA1",
+        "OutputConditionIdentifier" => text_string("sRGB IEC61966-2.1"),
+        "Info" => text_string("sRGB IEC61966-2.1"),
+        "DestOutputProfile" => Object::Reference(profile),
+    });
+    vec![Object::Reference(intent)].into()
 }
 
 /// Adds the information dictionary and the file id, which comes from the
@@ -166,10 +184,21 @@ pub(super) fn xmp(info: &DocInfo) -> String {
     }
     x.element("xmpMM:DocumentID", &[], &format!("uuid:{}", info.uuid))
         .newline();
-    x.close("rdf:Description")
-        .close("rdf:RDF")
-        .close("x:xmpmeta")
+    x.close("rdf:Description");
+    if info.pdfa {
+        x.open(
+            "rdf:Description",
+            &[
+                ("rdf:about", ""),
+                ("xmlns:pdfaid", "http://www.aiim.org/pdfa/ns/id/"),
+            ],
+        )
         .newline();
+        x.element("pdfaid:part", &[], "2").newline();
+        x.element("pdfaid:conformance", &[], "B").newline();
+        x.close("rdf:Description");
+    }
+    x.newline().close("rdf:RDF").close("x:xmpmeta").newline();
     x.raw("<?xpacket end=\"w\"?>");
     x.finish()
 }

@@ -20,6 +20,7 @@
 mod compress;
 mod content;
 mod fonts;
+mod icc;
 mod images;
 mod links;
 mod metadata;
@@ -147,7 +148,8 @@ pub fn write_to(
         "Pages" => Object::Reference(tree),
     });
     lo.trailer.set("Root", Object::Reference(catalog));
-    let info = metadata::DocInfo::of(digest);
+    let mut info = metadata::DocInfo::of(digest);
+    info.pdfa = !used.shows_notdef();
     add_navigation_and_metadata(&mut lo, &links, &outline, front_pages, &info)?;
     compress::compress(&mut lo);
     lo.save_to(out).context("cannot write the PDF")?;
@@ -188,7 +190,9 @@ fn add_navigation_and_metadata(
     links::add_internal_links(lo, &pages, &links.internal)?;
     let outline_root = outline::add(lo, outline);
     let xmp = metadata::add_xmp(lo, info);
+    let intents = metadata::add_output_intent(lo);
     let catalog = lo.catalog_mut()?;
+    catalog.set("OutputIntents", intents);
     metadata::set_page_labels(catalog, front_pages);
     catalog.set("Names", Object::Reference(names));
     metadata::set_language_and_xmp(catalog, info, xmp);
@@ -242,6 +246,7 @@ mod tests {
             modified: t,
             language: "en-GB".into(),
             uuid: uuid::Uuid::nil(),
+            pdfa: true,
         }
     }
 

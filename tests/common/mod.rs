@@ -49,14 +49,16 @@ pub fn pressbook(args: &[&str]) -> Output {
 }
 
 /// Builds `dir` into `out` with `format`, asserting success, and checks
-/// every EPUB written with Ace; returns the files written, sorted.
+/// every EPUB written with Ace and every PDF with veraPDF; returns the
+/// files written, sorted.
 pub fn build(dir: &Path, out: &Path, format: &str) -> Vec<PathBuf> {
     let files = build_unchecked(dir, out, format);
-    for book in files
-        .iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "epub"))
-    {
-        assert_ace_clean(&[book]);
+    for book in &files {
+        match book.extension().and_then(|e| e.to_str()) {
+            Some("epub") => assert_ace_clean(&[book]),
+            Some("pdf") => assert_pdfa_kept(book),
+            _ => {}
+        }
     }
     files
 }
@@ -180,6 +182,67 @@ pub fn epubcheck(book: &Path) -> EpubCheck {
 pub fn assert_epub_valid(book: &Path) {
     assert_epubcheck_clean(book);
     assert_ace_clean(&[book]);
+}
+
+/// One warm veraPDF JVM for the whole test binary
+/// (`tests/tools/VeraServer.java`).
+fn verapdf_server() -> std::sync::MutexGuard<'static, checker::Checker> {
+    static SERVER: std::sync::OnceLock<std::sync::Mutex<checker::Checker>> =
+        std::sync::OnceLock::new();
+    checker::Checker::get(&SERVER, "veraPDF", || {
+        let cp = std::env::var("PRESSBOOK_VERAPDF_CP").expect(
+            "PRESSBOOK_VERAPDF_CP is not set: run the suite with `bash tests/run.sh`, which installs veraPDF",
+        );
+        let mut cmd = Command::new("java");
+        cmd.args(["-XX:+UseSerialGC", "-cp", &cp])
+            .arg(repo().join("tests/tools/VeraServer.java"))
+            .stderr(std::process::Stdio::null());
+        cmd
+    })
+}
+
+/// veraPDF's failed rules for `pdf` as `flavour` (`2b`, `ua1`): one line
+/// per rule, `CLAUSE-TEST xCOUNT: MESSAGE (at WHERE)`.
+pub fn verapdf(pdf: &Path, flavour: &str) -> Vec<String> {
+    let report = report_path(pdf, &format!("verapdf-{flavour}.txt"));
+    let answer = verapdf_server().ask(&format!(
+        "{flavour}\t{}\t{}",
+        pdf.display(),
+        report.display()
+    ));
+    assert!(
+        answer.starts_with("pass") || answer.starts_with("fail"),
+        "veraPDF could not check {pdf:?}: {answer}"
+    );
+    let text = std::fs::read_to_string(&report)
+        .unwrap_or_else(|e| panic!("veraPDF wrote no report for {pdf:?} ({e})"));
+    text.lines().map(str::to_string).collect()
+}
+
+/// A PDF that claims PDF/A-2b meets it (veraPDF finds nothing), and one
+/// that does not claim it fails only for the reason it may not: it shows a
+/// character no font has (.notdef), and has no claim.
+pub fn assert_pdfa_kept(pdf: &Path) {
+    let bytes = std::fs::read(pdf).unwrap();
+    let claims = bytes.windows(11).any(|w| w == b"pdfaid:part");
+    let failed = verapdf(pdf, "2b");
+    if claims {
+        assert!(
+            failed.is_empty(),
+            "{pdf:?} claims PDF/A-2b but veraPDF finds:\n{}",
+            failed.join("\n")
+        );
+    } else {
+        let rules: Vec<&str> = failed
+            .iter()
+            .map(|l| l.split(' ').next().unwrap_or(""))
+            .collect();
+        assert!(
+            rules == ["6.2.11.8-1", "6.6.4-1"],
+            "{pdf:?} makes no PDF/A claim, which only a missing glyph excuses; veraPDF finds:\n{}",
+            failed.join("\n")
+        );
+    }
 }
 
 /// `qpdf --check` passes.
