@@ -68,18 +68,21 @@ printf '  typst PDF step / pressbook  %8.1fx\n' "$(awk "BEGIN {print $ty_m / $pb
 printf '  typst PDF step / pressbook PDF alone %5.1fx\n' "$(awk "BEGIN {print $ty_m / $pdf_m}")"
 printf 'PDF size: pressbook %s bytes, typst %s bytes\n' "$(stat -c %s "$work"/pb-pdf/*.pdf)" "$(stat -c %s "$work/typst.pdf")"
 
-# Peak memory of one pressbook build, and the output must not depend on the
-# number of threads.
-if [[ -x /usr/bin/time ]]; then
-  rss=$(/usr/bin/time -f %M "$pb" build "$corpus" --out "$work/pb" --format all -q 2>&1 >/dev/null | tail -n1)
-  printf 'pressbook peak RSS            %8.1f MiB\n' "$(awk "BEGIN {print $rss / 1024}")"
-fi
-rm -rf "$work/t1" "$work/t2"
-RAYON_NUM_THREADS=1 "$pb" build "$corpus" --out "$work/t1" --format all -q
-RAYON_NUM_THREADS=2 "$pb" build "$corpus" --out "$work/t2" --format all -q
-same=yes
-for f in "$work"/t1/*; do cmp -s "$f" "$work/t2/$(basename "$f")" || same=no; done
-printf 'byte-identical output with 1 and 2 threads: %s\n' "$same"
+# Peak memory of one pressbook build of corpus $1, and the output must not
+# depend on the number of threads.
+memory_and_threads() {
+  if [[ -x /usr/bin/time ]]; then
+    rss=$(/usr/bin/time -f %M "$pb" build "$1" --out "$work/rss" --format all -q 2>&1 >/dev/null | tail -n1)
+    printf 'pressbook peak RSS            %8.1f MiB\n' "$(awk "BEGIN {print $rss / 1024}")"
+  fi
+  rm -rf "$work/t1" "$work/t2"
+  RAYON_NUM_THREADS=1 "$pb" build "$1" --out "$work/t1" --format all -q
+  RAYON_NUM_THREADS=2 "$pb" build "$1" --out "$work/t2" --format all -q
+  same=yes
+  for f in "$work"/t1/*; do cmp -s "$f" "$work/t2/$(basename "$f")" || same=no; done
+  printf 'byte-identical output with 1 and 2 threads: %s\n' "$same"
+}
+memory_and_threads "$corpus"
 
 if ((big > 0)); then
   bigc=$work/corpus-$big
@@ -93,14 +96,5 @@ if ((big > 0)); then
   big_m=$(median "${t_big[@]}")
   printf '\n%d articles (%s pages): median %.3f s of 3 = %.1fx the %d-article time\n' "$big" \
     "$(pdfinfo "$work"/big/*.pdf | awk '/^Pages:/ {print $2}')" "$big_m" "$(awk "BEGIN {print $big_m / $pb_m}")" "$n"
-  if [[ -x /usr/bin/time ]]; then
-    rss=$(/usr/bin/time -f %M "$pb" build "$bigc" --out "$work/big" --format all -q 2>&1 >/dev/null | tail -n1)
-    printf 'peak RSS %.1f MiB\n' "$(awk "BEGIN {print $rss / 1024}")"
-  fi
-  rm -rf "$work/b1" "$work/b2"
-  RAYON_NUM_THREADS=1 "$pb" build "$bigc" --out "$work/b1" --format all -q
-  RAYON_NUM_THREADS=2 "$pb" build "$bigc" --out "$work/b2" --format all -q
-  same=yes
-  for f in "$work"/b1/*; do cmp -s "$f" "$work/b2/$(basename "$f")" || same=no; done
-  printf 'byte-identical output with 1 and 2 threads: %s\n' "$same"
+  memory_and_threads "$bigc"
 fi
