@@ -259,7 +259,7 @@ impl FlowBuilder<'_> {
                     a.meta.title
                 ))
                 .at(&a.path)
-                .hint("add a font that has them under [fonts] fallback in pressbook.toml"),
+                .hint(crate::layout::fonts::missing_hint(&self.missing, &self.fonts)),
             );
         }
     }

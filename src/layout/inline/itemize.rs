@@ -5,9 +5,9 @@
 //! Runs split where the span (and so the face) changes and where the
 //! script changes; characters of no script of their own (spaces, digits,
 //! punctuation, combining marks) stay in the run before them. Fallback
-//! faces for characters a run's face lacks are found while shaping. Every
-//! run is left to right for now (level 0); the bidi algorithm (UAX #9,
-//! issue 15) will split runs here and set [`Run::level`].
+//! faces for characters a run's face lacks are found while shaping. Runs
+//! also split where the bidi embedding level (UAX #9, unicode-bidi)
+//! changes: odd levels are shaped right to left.
 
 use std::ops::Range;
 
@@ -43,22 +43,78 @@ pub fn script_of(c: char) -> Option<Script> {
     }
 }
 
-/// The runs of `rt`, in logical order.
-pub fn itemize(rt: &RichText) -> Vec<Run> {
+/// Whether a paragraph is set right to left: when its language is written
+/// so, or when most of its letters are right-to-left ones (an Arabic
+/// paragraph in an article whose language was not given, which the
+/// digest's then stands for). An English paragraph that merely starts
+/// with a Hebrew name stays left to right.
+pub fn base_rtl(text: &str, lang_rtl: bool) -> bool {
+    if lang_rtl {
+        return true;
+    }
+    use unicode_bidi::BidiClass::{AL, L, R};
+    let (mut l, mut r) = (0usize, 0usize);
+    for c in text.chars() {
+        match unicode_bidi::bidi_class(c) {
+            L => l += 1,
+            R | AL => r += 1,
+            _ => {}
+        }
+    }
+    r > l
+}
+
+/// The bidi embedding level of each byte of `text` in a paragraph of base
+/// direction `rtl` (UAX #9 up to rule I2; the line rules are applied when
+/// lines are ordered).
+pub fn levels(text: &str, rtl: bool) -> Vec<u8> {
+    let base = if rtl {
+        unicode_bidi::Level::rtl()
+    } else {
+        unicode_bidi::Level::ltr()
+    };
+    // Nothing to resolve in text of one direction: every level is the base.
+    let mixed = text.chars().any(|c| {
+        use unicode_bidi::BidiClass::*;
+        let k = unicode_bidi::bidi_class(c);
+        if rtl {
+            matches!(k, L | EN | AN | LRE | LRO | LRI | FSI | RLE | RLO | RLI)
+        } else {
+            matches!(k, R | AL | AN | LRE | LRO | LRI | FSI | RLE | RLO | RLI)
+        }
+    });
+    if !mixed {
+        return vec![base.number(); text.len()];
+    }
+    let info = unicode_bidi::BidiInfo::new(text, Some(base));
+    info.levels.iter().map(|l| l.number()).collect()
+}
+
+/// The runs of `rt`, in logical order, in a paragraph of base direction
+/// `rtl`.
+pub fn itemize(rt: &RichText, rtl: bool) -> Vec<Run> {
+    let levels = levels(&rt.text, rtl);
     let mut runs = Vec::with_capacity(rt.spans.len());
     for (k, span) in rt.spans.iter().enumerate() {
         let run = |range: Range<usize>, script| Run {
+            level: levels[range.start],
             range,
             span: k as u16,
             face: span.style.face(),
             size: span.style.size,
             tracking: span.style.tracking,
             script,
-            level: 0,
         };
         let mut start = span.range.start;
         let mut script = None;
         for (i, c) in rt.text[span.range.clone()].char_indices() {
+            let at = span.range.start + i;
+            if at > start && levels[at] != levels[at - 1] {
+                runs.push(run(start..at, script));
+                start = at;
+                script = script_of(c);
+                continue;
+            }
             let Some(s) = script_of(c) else { continue };
             match script {
                 None => script = Some(s),
@@ -87,7 +143,7 @@ mod tests {
         rt.push("harbour Ζεύς, город 東京 — 100% ", serif, None, 0.0, false);
         rt.push("שלום tariff", serif.italic(), None, 0.0, false);
         rt.finish();
-        let runs = itemize(&rt);
+        let runs = itemize(&rt, false);
         let texts: Vec<(&str, Option<Script>)> = runs
             .iter()
             .map(|r| (&rt.text[r.range.clone()], r.script))
@@ -116,7 +172,7 @@ mod tests {
     #[test]
     fn a_run_of_no_script_has_none() {
         let rt = RichText::styled("— 100% (3)", TextStyle::sans(9.0));
-        let runs = itemize(&rt);
+        let runs = itemize(&rt, false);
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].script, None);
     }

@@ -23,7 +23,7 @@ pub mod text;
 
 pub use text::{Family, RichText, Span, TextStyle};
 
-use super::fonts::FontSet;
+use super::fonts::{FontSet, Han};
 use super::units::Point;
 use super::{BlockRole, LinkArea, PageItem, Placed};
 use linebreak::Params;
@@ -43,7 +43,11 @@ pub struct ParaOpts {
     pub measure: f32,
     pub indent: f32,
     pub align: Align,
-    pub lang: Option<hypher::Lang>,
+    /// The text's language: hyphenation, Han forms, direction. With one,
+    /// a right-to-left paragraph is also aligned from the right (start and
+    /// end swap); without one (labels, contents, running heads) lines are
+    /// ordered right to left where the text is, and aligned as asked.
+    pub lang: Option<hyphen::Lang>,
 }
 
 impl ParaOpts {
@@ -111,9 +115,11 @@ pub fn set(
     if rt.text.is_empty() {
         return Vec::new();
     }
-    let runs = itemize::itemize(rt);
-    let shaped = shape::shape(rt, &runs, fonts, shaper, missing);
-    let items = items::items(rt, &shaped, fonts, opts);
+    let rtl = itemize::base_rtl(&rt.text, opts.lang.is_some_and(|l| l.rtl));
+    let runs = itemize::itemize(rt, rtl);
+    let han = opts.lang.map_or(Han::Simplified, |l| l.han);
+    let shaped = shape::shape(rt, &runs, fonts, shaper, han, missing);
+    let items = items::items(rt, &shaped, fonts, opts, rtl);
     let params = Params {
         ragged: (opts.align != Align::Justify).then_some(opts.measure * 0.3),
         ..Params::default()
@@ -121,7 +127,7 @@ pub fn set(
     let breaks = linebreak::break_lines(&items.kp, opts.measure, &params);
     line::lines(&items, &breaks, opts)
         .iter()
-        .map(|spec| line::place(rt, &shaped, &items, spec, opts))
+        .map(|spec| line::place(rt, &shaped, &items, spec, opts, rtl))
         .collect()
 }
 
@@ -150,8 +156,9 @@ pub fn min_widths(
     if rt.text.is_empty() {
         return out;
     }
-    let runs = itemize::itemize(rt);
-    let shaped = shape::shape(rt, &runs, fonts, shaper, missing);
+    let rtl = itemize::base_rtl(&rt.text, false);
+    let runs = itemize::itemize(rt, rtl);
+    let shaped = shape::shape(rt, &runs, fonts, shaper, Han::Simplified, missing);
     let mut breaks: Vec<usize> = hyphen::opportunities(&rt.text, None, &|_| false)
         .into_iter()
         .filter(|(_, k)| {
@@ -286,7 +293,7 @@ mod tests {
     #[test]
     fn hyphenated_breaks_split_words_at_valid_points() {
         let lines = lines_of(PARA, 150.0);
-        let lang = hyphen::language("en").unwrap();
+        let lang = hyphen::patterns("en").unwrap();
         for l in &lines {
             let t = line_text(l);
             if let Some(head) = t.strip_suffix('-') {
