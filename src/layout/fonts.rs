@@ -273,7 +273,9 @@ impl FontSet {
         let id = id as usize;
         match self.faces.get(id) {
             Some(f) => f,
-            None => &self.found.get().expect("face id of a prepared set")[id - self.faces.len()].face,
+            None => {
+                &self.found.get().expect("face id of a prepared set")[id - self.faces.len()].face
+            }
         }
     }
 
@@ -291,7 +293,12 @@ impl FontSet {
     /// of preference for `want`.
     pub fn fallback_for(&self, s: &str, want: &Want) -> Option<FaceId> {
         let covers = |face: &Face| s.chars().all(|c| c.is_whitespace() || face.covers(c));
-        if let Some(f) = self.fallbacks.iter().copied().find(|&f| covers(self.face(f))) {
+        if let Some(f) = self
+            .fallbacks
+            .iter()
+            .copied()
+            .find(|&f| covers(self.face(f)))
+        {
             return Some(f);
         }
         let found = self.found.get()?;
@@ -339,7 +346,11 @@ impl FontSet {
         let mut needs = BTreeSet::new();
         let mut add = |text: &str, han: Han| {
             for c in text.chars() {
-                if !c.is_whitespace() && !c.is_control() && !self.has(c) {
+                if !c.is_whitespace()
+                    && !c.is_control()
+                    && !super::inline::is_invisible_format(c)
+                    && !self.has(c)
+                {
                     needs.insert((if is_cjk(c) { han } else { Han::Simplified }, c));
                 }
             }
@@ -348,7 +359,11 @@ impl FontSet {
         let top = Han::for_tag(&m.language);
         for t in [Some(&m.title), m.subtitle.as_ref(), m.editor.as_ref()]
             .into_iter()
-            .chain([m.publisher.as_ref(), m.description.as_ref(), m.rights.as_ref()])
+            .chain([
+                m.publisher.as_ref(),
+                m.description.as_ref(),
+                m.rights.as_ref(),
+            ])
             .flatten()
         {
             add(t, top);
@@ -360,10 +375,18 @@ impl FontSet {
             for a in &section.articles {
                 let han = Han::for_tag(&a.meta.language);
                 let meta = &a.meta;
-                for t in [Some(&meta.title), meta.author.as_ref(), meta.source.as_ref()]
-                    .into_iter()
-                    .chain([meta.summary.as_ref(), meta.rights.as_ref(), meta.url.as_ref()])
-                    .flatten()
+                for t in [
+                    Some(&meta.title),
+                    meta.author.as_ref(),
+                    meta.source.as_ref(),
+                ]
+                .into_iter()
+                .chain([
+                    meta.summary.as_ref(),
+                    meta.rights.as_ref(),
+                    meta.url.as_ref(),
+                ])
+                .flatten()
                 {
                     add(t, han);
                 }

@@ -119,7 +119,11 @@ fn collect(db: &fontdb::Database, dir_rank: usize, out: &mut Vec<Entry>) {
         let fontdb::Source::File(path) = &f.source else {
             continue;
         };
-        let family = f.families.first().map(|(n, _)| n.clone()).unwrap_or_default();
+        let family = f
+            .families
+            .first()
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default();
         out.push(Entry {
             path: path.clone(),
             index: f.index,

@@ -50,22 +50,7 @@ pub fn language(tag: &str) -> Option<Lang> {
     } else {
         None
     };
-    // Languages written in Arabic or Hebrew script (and Syriac, Thaana,
-    // N'Ko); an explicit script subtag decides when there is one.
-    let script = tag
-        .split(['-', '_'])
-        .skip(1)
-        .find(|p| p.len() == 4 && p.chars().all(|c| c.is_ascii_alphabetic()))
-        .map(|p| p.to_ascii_lowercase());
-    let rtl = match script.as_deref() {
-        Some("arab" | "hebr" | "syrc" | "thaa" | "nkoo" | "adlm" | "rohg") => true,
-        Some(_) => false,
-        None => matches!(
-            primary.as_str(),
-            "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "ckb" | "dv" | "syr"
-                | "ku" | "arc" | "nqo"
-        ),
-    };
+    let rtl = crate::direction::is_rtl_language(tag);
     Some(Lang {
         hyphenation,
         han: Han::for_tag(tag),

@@ -43,26 +43,7 @@ pub fn script_of(c: char) -> Option<Script> {
     }
 }
 
-/// Whether a paragraph is set right to left: when its language is written
-/// so, or when most of its letters are right-to-left ones (an Arabic
-/// paragraph in an article whose language was not given, which the
-/// digest's then stands for). An English paragraph that merely starts
-/// with a Hebrew name stays left to right.
-pub fn base_rtl(text: &str, lang_rtl: bool) -> bool {
-    if lang_rtl {
-        return true;
-    }
-    use unicode_bidi::BidiClass::{AL, L, R};
-    let (mut l, mut r) = (0usize, 0usize);
-    for c in text.chars() {
-        match unicode_bidi::bidi_class(c) {
-            L => l += 1,
-            R | AL => r += 1,
-            _ => {}
-        }
-    }
-    r > l
-}
+pub use crate::direction::paragraph_rtl as base_rtl;
 
 /// The bidi embedding level of each byte of `text` in a paragraph of base
 /// direction `rtl` (UAX #9 up to rule I2; the line rules are applied when
@@ -155,11 +136,15 @@ mod tests {
                 ("Ζεύς, ", Some(Script::GREEK)),
                 ("город ", Some(Script::CYRILLIC)),
                 ("東京 — 100% ", Some(Script::HAN)),
-                ("שלום ", Some(Script::HEBREW)),
-                ("tariff", Some(Script::LATIN)),
+                ("שלום", Some(Script::HEBREW)),
+                (" tariff", Some(Script::LATIN)),
             ]
         );
-        assert!(runs.iter().all(|r| r.level == 0));
+        // The Hebrew word is right to left (level 1) inside the English
+        // paragraph; the space after it, between it and a Latin word,
+        // takes the paragraph's direction (UAX #9 rule N1).
+        let levels: Vec<u8> = runs.iter().map(|r| r.level).collect();
+        assert_eq!(levels, [0, 0, 0, 0, 1, 0]);
         assert_eq!(runs[3].face, serif.face());
         assert_eq!(runs[4].face, serif.italic().face());
         assert_eq!((runs[4].span, runs[5].span), (1, 1));
@@ -167,6 +152,30 @@ mod tests {
         let ranges: Vec<_> = runs.iter().map(|r| r.range.clone()).collect();
         assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
         assert_eq!((ranges[0].start, ranges[5].end), (0, rt.text.len()));
+    }
+
+    #[test]
+    fn an_arabic_paragraph_is_right_to_left_with_its_numbers_and_latin_left_to_right() {
+        let text = "قال إن 120 سفينة من Harbour Works وصلت.";
+        let rt = RichText::styled(text, TextStyle::serif(10.0));
+        let runs = itemize(&rt, base_rtl(text, false));
+        let level_of = |needle: &str| {
+            let at = text.find(needle).unwrap();
+            runs.iter().find(|r| r.range.contains(&at)).unwrap().level
+        };
+        assert_eq!(level_of("قال"), 1);
+        assert_eq!(level_of("120"), 2);
+        assert_eq!(level_of("Harbour"), 2);
+        assert_eq!(level_of("Works"), 2);
+        assert_eq!(level_of("وصلت"), 1);
+        // Levels change only at run boundaries.
+        let levels = levels(text, true);
+        for r in &runs {
+            assert!(
+                levels[r.range.clone()].iter().all(|&l| l == r.level),
+                "{r:?}"
+            );
+        }
     }
 
     #[test]

@@ -113,9 +113,7 @@ pub fn items(rt: &RichText, shaped: &Shaped, fonts: &FontSet, opts: &ParaOpts, r
                     let size = rt.spans[prev.span as usize].style.size;
                     let st = if ragged { 0.0 } else { size * CJK_STRETCH };
                     b.push(KpItem::glue(0.0, st, 0.0), gi..gi, None);
-                } else if let Some((item, hyphen)) =
-                    break_penalty(ops[op_i].1, prev, rt, fonts)
-                {
+                } else if let Some((item, hyphen)) = break_penalty(ops[op_i].1, prev, rt, fonts) {
                     b.push(item, gi..gi, hyphen);
                 }
             }
@@ -220,7 +218,8 @@ const CJK_STRETCH: f32 = 0.25;
 fn between_cjk(text: &str, at: usize) -> bool {
     let before = text[..at].chars().next_back();
     let after = text[at..].chars().next();
-    before.is_some_and(super::super::fonts::is_cjk) || after.is_some_and(super::super::fonts::is_cjk)
+    before.is_some_and(super::super::fonts::is_cjk)
+        || after.is_some_and(super::super::fonts::is_cjk)
 }
 
 /// The penalty for breaking at a hyphenation point or after an explicit

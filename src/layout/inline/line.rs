@@ -198,7 +198,12 @@ fn reorder(placed: &mut Vec<Positioned>, width: f32, base: u8) {
     let levels: Vec<u8> = placed.iter().map(|p| p.1.level).collect();
     let mut order: Vec<usize> = (0..n).collect();
     let max = levels.iter().copied().max().unwrap_or(0).max(base);
-    let min_odd = levels.iter().copied().chain([base]).filter(|l| l % 2 == 1).min();
+    let min_odd = levels
+        .iter()
+        .copied()
+        .chain([base])
+        .filter(|l| l % 2 == 1)
+        .min();
     if let Some(min_odd) = min_odd {
         let mut k = max;
         while k >= min_odd {
@@ -238,6 +243,12 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Lin
     let mut link: Option<(f32, f32, LinkTarget, f32)> = None;
     let mut strike: Option<(f32, f32, f32, Rgb)> = None;
     for (i, (gx, g, extra)) in placed.iter().enumerate() {
+        // Bidi controls draw nothing; the space glyph the shaper puts for
+        // them would carry their text into the PDF's ToUnicode map.
+        let text = &rt.text[g.cluster as usize..(g.cluster + g.text_len) as usize];
+        if extra.is_none() && g.text_len > 0 && text.chars().all(super::is_invisible_format) {
+            continue;
+        }
         let span = &rt.spans[g.span as usize];
         let st = &span.style;
         let gx = gx + shift;

@@ -229,7 +229,14 @@ impl Shaper {
         }
     }
 
-    fn shape_raw(&mut self, fonts: &FontSet, seg: Segment, text: &str, base: usize, out: &mut Vec<Glyph>) {
+    fn shape_raw(
+        &mut self,
+        fonts: &FontSet,
+        seg: Segment,
+        text: &str,
+        base: usize,
+        out: &mut Vec<Glyph>,
+    ) {
         let Segment {
             face: face_id,
             size,
@@ -308,10 +315,7 @@ impl Shaper {
 
 /// Whether `c` is a combining mark (it goes with the character before).
 fn unicode_is_mark(c: char) -> bool {
-    matches!(
-        harfrust::unicode::script(u32::from(c)),
-        Script::INHERITED
-    )
+    matches!(harfrust::unicode::script(u32::from(c)), Script::INHERITED)
 }
 
 /// Gives each cluster's text length to its first glyph in logical order
