@@ -384,3 +384,46 @@ fn scripts_font_path_adds_a_folder_of_fonts() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/fonts"));
 }
+
+#[test]
+fn scripts_rtl_running_heads_show_the_headline_in_reading_order() {
+    // The Arabic article with its paragraphs repeated: long enough for
+    // pages that carry running heads.
+    let src = std::fs::read_to_string(fixture("scripts").join("articles/harbour-ar.md")).unwrap();
+    let (head, body) = src.split_at(src.rfind("\n---\n").unwrap() + 5);
+    let long = format!("{head}{}", body.repeat(6));
+    let dir = write_digest(
+        "scripts-running-heads",
+        &[
+            (
+                "pressbook.toml",
+                &b"title = \"Long\"\ndate = \"2026-11-30\"\narticles = [\"articles/ar.md\"]\n"[..],
+            ),
+            ("articles/ar.md", long.as_bytes()),
+        ],
+    );
+    let out = dir.join("dist");
+    let o = pressbook(&[
+        "build",
+        s(&dir),
+        "--out",
+        s(&out),
+        "--format",
+        "pdf",
+        "--strict",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    let pdf = file_in(&out, "pdf");
+    let title = letters("الميناء يفتح أرصفته من جديد");
+    let last = tool("pdfinfo", &[s(&pdf)])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().to_string()))
+        .unwrap();
+    assert!(
+        last.parse::<usize>().unwrap() >= 4,
+        "the article fits one page"
+    );
+    let page = tool("pdftotext", &["-f", &last, "-l", &last, s(&pdf), "-"]);
+    let first_line = page.lines().find(|l| !letters(l).is_empty()).unwrap();
+    assert_eq!(letters(first_line), title, "running head: {first_line:?}");
+}
