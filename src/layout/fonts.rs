@@ -83,7 +83,9 @@ impl Face {
     fn new_in(name: &str, data: FontData, index: u32) -> anyhow::Result<Face> {
         let font = match &data {
             FontData::Static(b) => Font::new(*b, index),
-            FontData::Owned(v) => Font::new(v.as_ref().clone(), index),
+            // Shared, not copied: the faces of one collection (.ttc) and
+            // every clone of a face use the one copy of the file.
+            FontData::Owned(v) => Font::new(v.clone() as Arc<dyn AsRef<[u8]> + Send + Sync>, index),
         }
         .with_context(|| format!("{name} is not a font file pressbook can read"))?;
         let upem = font.units_per_em() as f32;

@@ -20,7 +20,7 @@
 //! The first face in that order that has a character is the one used.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::fonts::{Class, Han, Want};
 
@@ -83,14 +83,20 @@ impl Catalogue {
         order
     }
 
-    /// Whether entry `i` has a glyph for `c` (the file is read once).
+    /// Whether entry `i` has a glyph for `c`. A file is read once, for all
+    /// its faces; only their character lists are kept.
     pub fn covers(&mut self, i: usize, c: char) -> bool {
-        let e = &self.entries[i];
-        let set = self
-            .coverage
-            .entry(i)
-            .or_insert_with(|| codepoints(&e.path, e.index));
-        set.binary_search(&u32::from(c)).is_ok()
+        if !self.coverage.contains_key(&i) {
+            let path = self.entries[i].path.clone();
+            let data = std::fs::read(&path).unwrap_or_default();
+            for (k, e) in self.entries.iter().enumerate() {
+                if e.path == path {
+                    self.coverage.insert(k, codepoints(&data, e.index));
+                }
+            }
+            self.coverage.entry(i).or_default();
+        }
+        self.coverage[&i].binary_search(&u32::from(c)).is_ok()
     }
 }
 
@@ -175,14 +181,11 @@ fn is_special(family: &str) -> bool {
     })
 }
 
-/// Every code point `path`'s face `index` maps, sorted (empty when it
-/// cannot be read).
-fn codepoints(path: &Path, index: u32) -> Vec<u32> {
+/// Every code point face `index` of the font file `data` maps, sorted
+/// (empty when it cannot be read).
+fn codepoints(data: &[u8], index: u32) -> Vec<u32> {
     use skrifa::MetadataProvider;
-    let Ok(data) = std::fs::read(path) else {
-        return Vec::new();
-    };
-    let Ok(font) = skrifa::FontRef::from_index(&data, index) else {
+    let Ok(font) = skrifa::FontRef::from_index(data, index) else {
         return Vec::new();
     };
     let mut v: Vec<u32> = font.charmap().mappings().map(|(c, _)| c).collect();
