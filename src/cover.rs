@@ -78,7 +78,31 @@ pub fn render_png(digest: &Digest) -> Result<Vec<u8>, String> {
         pen.rect(margin, HEIGHT as f32 - 300.0, measure, 3.0, muted);
         pen.text(&serif, &foot, 52.0, margin, HEIGHT as f32 - 200.0, white);
     }
-    pix.encode_png().map_err(|e| e.to_string())
+    encode_png(&pix)
+}
+
+/// An opaque picture as an RGB PNG, encoded by the `image` crate the rest
+/// of pressbook uses (tiny-skia's own encoder would bring a second `png`).
+pub(crate) fn encode_png(pix: &Pixmap) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder;
+    let rgb: Vec<u8> = pix
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue()]
+        })
+        .collect();
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(
+            &rgb,
+            pix.width(),
+            pix.height(),
+            image::ExtendedColorType::Rgb8,
+        )
+        .map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 /// Greedy word wrap by measured width (a cover needs nothing better).

@@ -128,8 +128,7 @@ fn placeholder_png() -> anyhow::Result<Vec<u8>> {
     if let Some(r) = Rect::from_xywh(0.0, 170.0, 480.0, 40.0) {
         p.fill_rect(r, &paint, Transform::identity(), None);
     }
-    p.encode_png()
-        .map_err(|e| anyhow::anyhow!("cannot encode image: {e}"))
+    crate::cover::encode_png(&p).map_err(|e| anyhow::anyhow!("cannot encode image: {e}"))
 }
 
 /// Adds a Markdown article with front matter filled in and lists it in the

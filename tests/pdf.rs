@@ -364,7 +364,8 @@ fn same_input_gives_byte_identical_pdf() {
     let a = std::fs::read(build_pdf(&dir, "pdf-same-a")).unwrap();
     let b = std::fs::read(build_pdf(&dir, "pdf-same-b")).unwrap();
     assert!(a == b, "two builds of the same input differ");
-    // Also within one process (printpdf's id counter is process-wide).
+    // Also within one process (nothing process-wide, such as a counter,
+    // may leak into the output).
     let (loaded, _) = pressbook::check(&dir, &pressbook::LoadOptions::default(), false).unwrap();
     let renderer = pressbook::pdf::PdfRenderer::new(loaded.pdf.clone());
     let render = || {
@@ -648,4 +649,139 @@ fn pdf_does_not_depend_on_the_thread_count() {
         books.windows(2).all(|w| w[0] == w[1]),
         "PDFs differ by thread count"
     );
+}
+
+/// The images of a page as `pdfimages -list` reports them: (type, colour,
+/// encoding) per row.
+fn image_rows(pdf: &Path) -> Vec<(String, String, String)> {
+    let (ok, out, err) = run("pdfimages", &["-list", s(pdf)]);
+    assert!(ok, "pdfimages failed: {err}");
+    out.lines()
+        .skip(2)
+        .map(|l| {
+            let c: Vec<&str> = l.split_whitespace().collect();
+            (c[2].to_string(), c[5].to_string(), c[8].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn images_keep_their_colour_transparency_and_jpeg_bytes() {
+    use image::{DynamicImage, GrayImage, Luma, Rgb, RgbImage, Rgba, RgbaImage};
+    // A red badge whose left half is transparent, a grey and a colour JPEG.
+    let mut badge = RgbaImage::from_pixel(400, 200, Rgba([200, 20, 20, 255]));
+    for y in 0..200 {
+        for x in 0..200 {
+            badge.put_pixel(x, y, Rgba([0, 0, 0, 0]));
+        }
+    }
+    let encode = |img: DynamicImage, fmt: image::ImageFormat| {
+        let mut out = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut out), fmt)
+            .unwrap();
+        out
+    };
+    let png = encode(DynamicImage::ImageRgba8(badge), image::ImageFormat::Png);
+    let grey = encode(
+        DynamicImage::ImageLuma8(GrayImage::from_pixel(300, 200, Luma([90]))),
+        image::ImageFormat::Jpeg,
+    );
+    let colour = encode(
+        DynamicImage::ImageRgb8(RgbImage::from_pixel(300, 200, Rgb([20, 90, 160]))),
+        image::ImageFormat::Jpeg,
+    );
+    let article = "---\ntitle: Three pictures\n---\n\n\
+        ![A red badge, half transparent](img/badge.png)\n\n\
+        ![A grey field](img/grey.jpg)\n\n\
+        ![A blue field](img/blue.jpg)\n";
+    let dir = write_digest(
+        "pdf-images-digest",
+        &[
+            (
+                "pressbook.toml",
+                b"title = \"Pictures\"\ndate = \"2026-12-01\"\narticles = [\"a.md\"]\n",
+            ),
+            ("a.md", article.as_bytes()),
+            ("img/badge.png", &png),
+            ("img/grey.jpg", &grey),
+            ("img/blue.jpg", &colour),
+        ],
+    );
+    let pdf = build_pdf(&dir, "pdf-images");
+    qpdf_check(&pdf);
+    let rows = image_rows(&pdf);
+    let kinds: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|(t, c, e)| (t.as_str(), c.as_str(), e.as_str()))
+        .collect();
+    assert!(
+        kinds.contains(&("image", "rgb", "image")) && kinds.contains(&("smask", "gray", "image")),
+        "the PNG lost its colour or its mask: {kinds:?}"
+    );
+    assert!(kinds.contains(&("image", "gray", "jpeg")), "{kinds:?}");
+    assert!(kinds.contains(&("image", "rgb", "jpeg")), "{kinds:?}");
+    // The JPEGs are embedded byte for byte.
+    let raw = std::fs::read(&pdf).unwrap();
+    for jpg in [&grey, &colour] {
+        assert!(
+            raw.windows(jpg.len()).any(|w| w == &jpg[..]),
+            "a JPEG was re-encoded"
+        );
+    }
+    // Where the badge is transparent the page shows through: render the
+    // page with the badge and find both white and red in its box.
+    let (ok, _, err) = run(
+        "pdftoppm",
+        &[
+            "-r",
+            "40",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "3",
+            s(&pdf),
+            s(&pdf.with_extension("")),
+        ],
+    );
+    assert!(ok, "pdftoppm: {err}");
+    let page_with_badge = (1..=3)
+        .filter_map(|p| {
+            let png = pdf.with_file_name(format!(
+                "{}-{p}.png",
+                pdf.file_stem().unwrap().to_str().unwrap()
+            ));
+            image::open(png).ok().map(|i| i.to_rgb8())
+        })
+        .find(|img| {
+            img.pixels()
+                .any(|p| p.0[0] > 150 && p.0[1] < 60 && p.0[2] < 60)
+        })
+        .expect("no page shows the red badge");
+    let red_rows: Vec<u32> = (0..page_with_badge.height())
+        .filter(|&y| {
+            (0..page_with_badge.width()).any(|x| {
+                let p = page_with_badge.get_pixel(x, y).0;
+                p[0] > 150 && p[1] < 60
+            })
+        })
+        .collect();
+    let y = red_rows[red_rows.len() / 2];
+    let reds: Vec<u32> = (0..page_with_badge.width())
+        .filter(|&x| {
+            let p = page_with_badge.get_pixel(x, y).0;
+            p[0] > 150 && p[1] < 60
+        })
+        .collect();
+    let (first_red, last_red) = (reds[0], *reds.last().unwrap());
+    let width = last_red - first_red;
+    // Left of the red half, over as wide a strip, the page is white.
+    let left = first_red.saturating_sub(width * 9 / 10);
+    for x in left..first_red.saturating_sub(2) {
+        let p = page_with_badge.get_pixel(x, y).0;
+        assert!(
+            p.iter().all(|&v| v > 230),
+            "the transparent half is not transparent at x={x}: {p:?}"
+        );
+    }
 }

@@ -5,6 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Compiling is CPU work and installing the validators mostly network and
+# disk, so the test binaries compile in the background while they install
+# (on a fresh 2-core machine this overlaps minutes of each).
+mkdir -p target
+compile_log=target/test-compile.log
+cargo test --release --lib --test suite --no-run >"$compile_log" 2>&1 &
+compile_pid=$!
+trap 'kill "$compile_pid" 2>/dev/null || true' EXIT
+
 need_apt=()
 # A JDK, not only a JRE: the suite keeps one EPUBCheck JVM running
 # (tests/tools/EpubCheckServer.java, launched from source).
@@ -57,6 +66,12 @@ export PRESSBOOK_ACE="$PWD/$ace/node_modules/.bin/ace-cli"
 export PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium
 echo "Ace: $PRESSBOOK_ACE"
 # --- end of readers block
+
+if ! wait "$compile_pid"; then
+  cat "$compile_log" >&2
+  echo "compiling the tests failed (log above, also in $compile_log)" >&2
+  exit 1
+fi
 
 # The library's unit tests and the one end-to-end binary (tests/main.rs).
 cargo test --release --lib --test suite "$@"

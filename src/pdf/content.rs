@@ -1,215 +1,241 @@
-//! Content streams: the operations that draw one laid-out page.
+//! Content streams: the bytes that draw one laid-out page, written straight
+//! from its items (no operation objects in between).
 //!
 //! Positions come from the layout; here y is flipped (PDF's origin is the
-//! bottom left) and text state (font, fill colour) is set only when it
-//! changes.
+//! bottom left), numbers are written with at most two decimals, and the
+//! font and colours are set only when they change.
 
-use printpdf::{
-    Codepoint, Color, Line as PdfLine, LineCapStyle, LinePoint, Op, PaintMode, PdfFontHandle,
-    PdfPage, Point as PdfPoint, Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix, WindingOrder,
-    XObjectTransform,
-};
-
-use super::links;
-use super::resources::Resources;
+use super::fonts::{self, UsedFonts};
+use super::images;
 use crate::layout::{FaceId, Page, PageItem, Point, Rgb, TextRun};
 
-/// The page `index` of the document as a printpdf page.
-pub(super) fn page(index: u32, p: &Page, res: &Resources) -> PdfPage {
+/// The content stream of `page`, uncompressed.
+pub(super) fn page(p: &Page, fonts: &UsedFonts) -> Vec<u8> {
     let mut w = Writer {
-        ops: Vec::new(),
+        out: Vec::with_capacity(p.items.len() * 64),
         height: p.height,
         in_text: false,
         font: None,
         fill: None,
+        stroke: None,
+        line_width: None,
     };
-    for (k, placed) in p.items.iter().enumerate() {
-        let (pos, it) = (&placed.at, &placed.item);
-        if !matches!(it, PageItem::Text(_)) {
+    for placed in &p.items {
+        let pos = placed.at;
+        if !matches!(placed.item, PageItem::Text(_)) {
             w.end_text();
         }
-        match it {
-            PageItem::Text(run) => w.text(run, (index, k as u32), *pos, res),
+        match &placed.item {
+            PageItem::Text(run) => w.text(run, pos, fonts),
             PageItem::Segment {
                 dx,
                 dy,
                 thickness,
-                color: c,
-            } => w.line(*pos, *dx, *dy, *thickness, *c),
-            PageItem::FilledRect { w: rw, h, fill } => w.fill_rect(*pos, *rw, *h, *fill),
+                color,
+            } => w.segment(pos, *dx, *dy, *thickness, *color),
+            PageItem::FilledRect { w: rw, h, fill } => {
+                w.set_fill(*fill);
+                w.rect(pos, *rw, *h);
+                w.op(b"f");
+            }
             PageItem::StrokedRect {
                 w: rw,
                 h,
                 thickness,
-                color: c,
-            } => w.stroke_rect(*pos, *rw, *h, *thickness, *c),
+                color,
+            } => {
+                w.set_stroke(*color, *thickness);
+                w.rect(pos, *rw, *h);
+                w.op(b"S");
+            }
             PageItem::Image { asset, w: iw, h } => {
-                let Some((id, pw, ph)) = res.images.get(asset) else {
-                    continue;
-                };
                 let y = w.height - pos.y - h;
-                w.ops.push(Op::UseXobject {
-                    id: id.clone(),
-                    transform: XObjectTransform {
-                        translate_x: Some(Pt(pos.x)),
-                        translate_y: Some(Pt(y)),
-                        scale_x: Some(iw / *pw as f32),
-                        scale_y: Some(h / *ph as f32),
-                        dpi: Some(72.0),
-                        ..Default::default()
-                    },
-                });
+                w.op(b"q");
+                w.nums(&[*iw, 0.0, 0.0, *h, pos.x, y]);
+                w.op(b"cm");
+                w.name(&images::resource_name(*asset));
+                w.op(b"Do");
+                w.op(b"Q");
             }
         }
     }
-    if w.in_text {
-        w.ops.push(Op::EndTextSection);
-    }
-    let mut ops = w.ops;
-    ops.extend(links::url_annotations(p));
-    PdfPage {
-        media_box: Rect::from_wh(Pt(p.width), Pt(p.height)),
-        trim_box: Rect::from_wh(Pt(p.width), Pt(p.height)),
-        crop_box: Rect::from_wh(Pt(p.width), Pt(p.height)),
-        ops,
-    }
+    w.end_text();
+    w.out
 }
 
-/// A page's operations so far and the graphics state they leave.
+/// A page's bytes so far and the graphics state they leave.
 struct Writer {
-    ops: Vec<Op>,
+    out: Vec<u8>,
     /// Page height, for flipping y.
     height: f32,
     in_text: bool,
     font: Option<(FaceId, f32)>,
     fill: Option<Rgb>,
+    stroke: Option<Rgb>,
+    line_width: Option<f32>,
 }
 
 impl Writer {
-    fn end_text(&mut self) {
-        if self.in_text {
-            self.ops.push(Op::EndTextSection);
-            self.in_text = false;
-            self.font = None;
+    fn op(&mut self, op: &[u8]) {
+        self.out.extend_from_slice(op);
+        self.out.push(b'\n');
+    }
+
+    fn nums(&mut self, values: &[f32]) {
+        for &v in values {
+            num(&mut self.out, v);
+            self.out.push(b' ');
         }
     }
 
-    fn text(&mut self, run: &TextRun, at: (u32, u32), pos: Point, res: &Resources) {
+    fn name(&mut self, name: &str) {
+        self.out.push(b'/');
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.push(b' ');
+    }
+
+    fn end_text(&mut self) {
+        if self.in_text {
+            self.op(b"ET");
+            self.in_text = false;
+        }
+    }
+
+    fn set_fill(&mut self, c: Rgb) {
+        if self.fill != Some(c) {
+            self.nums(&[c.0, c.1, c.2]);
+            self.op(b"rg");
+            self.fill = Some(c);
+        }
+    }
+
+    fn set_stroke(&mut self, c: Rgb, width: f32) {
+        if self.stroke != Some(c) {
+            self.nums(&[c.0, c.1, c.2]);
+            self.op(b"RG");
+            self.stroke = Some(c);
+        }
+        if self.line_width != Some(width) {
+            self.nums(&[width]);
+            self.op(b"w");
+            self.line_width = Some(width);
+        }
+    }
+
+    /// A rectangle path whose top-left corner is `pos`.
+    fn rect(&mut self, pos: Point, w: f32, h: f32) {
+        let y = self.height - pos.y - h;
+        self.nums(&[pos.x, y, w, h]);
+        self.op(b"re");
+    }
+
+    /// A straight line with butt caps (the default cap style, never changed).
+    fn segment(&mut self, pos: Point, dx: f32, dy: f32, thickness: f32, c: Rgb) {
+        self.set_stroke(c, thickness);
+        let y = self.height - pos.y;
+        self.nums(&[pos.x, y]);
+        self.op(b"m");
+        self.nums(&[pos.x + dx, y - dy]);
+        self.op(b"l S");
+    }
+
+    /// One run: its origin by the text matrix, then glyph codes whose TJ
+    /// offsets put each glyph exactly where layout placed it.
+    ///
+    /// PDF advances the pen by each glyph's width from the font's `/W`
+    /// array; the number after a glyph moves the pen from there to where the
+    /// next glyph goes (kerning, justification), in thousandths of the size.
+    fn text(&mut self, run: &TextRun, pos: Point, fonts: &UsedFonts) {
         if run.glyphs.is_empty() {
             return;
         }
         if !self.in_text {
-            self.ops.push(Op::StartTextSection);
+            self.op(b"BT");
             self.in_text = true;
         }
         if self.font != Some((run.face, run.size)) {
-            self.ops.push(Op::SetFont {
-                font: PdfFontHandle::External(res.font_ids[&run.face].clone()),
-                size: Pt(run.size),
-            });
+            self.name(&fonts::resource_name(run.face));
+            self.nums(&[run.size]);
+            self.op(b"Tf");
             self.font = Some((run.face, run.size));
         }
-        if self.fill != Some(run.color) {
-            self.ops.push(Op::SetFillColor {
-                col: color(run.color),
-            });
-            self.fill = Some(run.color);
-        }
-        text_run(&mut self.ops, res, run, at, pos.x, self.height - pos.y);
-    }
-
-    fn line(&mut self, pos: Point, dx: f32, dy: f32, thickness: f32, c: Rgb) {
-        let h = self.height;
-        self.ops.push(Op::SetOutlineColor { col: color(c) });
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
-        self.ops.push(Op::SetLineCapStyle {
-            cap: LineCapStyle::Butt,
-        });
-        self.ops.push(Op::DrawLine {
-            line: PdfLine {
-                points: vec![lp(pos.x, h - pos.y), lp(pos.x + dx, h - pos.y - dy)],
-                is_closed: false,
-            },
-        });
-    }
-
-    fn fill_rect(&mut self, pos: Point, w: f32, rh: f32, fill: Rgb) {
-        self.ops.push(Op::SetFillColor { col: color(fill) });
-        self.fill = Some(fill);
-        self.ops.push(Op::DrawPolygon {
-            polygon: rect_polygon(pos.x, self.height - pos.y - rh, w, rh, PaintMode::Fill),
-        });
-    }
-
-    fn stroke_rect(&mut self, pos: Point, w: f32, rh: f32, thickness: f32, c: Rgb) {
-        self.ops.push(Op::SetOutlineColor { col: color(c) });
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
-        self.ops.push(Op::DrawPolygon {
-            polygon: rect_polygon(pos.x, self.height - pos.y - rh, w, rh, PaintMode::Stroke),
-        });
-    }
-}
-
-/// One run: its origin by the text matrix, then glyph ids whose TJ offsets
-/// put each glyph exactly where layout placed it.
-///
-/// PDF advances the pen by each glyph's width from the font's /W array
-/// (printpdf writes the font's own advance in whole thousandths of an em);
-/// the number after each glyph moves the pen from there to where the next
-/// glyph goes (kerning, justification).
-fn text_run(ops: &mut Vec<Op>, res: &Resources, run: &TextRun, at: (u32, u32), x: f32, y: f32) {
-    let face = res.fonts.face(run.face);
-    let metrics = face.font.glyph_metrics();
-    let per_em = 1000.0 / run.size;
-    let first_x = run.glyphs.first().map_or(0.0, |g| g.x);
-    ops.push(Op::SetTextMatrix {
-        matrix: TextMatrix::Translate(Pt(x + first_x), Pt(y)),
-    });
-    let mut codes = Vec::with_capacity(run.glyphs.len());
-    for (i, g) in run.glyphs.iter().enumerate() {
-        let offset = match run.glyphs.get(i + 1) {
-            Some(next) => {
-                let w = (metrics.h_advance(printpdf_gid(g.gid)) * 1000.0 / face.upem) as i64;
-                w as f32 - (next.x - g.x) * per_em
+        self.set_fill(run.color);
+        let first_x = run.glyphs[0].x;
+        self.nums(&[1.0, 0.0, 0.0, 1.0, pos.x + first_x, self.height - pos.y]);
+        self.op(b"Tm");
+        let per_em = 1000.0 / run.size;
+        self.out.extend_from_slice(b"[<");
+        for (i, g) in run.glyphs.iter().enumerate() {
+            let (code, width) = fonts.glyph(run.face, g.gid);
+            hex4(&mut self.out, code);
+            if let Some(next) = run.glyphs.get(i + 1) {
+                let offset = width as f32 - (next.x - g.x) * per_em;
+                // Tiny offsets are rounding noise; leave them out.
+                if offset.abs() >= 0.05 {
+                    self.out.extend_from_slice(b">");
+                    num(&mut self.out, offset);
+                    self.out.extend_from_slice(b"<");
+                }
             }
-            None => 0.0,
-        };
-        // Tiny offsets are rounding noise; leave them out.
-        let offset = if offset.abs() < 0.05 { 0.0 } else { offset };
-        match res
-            .to_unicode
-            .text_at(run.face, g.gid, (at.0, at.1, i as u32))
-        {
-            Some(text) => codes.push(Codepoint::with_cid(g.gid, offset, text)),
-            None => codes.push(Codepoint::new(g.gid, offset)),
+        }
+        self.out.extend_from_slice(b">]TJ\n");
+    }
+}
+
+/// Writes `v` with at most two decimals and no trailing zeros (`12.5`,
+/// `-0.25`, `3`): enough for 1/100 pt, and what every reader accepts.
+fn num(out: &mut Vec<u8>, v: f32) {
+    let scaled = (v as f64 * 100.0).round() as i64;
+    if scaled < 0 {
+        out.push(b'-');
+    }
+    let a = scaled.unsigned_abs();
+    let mut buf = itoa::Buffer::new();
+    out.extend_from_slice(buf.format(a / 100).as_bytes());
+    let frac = a % 100;
+    if frac != 0 {
+        out.push(b'.');
+        out.push(b'0' + (frac / 10) as u8);
+        if !frac.is_multiple_of(10) {
+            out.push(b'0' + (frac % 10) as u8);
         }
     }
-    ops.push(Op::ShowText {
-        items: vec![TextItem::GlyphIds(codes)],
-    });
 }
 
-fn printpdf_gid(gid: u16) -> harfrust::GlyphId {
-    harfrust::GlyphId::new(gid as u32)
-}
-
-fn color(c: Rgb) -> Color {
-    Color::Rgb(printpdf::Rgb::new(c.0, c.1, c.2, None))
-}
-
-fn lp(x: f32, y: f32) -> LinePoint {
-    LinePoint {
-        p: PdfPoint { x: Pt(x), y: Pt(y) },
-        bezier: false,
+/// A two-byte glyph code as four hex digits.
+fn hex4(out: &mut Vec<u8>, code: u16) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for shift in [12, 8, 4, 0] {
+        out.push(HEX[((code >> shift) & 0xF) as usize]);
     }
 }
 
-fn rect_polygon(x: f32, y: f32, w: f32, h: f32, mode: PaintMode) -> Polygon {
-    Polygon {
-        rings: vec![PolygonRing {
-            points: vec![lp(x, y), lp(x + w, y), lp(x + w, y + h), lp(x, y + h)],
-        }],
-        mode,
-        winding_order: WindingOrder::NonZero,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(v: f32) -> String {
+        let mut out = Vec::new();
+        num(&mut out, v);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn numbers_have_at_most_two_decimals() {
+        assert_eq!(n(0.0), "0");
+        assert_eq!(n(-0.001), "0");
+        assert_eq!(n(12.5), "12.5");
+        assert_eq!(n(-0.25), "-0.25");
+        assert_eq!(n(841.889), "841.89");
+        assert_eq!(n(3.0999), "3.1");
+        assert_eq!(n(-1234.05), "-1234.05");
+    }
+
+    #[test]
+    fn codes_are_four_hex_digits() {
+        let mut out = Vec::new();
+        hex4(&mut out, 0x0A3F);
+        hex4(&mut out, 7);
+        assert_eq!(out, b"0A3F0007");
     }
 }

@@ -1,13 +1,11 @@
 //! Where links go: named destinations (the article and heading anchors),
 //! link annotations to them, and URL annotations.
 //!
-//! printpdf writes URL links itself (as page operations) but knows no named
-//! destinations, so those and the internal links are added to its lopdf
-//! document before saving. Positions are in points from the top-left corner
+//! URL annotations are added with their page; destinations and internal
+//! links once every page exists. Positions are in points from the top-left corner
 //! of the page, as in the layout, and flipped on the way in.
 
 use lopdf::{dictionary, Document as LoDocument, Object, ObjectId, StringFormat};
-use printpdf::{Actions, BorderArray, LinkAnnotation, Op, Pt, Rect};
 
 use crate::layout::{Document, LinkTarget, Page};
 
@@ -127,12 +125,12 @@ pub(super) fn add_internal_links(
 ) -> anyhow::Result<()> {
     for link in links.iter().filter(|l| l.page < pages.ids.len()) {
         let h = pages.heights[link.page];
-        let [x, y, w, lh] = link.rect;
         let annot = doc.add_object(dictionary! {
             "Type" => "Annot",
             "Subtype" => "Link",
-            "Rect" => vec![Object::Real(x), Object::Real(h - y - lh), Object::Real(x + w), Object::Real(h - y)],
+            "Rect" => rect(h, link.rect),
             "Border" => vec![0.into(), 0.into(), 0.into()],
+            "F" => 4,
             "Dest" => dest_name(&link.dest),
         });
         let page = doc.get_object_mut(pages.ids[link.page])?.as_dict_mut()?;
@@ -144,29 +142,37 @@ pub(super) fn add_internal_links(
     Ok(())
 }
 
-/// The page's links to URLs, as printpdf annotation operations (with no
-/// visible border).
-pub(super) fn url_annotations(p: &Page) -> impl Iterator<Item = Op> + '_ {
+/// Adds the page's links to URLs as annotations (printed, with no visible
+/// border); returns them for the page's `/Annots`.
+pub(super) fn add_url_annotations(doc: &mut LoDocument, p: &Page) -> Vec<Object> {
     let h = p.height;
-    p.links.iter().filter_map(move |l| match &l.target {
-        LinkTarget::Url(url) => Some(Op::LinkAnnotation {
-            link: LinkAnnotation::new(
-                Rect {
-                    x: Pt(l.x),
-                    y: Pt(h - l.y - l.h),
-                    width: Pt(l.w),
-                    height: Pt(l.h),
-                    mode: None,
-                    winding_order: None,
+    p.links
+        .iter()
+        .filter_map(|l| match &l.target {
+            LinkTarget::Url(url) => Some(Object::Reference(doc.add_object(dictionary! {
+                "Type" => "Annot",
+                "Subtype" => "Link",
+                "Rect" => rect(h, [l.x, l.y, l.w, l.h]),
+                "Border" => vec![0.into(), 0.into(), 0.into()],
+                "F" => 4,
+                "A" => dictionary! {
+                    "S" => "URI",
+                    "URI" => Object::String(url.as_bytes().to_vec(), StringFormat::Literal),
                 },
-                Actions::uri(url.clone()),
-                Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                None,
-                None,
-            ),
-        }),
-        LinkTarget::Internal(_) => None,
-    })
+            }))),
+            LinkTarget::Internal(_) => None,
+        })
+        .collect()
+}
+
+/// A rectangle from the top-left corner and size, in PDF coordinates.
+fn rect(page_height: f32, [x, y, w, h]: [f32; 4]) -> Vec<Object> {
+    vec![
+        Object::Real(x),
+        Object::Real(page_height - y - h),
+        Object::Real(x + w),
+        Object::Real(page_height - y),
+    ]
 }
 
 /// A destination name as a PDF string. Names are byte strings that readers

@@ -1,37 +1,41 @@
 //! The PDF back end: [`PdfRenderer`] lays the digest out with
 //! [`crate::layout`] and writes the finished pages, one module per PDF
 //! concern, as typst-pdf is arranged:
-//! - `content`: the operations that draw a page;
-//! - `resources`: the embedded faces and images, and ToUnicode bookkeeping;
+//! - `content`: the bytes that draw a page;
+//! - `fonts`: the embedded faces, subset, with their ToUnicode maps;
+//! - `images`: the image XObjects;
 //! - `links`: named destinations, internal and URL link annotations;
 //! - `outline`: the nested bookmarks;
 //! - `metadata`: information dictionary, XMP, page labels, language, file id;
 //! - `compress`: stream compression.
 //!
 //! Nothing here decides where anything goes: positions come from the
-//! layout. printpdf writes pages and fonts (subset); what it does not do is
-//! added to its lopdf document before saving. The output is byte-identical
-//! for the same input: resource ids are fixed, dates come from the digest,
-//! the file id from its UUID, and objects are added in a fixed order.
+//! layout. The objects are lopdf's; content streams are written as bytes
+//! straight from the laid-out pages, in parallel, and each page is dropped
+//! once its stream is compressed. The output is byte-identical for the same
+//! input: resource names are fixed, glyphs are numbered in order of use,
+//! dates come from the digest, the file id from its UUID, and objects are
+//! added in a fixed order.
 
 mod compress;
 mod content;
+mod fonts;
+mod images;
 mod links;
 mod metadata;
 mod outline;
-mod resources;
 
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
-use lopdf::Object;
-use printpdf::{PdfDocument, PdfSaveOptions};
+use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream};
+use rayon::prelude::*;
 
-use crate::layout::{self, Document, FontSet, PageStyle};
+use crate::layout::{self, Document, FaceId, FontSet, Page, PageStyle};
 use crate::manifest::PdfSettings;
-use crate::model::Digest;
+use crate::model::{AssetId, Digest};
 use crate::render::{Refused, Renderer, Written};
 
 /// The typeset PDF behind the [`Renderer`] seam, with the manifest's PDF
@@ -90,46 +94,88 @@ pub fn write(doc: &Document, fonts: &FontSet, digest: &Digest) -> anyhow::Result
 /// Writes `doc` as PDF to `out`, consuming its pages as they are written.
 pub fn write_to(
     doc: Document,
-    fonts: &FontSet,
+    fontset: &FontSet,
     digest: &Digest,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let mut pdf = PdfDocument::new(&digest.meta.title);
-    let res = resources::Resources::embed(&doc, fonts, digest, &mut pdf)?;
+    let mut lo = lopdf::Document::with_version("1.7");
+    let used = fonts::UsedFonts::collect(&doc, fontset);
+    let font_ids = used.embed(&mut lo, fontset)?;
+    let image_ids = images::embed(&mut lo, &doc, digest)?;
+    let resources = lo.add_object(resources(&font_ids, &image_ids));
     let links = links::Links::collect(&doc);
     let outline = outline::tree(&doc.outline);
     let front_pages = doc.front_pages;
-    // Pages are converted in parallel (in order), each laid-out page
-    // dropped as soon as it is converted.
-    let pages = {
-        use rayon::prelude::*;
-        doc.pages
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, p)| content::page(i as u32, &p, &res))
-            .collect()
-    };
-    pdf.with_pages(pages);
-    let opts = PdfSaveOptions {
-        optimize: false, // we compress below, in parallel
-        subset_fonts: true,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut warnings = Vec::new();
-    let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    drop(pdf);
+    // Content streams are written and compressed in parallel (in order),
+    // each laid-out page dropped as soon as its stream exists.
+    let pages: Vec<(Stream, Page)> = doc
+        .pages
+        .into_par_iter()
+        .map(|p| {
+            let content = compress::stream(content::page(&p, &used));
+            let rest = Page {
+                items: Vec::new(),
+                ..p
+            };
+            (content, rest)
+        })
+        .collect();
+    let tree = lo.new_object_id();
+    let mut kids = Vec::with_capacity(pages.len());
+    for (content, page) in pages {
+        let content = lo.add_object(content);
+        let mut dict = dictionary! {
+            "Type" => "Page",
+            "Parent" => Object::Reference(tree),
+            "MediaBox" => vec![0.into(), 0.into(), Object::Real(page.width), Object::Real(page.height)],
+            "Resources" => Object::Reference(resources),
+            "Contents" => Object::Reference(content),
+        };
+        let annots = links::add_url_annotations(&mut lo, &page);
+        if !annots.is_empty() {
+            dict.set("Annots", annots);
+        }
+        kids.push(Object::Reference(lo.add_object(dict)));
+    }
+    let count = kids.len() as i64;
+    lo.set_object(
+        tree,
+        dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count },
+    );
+    let catalog = lo.add_object(dictionary! {
+        "Type" => "Catalog",
+        "Pages" => Object::Reference(tree),
+    });
+    lo.trailer.set("Root", Object::Reference(catalog));
     let info = metadata::DocInfo::of(digest);
     add_navigation_and_metadata(&mut lo, &links, &outline, front_pages, &info)?;
-    // printpdf's own information dictionary and XMP packet are replaced.
-    lo.prune_objects();
     compress::compress(&mut lo);
     lo.save_to(out).context("cannot write the PDF")?;
     Ok(())
 }
 
-/// Adds what printpdf does not write to its document (pages as printpdf
-/// wrote them). The order of the calls is the order of the object numbers.
+/// The one resource dictionary every page shares: each used face and image
+/// by its fixed name.
+fn resources(
+    fonts: &std::collections::BTreeMap<FaceId, ObjectId>,
+    images: &std::collections::BTreeMap<AssetId, ObjectId>,
+) -> Dictionary {
+    let mut font_dict = Dictionary::new();
+    for (&face, &id) in fonts {
+        font_dict.set(fonts::resource_name(face), Object::Reference(id));
+    }
+    let mut d = dictionary! { "Font" => font_dict };
+    if !images.is_empty() {
+        let mut xobjects = Dictionary::new();
+        for (&asset, &id) in images {
+            xobjects.set(images::resource_name(asset), Object::Reference(id));
+        }
+        d.set("XObject", xobjects);
+    }
+    d
+}
+
+/// Adds the navigation and metadata once the pages exist. The order of the calls is the order of the object numbers.
 fn add_navigation_and_metadata(
     lo: &mut lopdf::Document,
     links: &links::Links,
