@@ -175,6 +175,36 @@ pub struct Want {
     pub bold: bool,
     pub italic: bool,
     pub han: Han,
+    /// The name fonts made for the text's script carry ("Arabic",
+    /// "Hebrew", "CJK"…), when known.
+    pub script: Option<&'static str>,
+}
+
+/// The word in the family names of fonts made for `c`'s script (Noto
+/// Naskh Arabic, Noto Sans Hebrew, Noto Serif CJK JP), for the scripts
+/// whose characters pan-Unicode faces (DejaVu) also cover; `None` for
+/// Latin and characters of no script.
+pub fn script_name(c: char) -> Option<&'static str> {
+    use harfrust::Script;
+    Some(match harfrust::unicode::script(u32::from(c)) {
+        Script::ARABIC => "Arabic",
+        Script::HEBREW => "Hebrew",
+        Script::HAN | Script::HIRAGANA | Script::KATAKANA | Script::HANGUL | Script::BOPOMOFO => {
+            "CJK"
+        }
+        Script::THAI => "Thai",
+        Script::DEVANAGARI => "Devanagari",
+        Script::BENGALI => "Bengali",
+        Script::TAMIL => "Tamil",
+        Script::ARMENIAN => "Armenian",
+        Script::GEORGIAN => "Georgian",
+        Script::ETHIOPIC => "Ethiopic",
+        Script::SYRIAC => "Syriac",
+        Script::THAANA => "Thaana",
+        Script::KHMER => "Khmer",
+        Script::LAO => "Lao",
+        _ => return None,
+    })
 }
 
 impl Want {
@@ -195,6 +225,16 @@ impl Want {
             bold,
             italic,
             han,
+            script: None,
+        }
+    }
+
+    /// This want for text written in the script of `text`'s first
+    /// character that has one.
+    pub fn for_text(self, text: &str) -> Want {
+        Want {
+            script: text.chars().find_map(script_name),
+            ..self
         }
     }
 }
@@ -433,6 +473,7 @@ fn find_faces(needs: &BTreeSet<(Han, char)>, dirs: &[PathBuf], system: bool) -> 
                 bold,
                 italic: false,
                 han,
+                script: script_name(c),
             };
             let order = orders.entry(want).or_insert_with(|| cat.ranked(&want));
             if let Some(&i) = order.iter().find(|&&i| cat.covers(i, c)) {

@@ -8,7 +8,10 @@
 //! 1. the regional forms of Han characters the text's language wants
 //!    (`ja` → a JP face, `ko` → KR, `zh-TW`/`zh-Hant` → TC, `zh-HK` → HK,
 //!    else SC), judged from the family name's last word;
-//! 2. ordinary text faces before UI, Display, Kufi, Rashi and emoji ones;
+//! 2. ordinary text faces before UI, Display, Kufi, Rashi and emoji ones,
+//!    then faces made for the character's script (the script in the family
+//!    name: Noto Naskh Arabic, Noto Sans Hebrew, Noto Serif CJK) before
+//!    faces that merely cover it (DejaVu Sans has Arabic and Hebrew too);
 //! 3. the style: serif (Serif, Naskh, Mincho, Song, Ming in the family
 //!    name) for the serif roles, sans for the sans ones, monospaced for code;
 //! 4. the weight nearest to the one wanted (400 or 700), then upright or
@@ -103,6 +106,7 @@ impl Catalogue {
 /// The preference key of `e` for `want`: smaller is better (points 1–5).
 pub fn rank<'e>(e: &'e Entry, want: &Want) -> impl Ord + 'e {
     let han = u8::from(e.han.is_some_and(|h| h != want.han));
+    let script = u8::from(want.script.is_some_and(|n| !e.family.contains(n)));
     let class = u8::from(e.class != want.class);
     let weight = e.weight.abs_diff(if want.bold { 700 } else { 400 });
     let italic = u8::from(e.italic != want.italic);
@@ -110,6 +114,7 @@ pub fn rank<'e>(e: &'e Entry, want: &Want) -> impl Ord + 'e {
     (
         han,
         u8::from(e.special),
+        script,
         class,
         weight,
         italic,
@@ -224,6 +229,7 @@ mod tests {
             entry("Noto Sans Arabic UI", 400, "/f"),
             entry("Noto Sans Arabic", 400, "/g"),
             entry("Noto Naskh Arabic", 400, "/h"),
+            entry("DejaVu Sans", 400, "/0"),
         ];
         let cat = Catalogue {
             entries: faces.to_vec(),
@@ -235,6 +241,7 @@ mod tests {
                 bold,
                 italic: false,
                 han,
+                script: Some("CJK"),
             };
             cat.entries[cat.ranked(&w)[0]].path.clone()
         };
@@ -251,9 +258,13 @@ mod tests {
             bold: false,
             italic: false,
             han: Han::Simplified,
+            script: Some("Arabic"),
         });
         let pos = |p: &str| order.iter().position(|&i| cat.entries[i].path == sc(p));
         assert!(pos("/g") < pos("/h") && pos("/h") < pos("/f"));
+        // A face made for Arabic before a sans that merely covers it, even
+        // one that sorts first by path.
+        assert!(pos("/g") < pos("/0") && pos("/h") < pos("/0"));
         assert_eq!(class_of("Noto Naskh Arabic", false), Class::Serif);
     }
 }

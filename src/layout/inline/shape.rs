@@ -190,6 +190,7 @@ impl Shaper {
                 ..seg
             };
             let mut sub = Vec::new();
+            let want = want.for_text(piece);
             match fonts.fallback_for(piece, &want) {
                 Some(fb) => self.shape_raw(fonts, sub_seg(fb), piece, from, &mut sub),
                 None => {
