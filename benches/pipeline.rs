@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use pressbook::layout::inline::shape::Shaper;
+use pressbook::layout::inline::shape::{Segment, Shaper};
 use pressbook::layout::inline::{self, Align, ParaOpts, RichText, TextStyle};
 use pressbook::layout::{blocks, fonts::Role, inline::hyphen, paginate, FontSet, PageStyle};
 use pressbook::model::{Block, Digest, Inline};
@@ -93,10 +93,7 @@ fn pdf_stages(c: &mut Criterion) {
                 glyphs.clear();
                 shaper.shape(
                     &fonts,
-                    Role::Regular.id(),
-                    style.body_size,
-                    0,
-                    None,
+                    Segment::ltr(Role::Regular.id(), style.body_size, 0),
                     p,
                     0,
                     &mut glyphs,

@@ -21,6 +21,11 @@ pub struct LoadOptions {
     pub today: Option<NaiveDate>,
     /// `SOURCE_DATE_EPOCH`, when set.
     pub source_date_epoch: Option<i64>,
+    /// `--font-path`: folders searched for fonts before the manifest's
+    /// `[fonts] path` and the system's.
+    pub font_path: Vec<PathBuf>,
+    /// `--no-system-fonts`: search no system font folder.
+    pub no_system_fonts: bool,
 }
 
 impl LoadOptions {
@@ -51,7 +56,28 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Diagnostics) {
         return (None, diags);
     };
     let root = (!opts.allow_outside).then(|| confine_root(dir));
-    let pdf = pdf_settings(&manifest, root.as_deref(), &mut diags);
+    let mut pdf = pdf_settings(&manifest, root.as_deref(), &mut diags);
+    for d in &pdf.fonts.dirs {
+        if !d.is_dir() {
+            diags.push(
+                Diagnostic::error(format!("font folder {} does not exist", d.display()))
+                    .at(manifest.dir.join(manifest::MANIFEST_NAME))
+                    .hint("fix the folder under [fonts] path (relative to the digest folder) or remove it"),
+            );
+        }
+    }
+    for d in opts.font_path.iter().rev() {
+        if !d.is_dir() {
+            diags.push(
+                Diagnostic::error(format!("--font-path {} is not a folder", d.display()))
+                    .hint("give a folder that holds .ttf, .otf or .ttc files"),
+            );
+        }
+        pdf.fonts.dirs.insert(0, d.clone());
+    }
+    if opts.no_system_fonts {
+        pdf.fonts.system_fonts = false;
+    }
     let digest = assemble(&manifest, opts, root.as_deref(), &mut diags);
     if diags.has_errors() {
         return (None, diags);

@@ -17,6 +17,7 @@ pub mod cover;
 pub mod deliver;
 pub mod diag;
 pub mod digest;
+pub mod direction;
 pub mod epub;
 pub mod fonts;
 pub mod layout;

@@ -157,6 +157,12 @@ pub struct FontChoice {
     pub bold: Option<PathBuf>,
     pub bold_italic: Option<PathBuf>,
     pub fallback: Vec<PathBuf>,
+    /// Folders searched for fonts after these files (`--font-path`, then
+    /// `[fonts] path`), before the system's.
+    pub dirs: Vec<PathBuf>,
+    /// Search fontconfig's font directories too (off with
+    /// `--no-system-fonts` or `[fonts] system = false`).
+    pub system_fonts: bool,
 }
 
 impl FontChoice {

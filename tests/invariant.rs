@@ -17,6 +17,10 @@ fn build_both(dir: &Path, name: &str, extra: &[&str]) -> (PathBuf, PathBuf, Stri
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
+    // The bundled fonts only, so that what the invariants see does not
+    // depend on the fonts installed on the machine (the scripts tests
+    // cover fonts from the system).
+    args.push("--no-system-fonts");
     let o = pressbook(&args);
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(o.status.success(), "build failed:\n{err}");

@@ -21,6 +21,10 @@ command -v javac >/dev/null || need_apt+=(default-jdk-headless)
 command -v qpdf >/dev/null || need_apt+=(qpdf)
 command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 command -v mutool >/dev/null || need_apt+=(mupdf-tools)
+# Fonts from the system (issue 15): the scripts fixture's Arabic, Hebrew,
+# Chinese and Japanese come from Noto.
+[[ -f /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ]] || need_apt+=(fonts-noto-core)
+[[ -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ]] || need_apt+=(fonts-noto-cjk)
 if ((${#need_apt[@]})); then
   echo "installing: ${need_apt[*]}"
   apt-get update -qq

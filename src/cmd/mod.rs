@@ -90,12 +90,21 @@ struct InputArgs {
     /// Largest image file accepted, in KiB.
     #[arg(long, value_name = "KIB")]
     max_image_size: Option<u64>,
+    /// A folder of fonts for characters the PDF's fonts lack, searched
+    /// before the system's (repeatable).
+    #[arg(long, value_name = "DIR")]
+    font_path: Vec<PathBuf>,
+    /// Do not look for fonts in the system's font folders.
+    #[arg(long)]
+    no_system_fonts: bool,
 }
 
 impl InputArgs {
     fn load_options(&self) -> LoadOptions {
         let mut o = LoadOptions::from_env();
         o.allow_outside = self.allow_outside;
+        o.font_path = self.font_path.clone();
+        o.no_system_fonts = self.no_system_fonts;
         if let Some(k) = self.max_article_size {
             o.limits.max_article_bytes = k << 10;
         }

@@ -139,12 +139,16 @@ impl<'a> Pages<'a> {
                 x.open("li", &[]);
                 x.element(
                     "a",
-                    &[("href", &article_file(a))],
+                    &[("href", &article_file(a)), ("dir", "auto")],
                     &tie_dashes(&a.meta.title),
                 );
                 if let Some(src) = &a.meta.source {
                     x.text(" ");
-                    x.element("span", &[("class", "entry-source")], &tie_dashes(src));
+                    x.element(
+                        "span",
+                        &[("class", "entry-source"), ("dir", "auto")],
+                        &tie_dashes(src),
+                    );
                 }
                 x.close("li").newline();
             }
@@ -176,7 +180,7 @@ impl<'a> Pages<'a> {
             x.open("li", &[]);
             x.element(
                 "a",
-                &[("href", &article_file(a))],
+                &[("href", &article_file(a)), ("dir", "auto")],
                 &tie_dashes(&a.meta.title),
             );
             x.close("li").newline();
@@ -188,8 +192,15 @@ impl<'a> Pages<'a> {
     pub fn article(&self, section: &Section, a: &Article) -> String {
         let mut x = Xml::new();
         self.start(&mut x, &a.meta.title, &a.meta.language, "article");
-        x.open("article", &[("id", &a.id), ("class", "article")])
-            .newline();
+        // Right-to-left articles say so, and so does every paragraph whose
+        // direction differs from its article's (readers then align and
+        // order it right).
+        let rtl = crate::direction::is_rtl_language(&a.meta.language);
+        let mut attrs = vec![("id", a.id.as_str()), ("class", "article")];
+        if rtl {
+            attrs.push(("dir", "rtl"));
+        }
+        x.open("article", &attrs).newline();
         x.open("header", &[("class", "article-head")]).newline();
         if let Some(t) = &section.title {
             x.element("p", &[("class", "kicker")], &tie_dashes(t))
@@ -201,13 +212,20 @@ impl<'a> Pages<'a> {
             x.element("p", &[("class", "byline")], &format!("By {author}"))
                 .newline();
         }
-        let source_line: Vec<String> = [a.meta.source.clone(), a.meta.date.map(|d| d.to_string())]
-            .into_iter()
-            .flatten()
-            .collect();
-        if !source_line.is_empty() {
-            x.element("p", &[("class", "source-line")], &source_line.join(" · "))
-                .newline();
+        if a.meta.source.is_some() || a.meta.date.is_some() {
+            x.open("p", &[("class", "source-line")]);
+            if let Some(src) = &a.meta.source {
+                x.text(src);
+            }
+            if let Some(d) = a.meta.date {
+                if a.meta.source.is_some() {
+                    x.text(" · ");
+                }
+                // Isolated, so that a date in a right-to-left line keeps its
+                // own order ("28 November 2026", not "November 2026 28").
+                x.element("bdi", &[], &d.to_string());
+            }
+            x.close("p").newline();
         }
         if let Some(s) = &a.meta.summary {
             x.element("p", &[("class", "summary")], &tie_dashes(s))
@@ -218,6 +236,7 @@ impl<'a> Pages<'a> {
         let mut w = BodyWriter {
             pages: self,
             article: a,
+            rtl,
             x: &mut x,
             note_refs_seen: Vec::new(),
             top_heading: crate::model::top_heading_level(&a.body).unwrap_or(2),
@@ -323,6 +342,8 @@ struct BodyWriter<'p, 'a, 'x> {
     note_refs_seen: Vec<u32>,
     /// The article's highest heading level, written as <h2> under the headline.
     top_heading: u8,
+    /// The article is written right to left.
+    rtl: bool,
 }
 
 impl BodyWriter<'_, '_, '_> {
@@ -342,7 +363,17 @@ impl BodyWriter<'_, '_, '_> {
                 self.x.close(tag).newline();
             }
             Block::Paragraph(content) => {
-                self.x.open("p", &[]);
+                let mut text = String::new();
+                crate::model::visit_inline_text(content, &mut |t| text.push_str(t));
+                let dir = match (self.rtl, crate::direction::mostly_rtl(&text)) {
+                    (false, true) => Some("rtl"),
+                    (true, false) if text.chars().any(char::is_alphabetic) => Some("ltr"),
+                    _ => None,
+                };
+                self.x.open(
+                    "p",
+                    &dir.map(|d| ("dir", d)).into_iter().collect::<Vec<_>>(),
+                );
                 self.inlines(content);
                 self.x.close("p").newline();
             }

@@ -465,7 +465,7 @@ fn entry(
         parts.push(au.clone());
     }
     if let Some(d) = a.meta.date {
-        parts.push(d.to_string());
+        parts.push(super::inline::isolate(&d.to_string()));
     }
     if !parts.is_empty() {
         let detail = style.sizes.entry_detail;

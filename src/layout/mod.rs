@@ -24,6 +24,7 @@ pub mod furniture;
 pub mod inline;
 pub mod paginate;
 pub mod style;
+pub mod sysfonts;
 pub mod units;
 
 use std::collections::HashMap;
@@ -246,6 +247,9 @@ pub struct OutlineEntry {
 /// Lays out the whole digest: the body first, then the back and front
 /// matter that print its page numbers, then heads and folios.
 pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Document {
+    // Faces from the machine for what the set lacks, before any article
+    // is set (in parallel), so that face ids are the same on every run.
+    fonts.prepare(digest);
     let (elems, warnings) = blocks::flow(digest, fonts, style);
     let (mut body, mut body_outline) = paginate::paginate(elems, style);
     let mut set = furniture::Setter::new(fonts);

@@ -91,6 +91,11 @@ pub(super) struct FontsTable {
     pub bold: Option<String>,
     pub bold_italic: Option<String>,
     pub fallback: Option<Vec<String>>,
+    /// Folders of fonts searched for characters the faces lack, before
+    /// the system's.
+    pub path: Option<Vec<String>>,
+    /// Search the system's font folders (default true).
+    pub system: Option<bool>,
 }
 
 /// Every table the manifest may hold, by the key it sits under (`""` for the
@@ -214,8 +219,8 @@ impl TopTable {
             fonts: self
                 .fonts
                 .as_ref()
-                .map(|f| f.validate(at.dir))
-                .unwrap_or_default(),
+                .unwrap_or(&FontsTable::default())
+                .validate(at.dir),
         }
     }
 
@@ -381,6 +386,8 @@ impl FontsTable {
                 .flatten()
                 .map(|p| dir.join(p))
                 .collect(),
+            dirs: self.path.iter().flatten().map(|p| dir.join(p)).collect(),
+            system_fonts: self.system.unwrap_or(true),
         }
     }
 }

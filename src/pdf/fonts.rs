@@ -100,7 +100,7 @@ impl UsedFonts {
             .par_iter()
             .map(|(&id, used)| {
                 let face = fonts.face(id);
-                subsetter::subset(face.data.bytes(), 0, &used.remap)
+                subsetter::subset(face.data.bytes(), face.index, &used.remap)
                     .map(|bytes| (id, bytes))
                     .map_err(|e| anyhow!("cannot subset the font {}: {e}", face.name))
             })
@@ -109,7 +109,7 @@ impl UsedFonts {
         for (id, subset) in subsets {
             let used = &self.faces[&id];
             let face = fonts.face(id);
-            let font = FontRef::from_index(face.data.bytes(), 0)
+            let font = FontRef::from_index(face.data.bytes(), face.index)
                 .with_context(|| format!("cannot read the font {}", face.name))?;
             ids.insert(id, add_font(lo, id, &font, used, subset));
         }

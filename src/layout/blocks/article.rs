@@ -203,10 +203,15 @@ impl FlowBuilder<'_> {
             );
             self.keep_next = true;
         }
-        let source_line: Vec<String> = [a.meta.source.clone(), a.meta.date.map(|d| d.to_string())]
-            .into_iter()
-            .flatten()
-            .collect();
+        let source_line: Vec<String> = [
+            a.meta.source.clone(),
+            a.meta
+                .date
+                .map(|d| super::super::inline::isolate(&d.to_string())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         if !source_line.is_empty() {
             let l = sz.source_line;
             let st = TextStyle::sans(l.size).color(Rgb::GREY).tracking(0.02);
@@ -259,7 +264,7 @@ impl FlowBuilder<'_> {
                     a.meta.title
                 ))
                 .at(&a.path)
-                .hint("add a font that has them under [fonts] fallback in pressbook.toml"),
+                .hint(crate::layout::fonts::missing_hint(&self.missing, &self.fonts)),
             );
         }
     }

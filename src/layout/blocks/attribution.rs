@@ -20,7 +20,11 @@ fn fields(at: &Attribution) -> Vec<(&'static str, String, Option<LinkTarget>)> {
         rows.push(("Author", au.to_string(), None));
     }
     if let Some(d) = at.date {
-        rows.push(("Published", d.to_string(), None));
+        rows.push((
+            "Published",
+            crate::layout::inline::isolate(&d.to_string()),
+            None,
+        ));
     }
     if let Some(u) = at.url {
         let link = has_scheme(u).then(|| LinkTarget::Url(u.to_string()));

@@ -14,8 +14,11 @@ impl FlowBuilder<'_> {
         band: Band,
     ) {
         let inset = self.style.body_size * self.style.sizes.list_inset_em;
+        // Right to left (Arabic, Hebrew): the inset and the markers are on
+        // the right.
+        let rtl = self.lang.is_some_and(|l| l.rtl);
         let inner = Band {
-            x: band.x + inset,
+            x: if rtl { band.x } else { band.x + inset },
             measure: band.measure - inset,
         };
         let list_first = self.elems.len();
@@ -31,7 +34,7 @@ impl FlowBuilder<'_> {
                 }
                 .to_string(),
             };
-            self.list_item(a, item, &marker, inner, inset);
+            self.list_item(a, item, &marker, inner, inset, rtl);
         }
         // Orphan and widow control for whole items.
         if items.len() > 2 {
@@ -55,8 +58,16 @@ impl FlowBuilder<'_> {
     }
 
     /// One item's blocks in `inner`, its marker hanging in the `inset`
-    /// before it.
-    fn list_item(&mut self, a: &Article, item: &[Block], marker: &str, inner: Band, inset: f32) {
+    /// before it (after it, at the right, when `rtl`).
+    fn list_item(
+        &mut self,
+        a: &Article,
+        item: &[Block],
+        marker: &str,
+        inner: Band,
+        inset: f32,
+        rtl: bool,
+    ) {
         self.after_para = false;
         let first = self.elems.len();
         for (k, b) in item.iter().enumerate() {
@@ -87,7 +98,11 @@ impl FlowBuilder<'_> {
         if first < self.elems.len() {
             if let Some(line) = self.label(marker, self.body().no_hyphens(), inset) {
                 let gap = self.style.body_size * self.style.spacing.list.marker_gap_em;
-                let x = inner.x - gap - line.width;
+                let x = if rtl {
+                    inner.x + inner.measure + gap
+                } else {
+                    inner.x - gap - line.width
+                };
                 let e = &mut self.elems[first];
                 let y = if e.baseline > 0.0 {
                     e.baseline

@@ -115,7 +115,7 @@ struct FlowBuilder<'d> {
     elems: Vec<Elem>,
     warnings: Vec<Diagnostic>,
     article: Option<Arc<str>>,
-    lang: Option<hypher::Lang>,
+    lang: Option<inline::hyphen::Lang>,
     /// The next strip may not be preceded by a page break.
     keep_next: bool,
     /// The next strip opens an article.

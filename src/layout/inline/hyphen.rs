@@ -8,6 +8,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
+use super::super::fonts::{is_cjk, Han};
+
 /// Why a line may end at a byte offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BreakKind {
@@ -25,15 +27,40 @@ pub enum BreakKind {
     Emergency,
 }
 
-/// The hyphenation language for a BCP 47 tag (its primary subtag), if
-/// hypher has patterns for it.
-pub fn language(tag: &str) -> Option<hypher::Lang> {
+/// What the layout needs to know of a text's language.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lang {
+    /// Hyphenation patterns, when hypher has them.
+    pub hyphenation: Option<hypher::Lang>,
+    /// The Han forms fallback fonts should have.
+    pub han: Han,
+    /// Written right to left: paragraphs are set so.
+    pub rtl: bool,
+}
+
+/// The language of a BCP 47 tag; `None` for an empty tag.
+pub fn language(tag: &str) -> Option<Lang> {
     let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-    let b = primary.as_bytes();
-    if b.len() != 2 {
+    if primary.is_empty() {
         return None;
     }
-    hypher::Lang::from_iso([b[0], b[1]])
+    let b = primary.as_bytes();
+    let hyphenation = if b.len() == 2 {
+        hypher::Lang::from_iso([b[0], b[1]])
+    } else {
+        None
+    };
+    let rtl = crate::direction::is_rtl_language(tag);
+    Some(Lang {
+        hyphenation,
+        han: Han::for_tag(tag),
+        rtl,
+    })
+}
+
+/// The hyphenation patterns for a tag, if hypher has them.
+pub fn patterns(tag: &str) -> Option<hypher::Lang> {
+    language(tag).and_then(|l| l.hyphenation)
 }
 
 /// Byte offsets inside `word` where it may be hyphenated.
@@ -228,6 +255,12 @@ fn token_points(
         for (i, c) in token.char_indices() {
             if let Some(p) = prev {
                 let here = start + i;
+                // Chinese and Japanese break between characters by UAX #14
+                // already, which keeps closing marks off a line's start.
+                if is_cjk(p) || is_cjk(c) {
+                    prev = Some(c);
+                    continue;
+                }
                 if matches!(p, '/' | '.' | '?' | '&' | '=' | '_' | '#' | ':' | '@' | ',') {
                     out.push((here, BreakKind::Separator));
                 } else {
@@ -245,16 +278,24 @@ mod tests {
 
     #[test]
     fn language_from_tags() {
-        assert!(language("en-GB").is_some());
-        assert!(language("el").is_some());
-        assert!(language("ru").is_some());
-        assert!(language("zz").is_none());
+        assert!(patterns("en-GB").is_some());
+        assert!(patterns("el").is_some());
+        assert!(patterns("ru").is_some());
+        assert!(patterns("zz").is_none());
         assert!(language("").is_none());
+        let ar = language("ar-EG").unwrap();
+        assert!(ar.rtl && ar.hyphenation.is_none());
+        assert!(language("he").unwrap().rtl && language("fa").unwrap().rtl);
+        assert!(!language("en").unwrap().rtl && !language("az-Latn").unwrap().rtl);
+        assert!(language("pa-Arab").unwrap().rtl);
+        assert_eq!(language("ja").unwrap().han, Han::Japanese);
+        assert_eq!(language("zh-Hant-TW").unwrap().han, Han::Traditional);
+        assert_eq!(language("zh").unwrap().han, Han::Simplified);
     }
 
     #[test]
     fn hyphenation_points_split_real_syllables() {
-        let lang = language("en").unwrap();
+        let lang = patterns("en").unwrap();
         let word = "hyphenation";
         let pts = hyphenation_points(word, lang);
         assert!(!pts.is_empty());
@@ -267,7 +308,7 @@ mod tests {
 
     #[test]
     fn opportunities_cover_spaces_hyphens_and_urls() {
-        let lang = language("en");
+        let lang = patterns("en");
         let text = "a well-known https://example.org/some/very/long/path";
         let ops = opportunities(text, lang, &|_| true);
         assert!(ops.contains(&(2, BreakKind::Space)));

@@ -5,9 +5,9 @@
 //! Runs split where the span (and so the face) changes and where the
 //! script changes; characters of no script of their own (spaces, digits,
 //! punctuation, combining marks) stay in the run before them. Fallback
-//! faces for characters a run's face lacks are found while shaping. Every
-//! run is left to right for now (level 0); the bidi algorithm (UAX #9,
-//! issue 15) will split runs here and set [`Run::level`].
+//! faces for characters a run's face lacks are found while shaping. Runs
+//! also split where the bidi embedding level (UAX #9, unicode-bidi)
+//! changes: odd levels are shaped right to left.
 
 use std::ops::Range;
 
@@ -43,22 +43,59 @@ pub fn script_of(c: char) -> Option<Script> {
     }
 }
 
-/// The runs of `rt`, in logical order.
-pub fn itemize(rt: &RichText) -> Vec<Run> {
+pub use crate::direction::paragraph_rtl as base_rtl;
+
+/// The bidi embedding level of each byte of `text` in a paragraph of base
+/// direction `rtl` (UAX #9 up to rule I2; the line rules are applied when
+/// lines are ordered).
+pub fn levels(text: &str, rtl: bool) -> Vec<u8> {
+    let base = if rtl {
+        unicode_bidi::Level::rtl()
+    } else {
+        unicode_bidi::Level::ltr()
+    };
+    // Nothing to resolve in text of one direction: every level is the base.
+    let mixed = text.chars().any(|c| {
+        use unicode_bidi::BidiClass::*;
+        let k = unicode_bidi::bidi_class(c);
+        if rtl {
+            matches!(k, L | EN | AN | LRE | LRO | LRI | FSI | RLE | RLO | RLI)
+        } else {
+            matches!(k, R | AL | AN | LRE | LRO | LRI | FSI | RLE | RLO | RLI)
+        }
+    });
+    if !mixed {
+        return vec![base.number(); text.len()];
+    }
+    let info = unicode_bidi::BidiInfo::new(text, Some(base));
+    info.levels.iter().map(|l| l.number()).collect()
+}
+
+/// The runs of `rt`, in logical order, in a paragraph of base direction
+/// `rtl`.
+pub fn itemize(rt: &RichText, rtl: bool) -> Vec<Run> {
+    let levels = levels(&rt.text, rtl);
     let mut runs = Vec::with_capacity(rt.spans.len());
     for (k, span) in rt.spans.iter().enumerate() {
         let run = |range: Range<usize>, script| Run {
+            level: levels[range.start],
             range,
             span: k as u16,
             face: span.style.face(),
             size: span.style.size,
             tracking: span.style.tracking,
             script,
-            level: 0,
         };
         let mut start = span.range.start;
         let mut script = None;
         for (i, c) in rt.text[span.range.clone()].char_indices() {
+            let at = span.range.start + i;
+            if at > start && levels[at] != levels[at - 1] {
+                runs.push(run(start..at, script));
+                start = at;
+                script = script_of(c);
+                continue;
+            }
             let Some(s) = script_of(c) else { continue };
             match script {
                 None => script = Some(s),
@@ -87,7 +124,7 @@ mod tests {
         rt.push("harbour Ζεύς, город 東京 — 100% ", serif, None, 0.0, false);
         rt.push("שלום tariff", serif.italic(), None, 0.0, false);
         rt.finish();
-        let runs = itemize(&rt);
+        let runs = itemize(&rt, false);
         let texts: Vec<(&str, Option<Script>)> = runs
             .iter()
             .map(|r| (&rt.text[r.range.clone()], r.script))
@@ -99,11 +136,15 @@ mod tests {
                 ("Ζεύς, ", Some(Script::GREEK)),
                 ("город ", Some(Script::CYRILLIC)),
                 ("東京 — 100% ", Some(Script::HAN)),
-                ("שלום ", Some(Script::HEBREW)),
-                ("tariff", Some(Script::LATIN)),
+                ("שלום", Some(Script::HEBREW)),
+                (" tariff", Some(Script::LATIN)),
             ]
         );
-        assert!(runs.iter().all(|r| r.level == 0));
+        // The Hebrew word is right to left (level 1) inside the English
+        // paragraph; the space after it, between it and a Latin word,
+        // takes the paragraph's direction (UAX #9 rule N1).
+        let levels: Vec<u8> = runs.iter().map(|r| r.level).collect();
+        assert_eq!(levels, [0, 0, 0, 0, 1, 0]);
         assert_eq!(runs[3].face, serif.face());
         assert_eq!(runs[4].face, serif.italic().face());
         assert_eq!((runs[4].span, runs[5].span), (1, 1));
@@ -114,9 +155,33 @@ mod tests {
     }
 
     #[test]
+    fn an_arabic_paragraph_is_right_to_left_with_its_numbers_and_latin_left_to_right() {
+        let text = "قال إن 120 سفينة من Harbour Works وصلت.";
+        let rt = RichText::styled(text, TextStyle::serif(10.0));
+        let runs = itemize(&rt, base_rtl(text, false));
+        let level_of = |needle: &str| {
+            let at = text.find(needle).unwrap();
+            runs.iter().find(|r| r.range.contains(&at)).unwrap().level
+        };
+        assert_eq!(level_of("قال"), 1);
+        assert_eq!(level_of("120"), 2);
+        assert_eq!(level_of("Harbour"), 2);
+        assert_eq!(level_of("Works"), 2);
+        assert_eq!(level_of("وصلت"), 1);
+        // Levels change only at run boundaries.
+        let levels = levels(text, true);
+        for r in &runs {
+            assert!(
+                levels[r.range.clone()].iter().all(|&l| l == r.level),
+                "{r:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_run_of_no_script_has_none() {
         let rt = RichText::styled("— 100% (3)", TextStyle::sans(9.0));
-        let runs = itemize(&rt);
+        let runs = itemize(&rt, false);
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].script, None);
     }

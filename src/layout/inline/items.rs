@@ -72,12 +72,13 @@ impl Items {
     }
 }
 
-/// The items of the shaped paragraph `rt`.
-pub fn items(rt: &RichText, shaped: &Shaped, fonts: &FontSet, opts: &ParaOpts) -> Items {
+/// The items of the shaped paragraph `rt`, set right to left when `rtl`.
+pub fn items(rt: &RichText, shaped: &Shaped, fonts: &FontSet, opts: &ParaOpts, rtl: bool) -> Items {
     let glyphs = &shaped.glyphs;
     let ragged = opts.align != Align::Justify;
-    // Optical margin alignment for justified text only.
-    let hang = (!ragged).then_some((rt, shaped));
+    // Optical margin alignment for justified left-to-right text only (the
+    // protrusion tables are for Latin marks at the left and right ends).
+    let hang = (!ragged && !rtl).then_some((rt, shaped));
     let ops = opportunities(rt, opts);
     let mut b = Items::default();
     if opts.indent > 0.0 {
@@ -105,7 +106,14 @@ pub fn items(rt: &RichText, shaped: &Shaped, fonts: &FontSet, opts: &ParaOpts) -
             } else if op_i < ops.len() && ops[op_i].0 == c && ops[op_i].1 != BreakKind::Space {
                 b.flush_box(&mut box_start, &mut box_w, gi, hang);
                 let prev = &glyphs[gi.saturating_sub(1)];
-                if let Some((item, hyphen)) = break_penalty(ops[op_i].1, prev, rt, fonts) {
+                if ops[op_i].1 == BreakKind::Allowed && between_cjk(&rt.text, c) {
+                    // Chinese and Japanese: a break between characters is an
+                    // ordinary one, and justification spreads the line's
+                    // slack between the characters (glue of no width).
+                    let size = rt.spans[prev.span as usize].style.size;
+                    let st = if ragged { 0.0 } else { size * CJK_STRETCH };
+                    b.push(KpItem::glue(0.0, st, 0.0), gi..gi, None);
+                } else if let Some((item, hyphen)) = break_penalty(ops[op_i].1, prev, rt, fonts) {
                     b.push(item, gi..gi, hyphen);
                 }
             }
@@ -201,6 +209,19 @@ fn emergency() -> KpItem {
 const SPACE_STRETCH: f32 = 1.0;
 const SPACE_SHRINK: f32 = 0.35;
 
+/// How far the space between two Chinese or Japanese characters may
+/// stretch in justified text, in em (at ratio 1).
+const CJK_STRETCH: f32 = 0.25;
+
+/// Whether the break at byte `at` of `text` falls between Chinese or
+/// Japanese characters (either side is one).
+fn between_cjk(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at..].chars().next();
+    before.is_some_and(super::super::fonts::is_cjk)
+        || after.is_some_and(super::super::fonts::is_cjk)
+}
+
 /// The penalty for breaking at a hyphenation point or after an explicit
 /// hyphen or dash (TeX's `\hyphenpenalty` and `\exhyphenpenalty`, 50 in
 /// plain TeX). 300 makes a hyphen cost as much as a line at badness 290 (ratio
@@ -233,7 +254,8 @@ fn opportunities(rt: &RichText, opts: &ParaOpts) -> Vec<(usize, BreakKind)> {
         let k = rt.spans.partition_point(|s| s.range.end <= at);
         &rt.spans[k.min(rt.spans.len() - 1)]
     };
-    let mut ops = hyphen::opportunities(&rt.text, opts.lang, &|at| span_at(at).style.hyphenate);
+    let lang = opts.lang.and_then(|l| l.hyphenation);
+    let mut ops = hyphen::opportunities(&rt.text, lang, &|at| span_at(at).style.hyphenate);
     if let Some(last_space) = rt.text.rfind(' ') {
         ops.retain(|&(at, k)| k != BreakKind::Hyphen || at < last_space);
     }

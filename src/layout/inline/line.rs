@@ -80,16 +80,27 @@ fn end_hang(items: &Items, end: usize) -> f32 {
 /// A glyph at its x on the line; the added hyphen carries its own text.
 type Positioned = (f32, Glyph, Option<&'static str>);
 
-/// Sets one line: glyphs positioned, then aligned in the measure.
+/// Sets one line: glyphs positioned, then aligned in the measure. In a
+/// right-to-left paragraph (`rtl`) with a language, left and right
+/// alignment swap: its lines start at the right.
 pub fn place(
     rt: &RichText,
     shaped: &Shaped,
     items: &Items,
     spec: &LineSpec,
     opts: &ParaOpts,
+    rtl: bool,
 ) -> Line {
-    let (placed, width) = arrange(shaped, items, spec);
-    let shift = match opts.align {
+    let (mut placed, width) = arrange(shaped, items, spec);
+    if rtl || placed.iter().any(|p| p.1.level > 0) {
+        reorder(&mut placed, width, if rtl { 1 } else { 0 });
+    }
+    let align = match (opts.align, rtl && opts.lang.is_some()) {
+        (Align::Left | Align::Justify, true) => Align::Right,
+        (Align::Right, true) => Align::Left,
+        (a, _) => a,
+    };
+    let shift = match align {
         Align::Center => ((opts.measure - width) / 2.0).max(0.0),
         Align::Right => (opts.measure - width).max(0.0),
         // Justified: the line starts in the left margin by what hangs there.
@@ -105,8 +116,8 @@ pub fn place(
 
 /// The glyphs of the line's items with their x (glue set at the line's
 /// ratio), plus a hyphen when the line ends at one, and the line's width.
-/// The glyphs come in logical order, which is display order while every
-/// run is left to right; reordering for bidi goes here.
+/// The glyphs come in logical order; [`reorder`] puts them in display
+/// order.
 fn arrange(shaped: &Shaped, b: &Items, spec: &LineSpec) -> (Vec<Positioned>, f32) {
     let range = spec.items.clone();
     let r = spec.ratio;
@@ -150,11 +161,75 @@ fn arrange(shaped: &Shaped, b: &Items, spec: &LineSpec) -> (Vec<Positioned>, f32
             dy: 0.0,
             cluster: 0,
             text_len: 0,
+            level: placed.last().map_or(0, |p| p.1.level),
         };
         placed.push((x, g, Some("-")));
         x += h.advance;
     }
     (placed, x)
+}
+
+/// Puts the line's glyphs (positioned in logical order, the line `width`
+/// wide) in visual order, left to right, by UAX #9's rules L1 and L2:
+/// spaces at the line's end take the paragraph's `base` level, then every
+/// sequence at level k or more is reversed, for k from the highest level
+/// down to the lowest odd one. Each glyph keeps the room it had (its
+/// advance, or the set width of its space), so justification survives; an
+/// indent stays at the paragraph's start (the right, in a right-to-left
+/// one).
+fn reorder(placed: &mut Vec<Positioned>, width: f32, base: u8) {
+    let n = placed.len();
+    if n == 0 {
+        return;
+    }
+    // The room of each glyph: up to the next one's x (the last one's to
+    // the line's end). Glyphs of one cluster after the first have their
+    // own x, so each keeps its offset from the pen.
+    let room: Vec<f32> = (0..n)
+        .map(|i| {
+            let next = placed.get(i + 1).map_or(width, |p| p.0);
+            next - placed[i].0
+        })
+        .collect();
+    // Room before the first glyph (an indent) goes with the paragraph's
+    // start: a box of the base level.
+    let lead = placed[0].0;
+    // Rule L1 has nothing to do: the spaces at a break are not on the line.
+    let levels: Vec<u8> = placed.iter().map(|p| p.1.level).collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    let max = levels.iter().copied().max().unwrap_or(0).max(base);
+    let min_odd = levels
+        .iter()
+        .copied()
+        .chain([base])
+        .filter(|l| l % 2 == 1)
+        .min();
+    if let Some(min_odd) = min_odd {
+        let mut k = max;
+        while k >= min_odd {
+            let mut i = 0;
+            while i < n {
+                if levels[order[i]] >= k {
+                    let mut j = i;
+                    while j < n && levels[order[j]] >= k {
+                        j += 1;
+                    }
+                    order[i..j].reverse();
+                    i = j;
+                } else {
+                    i += 1;
+                }
+            }
+            k -= 1;
+        }
+    }
+    let old = std::mem::take(placed);
+    let mut x = if base % 2 == 1 { 0.0 } else { lead };
+    for &i in &order {
+        let (_, g, extra) = old[i];
+        placed.push((x, g, extra));
+        x += room[i];
+    }
 }
 
 /// Groups positioned glyphs into runs of one face, size, colour and
@@ -168,6 +243,12 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Lin
     let mut link: Option<(f32, f32, LinkTarget, f32)> = None;
     let mut strike: Option<(f32, f32, f32, Rgb)> = None;
     for (i, (gx, g, extra)) in placed.iter().enumerate() {
+        // Bidi controls draw nothing; the space glyph the shaper puts for
+        // them would carry their text into the PDF's ToUnicode map.
+        let text = &rt.text[g.cluster as usize..(g.cluster + g.text_len) as usize];
+        if extra.is_none() && g.text_len > 0 && text.chars().all(super::is_invisible_format) {
+            continue;
+        }
         let span = &rt.spans[g.span as usize];
         let st = &span.style;
         let gx = gx + shift;

@@ -23,7 +23,7 @@ pub mod text;
 
 pub use text::{Family, RichText, Span, TextStyle};
 
-use super::fonts::FontSet;
+use super::fonts::{FontSet, Han};
 use super::units::Point;
 use super::{BlockRole, LinkArea, PageItem, Placed};
 use linebreak::Params;
@@ -37,13 +37,30 @@ pub enum Align {
     Right,
 }
 
+/// `s` as a bidi isolate (FSI … PDI, UAX #9): a date such as "28 November
+/// 2026" inside a right-to-left line keeps its own order instead of
+/// showing as "November 2026 28".
+pub fn isolate(s: &str) -> String {
+    format!("\u{2068}{s}\u{2069}")
+}
+
+/// Whether `c` is a bidi control or another invisible format character,
+/// which is neither drawn nor looked for in fonts.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}')
+}
+
 /// How to set a paragraph.
 #[derive(Debug, Clone, Copy)]
 pub struct ParaOpts {
     pub measure: f32,
     pub indent: f32,
     pub align: Align,
-    pub lang: Option<hypher::Lang>,
+    /// The text's language: hyphenation, Han forms, direction. With one,
+    /// a right-to-left paragraph is also aligned from the right (start and
+    /// end swap); without one (labels, contents, running heads) lines are
+    /// ordered right to left where the text is, and aligned as asked.
+    pub lang: Option<hyphen::Lang>,
 }
 
 impl ParaOpts {
@@ -111,9 +128,11 @@ pub fn set(
     if rt.text.is_empty() {
         return Vec::new();
     }
-    let runs = itemize::itemize(rt);
-    let shaped = shape::shape(rt, &runs, fonts, shaper, missing);
-    let items = items::items(rt, &shaped, fonts, opts);
+    let rtl = itemize::base_rtl(&rt.text, opts.lang.is_some_and(|l| l.rtl));
+    let runs = itemize::itemize(rt, rtl);
+    let han = opts.lang.map_or(Han::Simplified, |l| l.han);
+    let shaped = shape::shape(rt, &runs, fonts, shaper, han, missing);
+    let items = items::items(rt, &shaped, fonts, opts, rtl);
     let params = Params {
         ragged: (opts.align != Align::Justify).then_some(opts.measure * 0.3),
         ..Params::default()
@@ -121,7 +140,7 @@ pub fn set(
     let breaks = linebreak::break_lines(&items.kp, opts.measure, &params);
     line::lines(&items, &breaks, opts)
         .iter()
-        .map(|spec| line::place(rt, &shaped, &items, spec, opts))
+        .map(|spec| line::place(rt, &shaped, &items, spec, opts, rtl))
         .collect()
 }
 
@@ -150,8 +169,9 @@ pub fn min_widths(
     if rt.text.is_empty() {
         return out;
     }
-    let runs = itemize::itemize(rt);
-    let shaped = shape::shape(rt, &runs, fonts, shaper, missing);
+    let rtl = itemize::base_rtl(&rt.text, false);
+    let runs = itemize::itemize(rt, rtl);
+    let shaped = shape::shape(rt, &runs, fonts, shaper, Han::Simplified, missing);
     let mut breaks: Vec<usize> = hyphen::opportunities(&rt.text, None, &|_| false)
         .into_iter()
         .filter(|(_, k)| {
@@ -286,7 +306,7 @@ mod tests {
     #[test]
     fn hyphenated_breaks_split_words_at_valid_points() {
         let lines = lines_of(PARA, 150.0);
-        let lang = hyphen::language("en").unwrap();
+        let lang = hyphen::patterns("en").unwrap();
         for l in &lines {
             let t = line_text(l);
             if let Some(head) = t.strip_suffix('-') {
@@ -395,7 +415,23 @@ mod tests {
             all.push_str(t.strip_suffix('-').unwrap_or(&t));
         }
         let squeeze = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
-        assert_eq!(squeeze(&all), squeeze(&rt.text));
+        if crate::direction::mostly_rtl(&rt.text)
+            || rt
+                .text
+                .chars()
+                .any(|c| ('\u{590}'..='\u{8FF}').contains(&c))
+        {
+            // Right-to-left words come in display order: compare what is
+            // there, not its order.
+            let sorted = |s: &str| {
+                let mut v: Vec<char> = squeeze(s).chars().collect();
+                v.sort_unstable();
+                v
+            };
+            assert_eq!(sorted(&all), sorted(&rt.text));
+        } else {
+            assert_eq!(squeeze(&all), squeeze(&rt.text));
+        }
     }
 
     #[test]
@@ -428,6 +464,169 @@ mod tests {
         let min = min_widths(&rt, &fonts, &mut Shaper::new(), &mut missing);
         assert!((min.word - word).abs() < 0.01, "{min:?} vs {word}");
         assert!((min.cluster - wide).abs() < 0.01, "{min:?} vs {wide}");
+    }
+
+    /// `text` set in `measure` in the language `tag`: its lines.
+    fn lines_in(text: &str, tag: &str, measure: f32, align: Align, indent: f32) -> Vec<Line> {
+        let fonts = FontSet::bundled();
+        let rt = RichText::styled(text, TextStyle::serif(10.0));
+        let opts = ParaOpts {
+            measure,
+            indent,
+            align,
+            lang: hyphen::language(tag),
+        };
+        set(&rt, &fonts, &mut Shaper::new(), &opts, &mut Vec::new())
+    }
+
+    /// The line's glyphs left to right: (x, text) with x from the line's
+    /// start.
+    fn glyphs_of(l: &Line) -> Vec<(f32, String)> {
+        let mut out = Vec::new();
+        for (p, it) in &l.items {
+            if let PageItem::Text(r) = it {
+                for g in &r.glyphs {
+                    out.push((
+                        p.x + g.x,
+                        r.text[g.text.0 as usize..g.text.1 as usize].to_string(),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn scripts_rtl_runs_are_shown_right_to_left_inside_either_direction() {
+        // Hebrew inside English: the Hebrew word reads from the right, the
+        // English around it from the left. (No bundled face has Hebrew: its
+        // letters are boxes, which still stand in their places.)
+        let l = &lines_in("abc אבג def", "en", 400.0, Align::Justify, 0.0)[0];
+        assert_eq!(line_text(l), "abc גבא def");
+        let xs: Vec<f32> = glyphs_of(l).iter().map(|g| g.0).collect();
+        assert!(xs.windows(2).all(|w| w[0] <= w[1]), "{xs:?}");
+        // A Hebrew paragraph: its first word at the right, the English
+        // phrase inside it left to right, and the line set from the right.
+        let lines = lines_in("אבג abc def דהו", "he", 400.0, Align::Justify, 0.0);
+        let l = &lines[0];
+        assert_eq!(line_text(l), "והד abc def גבא");
+        let g = glyphs_of(l);
+        let (x, last) = g.last().unwrap();
+        assert_eq!(last, "א");
+        let right = x + l
+            .items
+            .iter()
+            .find_map(|(_, it)| match it {
+                PageItem::Text(r) => r.glyphs.last().map(|g| g.advance),
+                _ => None,
+            })
+            .unwrap();
+        assert!(
+            (right - 400.0).abs() < 0.5,
+            "the line ends at {right}, not the right edge"
+        );
+    }
+
+    #[test]
+    fn scripts_rtl_lines_are_justified_to_the_right_with_the_indent_there() {
+        let words = "אבג דהו זחט יכל מנס עפצ קרש תאב גדה וזח טיכ למנ סעפ צקר שתא";
+        let text = format!("{words} {words} {words}");
+        let measure = 150.0;
+        let lines = lines_in(&text, "he", measure, Align::Justify, 14.0);
+        assert!(lines.len() >= 3);
+        for (i, l) in lines.iter().enumerate() {
+            let g = glyphs_of(l);
+            let (x0, _) = g.first().unwrap();
+            let first_text = &g.last().unwrap().1;
+            let right = g.last().unwrap().0 + 5.0;
+            // Every line's start (its first word) is at the right edge;
+            // full lines also reach the left one.
+            assert!(right <= measure + 0.5, "line {i} overflows");
+            if i + 1 < lines.len() {
+                assert!(*x0 < 1.0, "line {i} starts at {x0}");
+            }
+            assert!(!first_text.is_empty());
+        }
+        // The first line leaves the indent free at the right: its
+        // rightmost glyph ends an indent short of the measure.
+        let first = &lines[0];
+        let last_glyph = first
+            .items
+            .iter()
+            .filter_map(|(p, it)| match it {
+                PageItem::Text(r) => r.glyphs.last().map(|g| p.x + g.x + g.advance),
+                _ => None,
+            })
+            .fold(0.0f32, f32::max);
+        assert!(
+            (last_glyph - (measure - 14.0)).abs() < 0.5,
+            "ends at {last_glyph}"
+        );
+        // The last line is set from the right too.
+        let last = lines.last().unwrap();
+        let end = last
+            .items
+            .iter()
+            .filter_map(|(p, it)| match it {
+                PageItem::Text(r) => r.glyphs.last().map(|g| p.x + g.x + g.advance),
+                _ => None,
+            })
+            .fold(0.0f32, f32::max);
+        assert!((end - measure).abs() < 0.5, "last line ends at {end}");
+    }
+
+    #[test]
+    fn scripts_cjk_breaks_between_characters_keep_closing_marks_off_line_starts() {
+        let text = "本周一清晨，第一列高速列车驶入山区小镇的新车站，数百名居民在站台上挥手欢迎。\
+            车站站长说：「我们希望游客在春天回来看花，也希望年轻人不必再为了工作离开家乡。」\
+            这条线路全长 186 公里，采用 CR400 型列车。";
+        for measure in (60..260).step_by(13) {
+            let measure = measure as f32;
+            let lines = lines_in(text, "zh", measure, Align::Justify, 0.0);
+            assert!(lines.len() > 1);
+            let mut all = String::new();
+            for (i, l) in lines.iter().enumerate() {
+                let t = line_text(l);
+                assert!(
+                    l.width <= measure + 0.01,
+                    "at {measure} line {i} is {} wide",
+                    l.width
+                );
+                let first = t.chars().next().unwrap();
+                assert!(
+                    !"、。，」）：！？".contains(first),
+                    "at {measure} line {i} starts with {first}: {t}"
+                );
+                let last = t.chars().next_back().unwrap();
+                assert!(
+                    !"「（".contains(last),
+                    "at {measure} line {i} ends with {last}: {t}"
+                );
+                // No hyphens are added to Chinese.
+                assert!(!t.ends_with('-'), "{t}");
+                if i + 1 < lines.len() {
+                    // Justified: full lines reach the measure by the space
+                    // spread between characters.
+                    let g = glyphs_of(l);
+                    let end = l
+                        .items
+                        .iter()
+                        .filter_map(|(p, it)| match it {
+                            PageItem::Text(r) => r.glyphs.last().map(|g| p.x + g.x + g.advance),
+                            _ => None,
+                        })
+                        .fold(0.0f32, f32::max);
+                    assert!(
+                        (end - measure).abs() < 0.5,
+                        "at {measure} line {i} ends at {end}: {t}"
+                    );
+                    assert!(g.len() > 2);
+                }
+                all.push_str(&t);
+            }
+            let squeeze = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
+            assert_eq!(squeeze(&all), squeeze(text));
+        }
     }
 
     proptest::proptest! {

@@ -6,7 +6,7 @@
 
 use harfrust::{Buffer, Direction, Script, ShapeOptions, ShapePlan, ShaperFont};
 
-use super::super::fonts::{FaceId, FontSet};
+use super::super::fonts::{FaceId, FontSet, Han, Want};
 use super::itemize::Run;
 use super::text::RichText;
 
@@ -26,13 +26,14 @@ impl Shaped {
     }
 }
 
-/// Shapes every run of `rt`. Characters no face covers are added to
-/// `missing`.
+/// Shapes every run of `rt` (fallbacks in the Han forms `han`).
+/// Characters no face covers are added to `missing`.
 pub fn shape(
     rt: &RichText,
     runs: &[Run],
     fonts: &FontSet,
     shaper: &mut Shaper,
+    han: Han,
     missing: &mut Vec<char>,
 ) -> Shaped {
     let mut glyphs: Vec<Glyph> = Vec::with_capacity(rt.text.len());
@@ -40,10 +41,14 @@ pub fn shape(
         let start = glyphs.len();
         shaper.shape(
             fonts,
-            run.face,
-            run.size,
-            run.span,
-            run.script,
+            Segment {
+                face: run.face,
+                size: run.size,
+                span: run.span,
+                script: run.script,
+                level: run.level,
+                han,
+            },
             &rt.text[run.range.clone()],
             run.range.start,
             &mut glyphs,
@@ -86,6 +91,35 @@ pub struct Glyph {
     /// Length in bytes of the text this glyph stands for; 0 for the second
     /// and later glyphs of one cluster.
     pub text_len: u32,
+    /// Bidi embedding level of its run: odd is right to left.
+    pub level: u8,
+}
+
+/// How a piece of text is shaped: its face, size and span, its script
+/// (guessed from its letters when `None`), its bidi level, and the Han
+/// forms a fallback should have.
+#[derive(Debug, Clone, Copy)]
+pub struct Segment {
+    pub face: FaceId,
+    pub size: f32,
+    pub span: u16,
+    pub script: Option<Script>,
+    pub level: u8,
+    pub han: Han,
+}
+
+impl Segment {
+    /// Left to right, in the face's own script, Simplified Han forms.
+    pub fn ltr(face: FaceId, size: f32, span: u16) -> Segment {
+        Segment {
+            face,
+            size,
+            span,
+            script: None,
+            level: 0,
+            han: Han::Simplified,
+        }
+    }
 }
 
 /// A reusable shaper: keeps its buffer, its scratch space and the shaping
@@ -112,18 +146,13 @@ impl Shaper {
         }
     }
 
-    /// Shapes `text` (which starts at byte `base` of the paragraph) with
-    /// `face` at `size` as `script` (guessed from its letters when `None`),
-    /// appending glyphs to `out`. Characters no face covers are appended to
-    /// `missing`.
-    #[allow(clippy::too_many_arguments)]
+    /// Shapes `text` (which starts at byte `base` of the paragraph) as
+    /// `seg` says, appending glyphs to `out` in logical order. Characters
+    /// no face covers are appended to `missing`.
     pub fn shape(
         &mut self,
         fonts: &FontSet,
-        face: FaceId,
-        size: f32,
-        span: u16,
-        script: Option<Script>,
+        seg: Segment,
         text: &str,
         base: usize,
         out: &mut Vec<Glyph>,
@@ -133,7 +162,8 @@ impl Shaper {
             return;
         }
         let start = out.len();
-        self.shape_raw(fonts, face, size, span, script, text, base, out);
+        let want = Want::for_face(seg.face, seg.han);
+        self.shape_raw(fonts, seg, text, base, out);
         // Runs of .notdef glyphs: try a fallback face for them.
         let mut i = start;
         while i < out.len() {
@@ -152,40 +182,70 @@ impl Shaper {
                 .max()
                 .unwrap_or(0) as usize;
             let piece = &text[from - base..to - base];
-            match fonts.fallback_for(piece) {
-                Some(fb) => {
-                    // The piece takes the script of its own letters (the
-                    // run's, when it has any).
-                    let mut sub = Vec::new();
-                    self.shape_raw(fonts, fb, size, span, None, piece, from, &mut sub);
-                    let n = sub.len();
-                    out.splice(i..j, sub);
-                    i += n;
-                }
+            // The piece takes the script of its own letters (the run's,
+            // when it has any).
+            let sub_seg = |face| Segment {
+                face,
+                script: None,
+                ..seg
+            };
+            let mut sub = Vec::new();
+            let want = want.for_text(piece);
+            match fonts.fallback_for(piece, &want) {
+                Some(fb) => self.shape_raw(fonts, sub_seg(fb), piece, from, &mut sub),
                 None => {
-                    for c in piece.chars() {
-                        if !c.is_whitespace() && !c.is_control() && !missing.contains(&c) {
-                            missing.push(c);
+                    // No one face has it all: each character from the first
+                    // face that has it, consecutive ones together.
+                    let mut groups: Vec<(Option<FaceId>, usize, usize)> = Vec::new();
+                    for (k, c) in piece.char_indices() {
+                        let mut buf = [0u8; 4];
+                        let face = if c.is_whitespace() {
+                            groups.last().and_then(|g| g.0)
+                        } else {
+                            fonts.fallback_for(c.encode_utf8(&mut buf), &want)
+                        };
+                        match groups.last_mut() {
+                            Some(g) if g.0 == face || unicode_is_mark(c) => g.2 = k + c.len_utf8(),
+                            _ => groups.push((face, k, k + c.len_utf8())),
                         }
                     }
-                    i = j;
+                    for (face, a, b) in groups {
+                        let part = &piece[a..b];
+                        let face = face.unwrap_or_else(|| {
+                            for c in part.chars() {
+                                if !c.is_whitespace() && !c.is_control() && !missing.contains(&c) {
+                                    missing.push(c);
+                                }
+                            }
+                            seg.face
+                        });
+                        self.shape_raw(fonts, sub_seg(face), part, from + a, &mut sub);
+                    }
                 }
             }
+            let n = sub.len();
+            out.splice(i..j, sub);
+            // Pieces that stayed boxes are not tried again.
+            i += n;
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn shape_raw(
         &mut self,
         fonts: &FontSet,
-        face_id: FaceId,
-        size: f32,
-        span: u16,
-        script: Option<Script>,
+        seg: Segment,
         text: &str,
         base: usize,
         out: &mut Vec<Glyph>,
     ) {
+        let Segment {
+            face: face_id,
+            size,
+            span,
+            script,
+            level,
+            ..
+        } = seg;
         let face = fonts.face(face_id);
         let shaper = ShaperFont::new(&face.font);
         let mut buf = self.buffer.take().unwrap_or_default();
@@ -193,13 +253,14 @@ impl Shaper {
         buf.push_str(text);
         buf.set_script(script);
         buf.guess_segment_properties();
-        // Lines are laid out in logical order, left to right (bidi is not
-        // implemented yet): a Hebrew or Arabic run must not come back in
-        // visual order, which reversed the Latin words sharing its span
-        // when spans were shaped whole.
-        if buf.direction() == Direction::RightToLeft {
-            buf.set_direction(Direction::LeftToRight);
-        }
+        // The direction is the run's bidi level's, not the script's guess:
+        // digits and Latin words inside Arabic are left to right.
+        let rtl = level % 2 == 1;
+        buf.set_direction(if rtl {
+            Direction::RightToLeft
+        } else {
+            Direction::LeftToRight
+        });
         // The plan depends only on the face and the segment properties (the
         // buffer's language is never set): compile it once per shaper.
         let (direction, script) = (buf.direction(), buf.script());
@@ -238,12 +299,24 @@ impl Shaper {
                 dy: pos.y_offset as f32 * scale,
                 cluster: (base + info.cluster as usize) as u32,
                 text_len: 0,
+                level,
             });
+        }
+        // Right-to-left glyphs come in visual order: the paragraph keeps
+        // them in logical order (lines are reordered when they are placed),
+        // and reversing twice gives harfrust's order back.
+        if rtl {
+            out[first..].reverse();
         }
         let end = (base + text.len()) as u32;
         cluster_text(&mut out[first..], &mut self.starts, end);
         self.buffer = Some(buf);
     }
+}
+
+/// Whether `c` is a combining mark (it goes with the character before).
+fn unicode_is_mark(c: char) -> bool {
+    matches!(harfrust::unicode::script(u32::from(c)), Script::INHERITED)
 }
 
 /// Gives each cluster's text length to its first glyph in logical order
@@ -285,10 +358,7 @@ mod tests {
         let mut missing = Vec::new();
         Shaper::new().shape(
             fonts,
-            Role::Regular.id(),
-            10.0,
-            0,
-            None,
+            Segment::ltr(Role::Regular.id(), 10.0, 0),
             text,
             0,
             &mut out,
