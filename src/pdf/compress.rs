@@ -1,51 +1,67 @@
-//! Stream compression, done by us rather than lopdf.
+//! Stream compression (zlib), done here so that every stream is compressed
+//! in parallel where it is made.
 
 use std::io::Write;
 
-use rayon::prelude::*;
-
-/// A content stream, compressed as [`compress`] would.
-pub(super) fn stream(content: Vec<u8>) -> lopdf::Stream {
-    let mut s = lopdf::Stream::new(lopdf::Dictionary::new(), content);
-    deflate(&mut s, LEVEL);
-    s
-}
-
-/// Text and fonts: see [`compress`].
-const LEVEL: u32 = 3;
+/// Text, fonts and maps: level 3. Level 9 made a 300-page digest's build a
+/// fifth slower for a file 15 % smaller (1.40 MB at level 6, 1.67 MB at
+/// level 3, 2.53 MB at level 1, measured with the old writer).
+pub(super) const LEVEL: u32 = 3;
 /// Pixels are few streams but most of the bytes, and compress far better
 /// at a higher level (the sample's photo: 26.6 KB at 3, 9.4 KB at 9).
 pub(super) const IMAGE_LEVEL: u32 = 9;
 
-/// Compresses every stream that is not yet compressed, in parallel, at
-/// zlib level 3. lopdf's own pass uses level 9; on a 300-page digest that
-/// is a fifth of the build for a file 15 % smaller than level 3 gives
-/// (1.40 MB at level 6, 1.67 MB at level 3, 2.53 MB at level 1).
-pub(super) fn compress(doc: &mut lopdf::Document) {
-    doc.objects.par_iter_mut().for_each(|(_, obj)| {
-        if let lopdf::Object::Stream(s) = obj {
-            deflate(s, LEVEL);
-        }
-    });
-}
-
-/// Compresses `s` at `level` unless it is compressed already or would not
-/// get smaller.
-pub(super) fn deflate(s: &mut lopdf::Stream, level: u32) {
-    if !s.allows_compression || s.dict.get(b"Filter").is_ok() {
-        return;
-    }
+/// `data` compressed at `level`, or `None` when that would not make it
+/// smaller (the stream is then written as it is).
+pub(super) fn deflate(data: &[u8], level: u32) -> Option<Vec<u8>> {
     let mut z = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(s.content.len() / 3),
+        Vec::with_capacity(data.len() / 3),
         flate2::Compression::new(level),
     );
-    if z.write_all(&s.content).is_err() {
-        return;
+    z.write_all(data).ok()?;
+    let packed = z.finish().ok()?;
+    (packed.len() + 19 < data.len()).then_some(packed)
+}
+
+/// Writes `data` as the stream `id`, compressed when that pays; returns the
+/// stream for its dictionary entries.
+pub(super) fn stream<'a>(
+    pdf: &'a mut pdf_writer::Chunk,
+    id: pdf_writer::Ref,
+    data: &'a Packed,
+) -> pdf_writer::Stream<'a> {
+    let mut s = pdf.stream(id, &data.bytes);
+    if data.deflated {
+        s.filter(pdf_writer::Filter::FlateDecode);
     }
-    if let Ok(packed) = z.finish() {
-        if packed.len() + 19 < s.content.len() {
-            s.dict.set("Filter", "FlateDecode");
-            s.set_content(packed);
+    s
+}
+
+/// Stream bytes, compressed or as they were.
+pub(super) struct Packed {
+    pub bytes: Vec<u8>,
+    pub deflated: bool,
+}
+
+impl Packed {
+    pub fn new(data: Vec<u8>, level: u32) -> Packed {
+        match deflate(&data, level) {
+            Some(bytes) => Packed {
+                bytes,
+                deflated: true,
+            },
+            None => Packed {
+                bytes: data,
+                deflated: false,
+            },
+        }
+    }
+
+    /// Bytes already in their final encoding (a JPEG).
+    pub fn raw(bytes: Vec<u8>) -> Packed {
+        Packed {
+            bytes,
+            deflated: false,
         }
     }
 }

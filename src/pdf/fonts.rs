@@ -10,12 +10,15 @@
 use std::collections::BTreeMap;
 
 use anyhow::{anyhow, Context};
-use lopdf::{dictionary, Document as LoDocument, Object, ObjectId, Stream};
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo};
+use pdf_writer::{Chunk, Finish, Name, Rect, Ref, Str};
 use rayon::prelude::*;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::string::StringId;
 use skrifa::{FontRef, MetadataProvider};
 use subsetter::GlyphRemapper;
+
+use super::compress::{self, Packed};
 
 use crate::layout::{Document, FaceId, FontSet, PageItem};
 
@@ -88,139 +91,179 @@ impl UsedFonts {
         (new, used.widths[new as usize])
     }
 
-    /// Subsets every face (in parallel) and adds its objects; returns the
-    /// font dictionary of each face.
+    /// Subsets and compresses every face (in parallel) and writes its
+    /// objects; returns the font dictionary of each face.
     pub fn embed(
         &self,
-        lo: &mut LoDocument,
+        pdf: &mut Chunk,
+        alloc: &mut Ref,
         fonts: &FontSet,
-    ) -> anyhow::Result<BTreeMap<FaceId, ObjectId>> {
-        let subsets: Vec<(FaceId, Vec<u8>)> = self
+    ) -> anyhow::Result<BTreeMap<FaceId, Ref>> {
+        let prepared: Vec<(FaceId, Prepared)> = self
             .faces
             .par_iter()
             .map(|(&id, used)| {
                 let face = fonts.face(id);
-                subsetter::subset(face.data.bytes(), face.index, &used.remap)
-                    .map(|bytes| (id, bytes))
-                    .map_err(|e| anyhow!("cannot subset the font {}: {e}", face.name))
+                let subset = subsetter::subset(face.data.bytes(), face.index, &used.remap)
+                    .map_err(|e| anyhow!("cannot subset the font {}: {e}", face.name))?;
+                let font = FontRef::from_index(face.data.bytes(), face.index)
+                    .with_context(|| format!("cannot read the font {}", face.name))?;
+                Ok((id, Prepared::new(id, &font, used, subset)))
             })
             .collect::<anyhow::Result<_>>()?;
         let mut ids = BTreeMap::new();
-        for (id, subset) in subsets {
-            let used = &self.faces[&id];
-            let face = fonts.face(id);
-            let font = FontRef::from_index(face.data.bytes(), face.index)
-                .with_context(|| format!("cannot read the font {}", face.name))?;
-            ids.insert(id, add_font(lo, id, &font, used, subset));
+        for (id, p) in prepared {
+            ids.insert(id, p.write(pdf, alloc, &self.faces[&id]));
         }
         Ok(ids)
+    }
+}
+
+/// One face's subset and what its dictionaries say, ready to be written.
+struct Prepared {
+    name: String,
+    cff: bool,
+    file: Packed,
+    /// The font file's length before compression.
+    file_len: i32,
+    cmap: Packed,
+    metrics: Metrics,
+}
+
+/// The font descriptor's figures, in thousandths of an em.
+struct Metrics {
+    bbox: [f32; 4],
+    italic_angle: f32,
+    ascent: f32,
+    descent: f32,
+    cap_height: f32,
+    flags: FontFlags,
+    stem_v: f32,
+}
+
+impl Prepared {
+    fn new(id: FaceId, font: &FontRef, used: &UsedFace, subset: Vec<u8>) -> Prepared {
+        let name = format!("{}+{}", subset_tag(id), postscript_name(font));
+        let cff =
+            FontRef::new(&subset).is_ok_and(|f| f.table_data(skrifa::Tag::new(b"CFF ")).is_some());
+        let metrics = Metrics::of(font, &name);
+        Prepared {
+            name,
+            cff,
+            file_len: subset.len() as i32,
+            file: Packed::new(subset, compress::LEVEL),
+            cmap: Packed::new(to_unicode(&used.texts), compress::LEVEL),
+            metrics,
+        }
+    }
+
+    /// Writes the Type 0 font with its descendant, descriptor, font file and
+    /// ToUnicode map; returns the Type 0 font.
+    fn write(&self, pdf: &mut Chunk, alloc: &mut Ref, used: &UsedFace) -> Ref {
+        let (type0, cid, descriptor, file, cmap) = (
+            alloc.bump(),
+            alloc.bump(),
+            alloc.bump(),
+            alloc.bump(),
+            alloc.bump(),
+        );
+        let name = Name(self.name.as_bytes());
+        pdf.type0_font(type0)
+            .base_font(name)
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(cid)
+            .to_unicode(cmap);
+        let mut c = pdf.cid_font(cid);
+        c.subtype(if self.cff {
+            CidFontType::Type0
+        } else {
+            CidFontType::Type2
+        });
+        c.base_font(name);
+        c.system_info(SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"Identity"),
+            supplement: 0,
+        });
+        c.font_descriptor(descriptor);
+        c.widths()
+            .consecutive(0, used.widths.iter().map(|&w| w as f32));
+        if !self.cff {
+            c.cid_to_gid_map_predefined(Name(b"Identity"));
+        }
+        c.finish();
+        let m = &self.metrics;
+        let mut d = pdf.font_descriptor(descriptor);
+        d.name(name)
+            .flags(FontFlags::from_bits_truncate(m.flags.bits()))
+            .bbox(Rect::new(m.bbox[0], m.bbox[1], m.bbox[2], m.bbox[3]))
+            .italic_angle(m.italic_angle)
+            .ascent(m.ascent)
+            .descent(m.descent)
+            .cap_height(m.cap_height)
+            .stem_v(m.stem_v);
+        if self.cff {
+            d.font_file3(file);
+        } else {
+            d.font_file2(file);
+        }
+        d.finish();
+        let mut s = compress::stream(pdf, file, &self.file);
+        if self.cff {
+            // An OpenType file with CFF outlines (PDF 1.6).
+            s.pair(Name(b"Subtype"), Name(b"OpenType"));
+        } else {
+            s.pair(Name(b"Length1"), self.file_len);
+        }
+        s.finish();
+        compress::stream(pdf, cmap, &self.cmap);
+        type0
+    }
+}
+
+impl Metrics {
+    fn of(font: &FontRef, name: &str) -> Metrics {
+        let m = font.metrics(Size::unscaled(), LocationRef::default());
+        let em = |v: f32| (v * 1000.0 / m.units_per_em as f32).round();
+        let bbox = m.bounds.map_or_else(
+            || {
+                [
+                    0.0,
+                    em(m.descent),
+                    em(m.max_width.unwrap_or(1000.0)),
+                    em(m.ascent),
+                ]
+            },
+            |b| [em(b.x_min), em(b.y_min), em(b.x_max), em(b.y_max)],
+        );
+        // Symbolic (its glyphs are addressed by CID, not a standard
+        // encoding), plus fixed pitch, serif and italic where they apply.
+        let mut flags = FontFlags::SYMBOLIC;
+        if m.is_monospace {
+            flags |= FontFlags::FIXED_PITCH;
+        } else if !name.contains("Sans") {
+            flags |= FontFlags::SERIF;
+        }
+        if m.italic_angle != 0.0 {
+            flags |= FontFlags::ITALIC;
+        }
+        let bold = font.attributes().weight.value() >= 600.0;
+        Metrics {
+            bbox,
+            italic_angle: m.italic_angle,
+            ascent: em(m.ascent),
+            descent: em(m.descent),
+            cap_height: em(m.cap_height.unwrap_or(m.ascent * 0.7)),
+            flags,
+            // No font table has the stem width; this is the usual estimate.
+            stem_v: if bold { 120.0 } else { 80.0 },
+        }
     }
 }
 
 /// The resource name of a face in content streams.
 pub(super) fn resource_name(face: FaceId) -> String {
     format!("F{face}")
-}
-
-/// Adds the Type 0 font of one subset face with its descendant, descriptor,
-/// font file and ToUnicode map.
-fn add_font(
-    lo: &mut LoDocument,
-    id: FaceId,
-    font: &FontRef,
-    used: &UsedFace,
-    subset: Vec<u8>,
-) -> ObjectId {
-    let name = format!("{}+{}", subset_tag(id), postscript_name(font));
-    let cff =
-        FontRef::new(&subset).is_ok_and(|f| f.table_data(skrifa::Tag::new(b"CFF ")).is_some());
-    let file = lo.add_object(font_file(subset, cff));
-    let descriptor = lo.add_object(descriptor(font, &name, file, cff));
-    let widths = vec![
-        Object::Integer(0),
-        Object::Array(
-            used.widths
-                .iter()
-                .map(|&w| Object::Integer(w as i64))
-                .collect(),
-        ),
-    ];
-    let mut cid_font = dictionary! {
-        "Type" => "Font",
-        "Subtype" => if cff { "CIDFontType0" } else { "CIDFontType2" },
-        "BaseFont" => Object::Name(name.clone().into_bytes()),
-        "CIDSystemInfo" => dictionary! {
-            "Registry" => Object::string_literal("Adobe"),
-            "Ordering" => Object::string_literal("Identity"),
-            "Supplement" => 0,
-        },
-        "FontDescriptor" => Object::Reference(descriptor),
-        "W" => widths,
-    };
-    if !cff {
-        cid_font.set("CIDToGIDMap", "Identity");
-    }
-    let cid_font = lo.add_object(cid_font);
-    let cmap = lo.add_object(Stream::new(dictionary! {}, to_unicode(&used.texts)));
-    lo.add_object(dictionary! {
-        "Type" => "Font",
-        "Subtype" => "Type0",
-        "BaseFont" => Object::Name(name.into_bytes()),
-        "Encoding" => "Identity-H",
-        "DescendantFonts" => vec![Object::Reference(cid_font)],
-        "ToUnicode" => Object::Reference(cmap),
-    })
-}
-
-fn font_file(subset: Vec<u8>, cff: bool) -> Stream {
-    if cff {
-        // An OpenType file with CFF outlines (PDF 1.6).
-        Stream::new(dictionary! { "Subtype" => "OpenType" }, subset)
-    } else {
-        let len = subset.len() as i64;
-        Stream::new(dictionary! { "Length1" => len }, subset)
-    }
-}
-
-fn descriptor(font: &FontRef, name: &str, file: ObjectId, cff: bool) -> lopdf::Dictionary {
-    let m = font.metrics(Size::unscaled(), LocationRef::default());
-    let em = |v: f32| Object::Integer((v * 1000.0 / m.units_per_em as f32).round() as i64);
-    let bbox = m.bounds.map_or_else(
-        || {
-            vec![
-                em(0.0),
-                em(m.descent),
-                em(m.max_width.unwrap_or(1000.0)),
-                em(m.ascent),
-            ]
-        },
-        |b| vec![em(b.x_min), em(b.y_min), em(b.x_max), em(b.y_max)],
-    );
-    // Symbolic (its glyphs are addressed by CID, not a standard encoding),
-    // plus fixed pitch, serif and italic where they apply.
-    let serif = !name.contains("Sans") && !m.is_monospace;
-    let flags = 4
-        | if m.is_monospace { 1 } else { 0 }
-        | if serif { 2 } else { 0 }
-        | if m.italic_angle != 0.0 { 64 } else { 0 };
-    let bold = font.attributes().weight.value() >= 600.0;
-    let mut d = dictionary! {
-        "Type" => "FontDescriptor",
-        "FontName" => Object::Name(name.as_bytes().to_vec()),
-        "Flags" => flags,
-        "FontBBox" => bbox,
-        "ItalicAngle" => Object::Real(m.italic_angle),
-        "Ascent" => em(m.ascent),
-        "Descent" => em(m.descent),
-        "CapHeight" => em(m.cap_height.unwrap_or(m.ascent * 0.7)),
-        // No font table has the stem width; this is the usual estimate.
-        "StemV" => if bold { 120 } else { 80 },
-    };
-    d.set(
-        if cff { "FontFile3" } else { "FontFile2" },
-        Object::Reference(file),
-    );
-    d
 }
 
 /// Six capital letters naming the subset, as the PDF specification asks;

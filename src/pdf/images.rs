@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 
 use anyhow::{anyhow, Context};
 use image::{DynamicImage, ExtendedColorType, ImageDecoder};
-use lopdf::{dictionary, Document as LoDocument, Object, ObjectId, Stream};
+use pdf_writer::{Chunk, Filter, Name, Ref};
 use rayon::prelude::*;
 
-use super::compress;
+use super::compress::{self, Packed};
 use crate::layout::{Document, PageItem};
 use crate::model::{Asset, AssetId, Digest, ImageFormat};
 
@@ -21,13 +21,14 @@ pub(super) fn resource_name(asset: AssetId) -> String {
     format!("Im{}", asset.0)
 }
 
-/// Decodes (in parallel) and adds every image the pages use; returns each
-/// asset's XObject.
+/// Decodes and compresses (in parallel) and writes every image the pages
+/// use; returns each asset's XObject.
 pub(super) fn embed(
-    lo: &mut LoDocument,
+    pdf: &mut Chunk,
+    alloc: &mut Ref,
     doc: &Document,
     digest: &Digest,
-) -> anyhow::Result<BTreeMap<AssetId, ObjectId>> {
+) -> anyhow::Result<BTreeMap<AssetId, Ref>> {
     let mut used: Vec<AssetId> = doc
         .pages
         .iter()
@@ -39,23 +40,18 @@ pub(super) fn embed(
         .collect();
     used.sort();
     used.dedup();
-    let encoded: Vec<(AssetId, (Stream, Option<Stream>))> = used
+    let encoded: Vec<(AssetId, Encoded)> = used
         .par_iter()
         .map(|&id| {
             let a = digest.asset(id);
             XImage::of(a)
                 .with_context(|| format!("cannot decode the image {}", a.name))
-                .map(|x| (id, x.into_streams()))
+                .map(|x| (id, x.encode()))
         })
         .collect::<anyhow::Result<_>>()?;
     let mut ids = BTreeMap::new();
-    for (id, (mut color, mask)) in encoded {
-        if let Some(mask) = mask {
-            color
-                .dict
-                .set("SMask", Object::Reference(lo.add_object(mask)));
-        }
-        ids.insert(id, lo.add_object(color));
+    for (id, e) in encoded {
+        ids.insert(id, e.write(pdf, alloc));
     }
     Ok(ids)
 }
@@ -135,36 +131,66 @@ impl XImage {
         }
     }
 
-    /// The image's stream and its soft mask's, compressed.
-    fn into_streams(self) -> (Stream, Option<Stream>) {
-        let (width, height) = (self.width as i64, self.height as i64);
-        let base = |space: &'static str| {
-            dictionary! {
-                "Type" => "XObject",
-                "Subtype" => "Image",
-                "Width" => width,
-                "Height" => height,
-                "ColorSpace" => space,
-                "BitsPerComponent" => 8,
-            }
+    /// The image's samples and its soft mask's, compressed.
+    fn encode(self) -> Encoded {
+        let mask = self.alpha.map(|a| Packed::new(a, compress::IMAGE_LEVEL));
+        let (color, gray, dct) = match self.color {
+            Samples::Jpeg { data, gray } => (Packed::raw(data), gray, true),
+            Samples::Gray(px) => (Packed::new(px, compress::IMAGE_LEVEL), true, false),
+            Samples::Rgb(px) => (Packed::new(px, compress::IMAGE_LEVEL), false, false),
         };
-        let packed = |mut s: Stream| {
-            compress::deflate(&mut s, compress::IMAGE_LEVEL);
-            s
-        };
-        let mask = self
-            .alpha
-            .map(|a| packed(Stream::new(base("DeviceGray"), a)));
-        let color = match self.color {
-            Samples::Jpeg { data, gray } => {
-                let mut d = base(if gray { "DeviceGray" } else { "DeviceRGB" });
-                d.set("Filter", "DCTDecode");
-                Stream::new(d, data)
-            }
-            Samples::Gray(px) => packed(Stream::new(base("DeviceGray"), px)),
-            Samples::Rgb(px) => packed(Stream::new(base("DeviceRGB"), px)),
-        };
-        (color, mask)
+        Encoded {
+            width: self.width as i32,
+            height: self.height as i32,
+            color,
+            gray,
+            dct,
+            mask,
+        }
+    }
+}
+
+/// An image's streams, ready to be written.
+struct Encoded {
+    width: i32,
+    height: i32,
+    color: Packed,
+    gray: bool,
+    /// JPEG data (`DCTDecode`).
+    dct: bool,
+    mask: Option<Packed>,
+}
+
+impl Encoded {
+    fn write(&self, pdf: &mut Chunk, alloc: &mut Ref) -> Ref {
+        let mask = self.mask.as_ref().map(|m| {
+            let id = alloc.bump();
+            let mut s = compress::stream(pdf, id, m);
+            self.image_dict(&mut s, true);
+            id
+        });
+        let id = alloc.bump();
+        let mut s = compress::stream(pdf, id, &self.color);
+        self.image_dict(&mut s, self.gray);
+        if self.dct {
+            s.filter(Filter::DctDecode);
+        }
+        if let Some(mask) = mask {
+            s.pair(Name(b"SMask"), mask);
+        }
+        id
+    }
+
+    fn image_dict(&self, s: &mut pdf_writer::Stream, gray: bool) {
+        s.pair(Name(b"Type"), Name(b"XObject"))
+            .pair(Name(b"Subtype"), Name(b"Image"))
+            .pair(Name(b"Width"), self.width)
+            .pair(Name(b"Height"), self.height)
+            .pair(
+                Name(b"ColorSpace"),
+                Name(if gray { b"DeviceGray" } else { b"DeviceRGB" }),
+            )
+            .pair(Name(b"BitsPerComponent"), 8);
     }
 }
 
@@ -210,29 +236,35 @@ mod tests {
         out
     }
 
-    fn name<'a>(s: &'a Stream, key: &[u8]) -> &'a [u8] {
-        s.dict.get(key).unwrap().as_name().unwrap()
+    fn unpacked(p: &Packed) -> Vec<u8> {
+        if !p.deflated {
+            return p.bytes.clone();
+        }
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&p.bytes[..]), &mut out)
+            .unwrap();
+        out
     }
 
     #[test]
     fn alpha_becomes_a_soft_mask_and_opaque_alpha_none() {
         let mut img = RgbaImage::from_pixel(8, 4, Rgba([200, 30, 10, 255]));
         img.put_pixel(0, 0, Rgba([0, 0, 0, 0]));
-        let (color, mask) = XImage::of(&asset(ImageFormat::Png, png(&img)))
+        let e = XImage::of(&asset(ImageFormat::Png, png(&img)))
             .unwrap()
-            .into_streams();
-        assert_eq!(name(&color, b"ColorSpace"), b"DeviceRGB");
-        let mask = mask.expect("a transparent pixel needs a mask");
-        assert_eq!(name(&mask, b"ColorSpace"), b"DeviceGray");
-        let alpha = mask.decompressed_content().unwrap();
+            .encode();
+        assert!(!e.gray && !e.dct);
+        assert_eq!(unpacked(&e.color).len(), 8 * 4 * 3);
+        let mask = e.mask.expect("a transparent pixel needs a mask");
+        let alpha = unpacked(&mask);
         assert_eq!(alpha.len(), 32);
         assert_eq!((alpha[0], alpha[1]), (0, 255));
 
         let opaque = RgbaImage::from_pixel(8, 4, Rgba([1, 2, 3, 255]));
-        let (_, mask) = XImage::of(&asset(ImageFormat::Png, png(&opaque)))
+        let e = XImage::of(&asset(ImageFormat::Png, png(&opaque)))
             .unwrap()
-            .into_streams();
-        assert!(mask.is_none());
+            .encode();
+        assert!(e.mask.is_none());
     }
 
     #[test]
@@ -244,33 +276,31 @@ mod tests {
         image::codecs::png::PngEncoder::new(&mut out)
             .write_image(&grey, 8, 4, image::ExtendedColorType::L8)
             .unwrap();
-        let (color, _) = XImage::of(&asset(ImageFormat::Png, out))
-            .unwrap()
-            .into_streams();
-        assert_eq!(name(&color, b"ColorSpace"), b"DeviceGray");
-        assert_eq!(color.decompressed_content().unwrap().len(), 32);
+        let e = XImage::of(&asset(ImageFormat::Png, out)).unwrap().encode();
+        assert!(e.gray);
+        assert_eq!(unpacked(&e.color).len(), 32);
     }
 
     #[test]
     fn jpegs_go_in_as_they_are() {
-        for (img, space) in [
+        for (img, gray) in [
             (
                 DynamicImage::ImageRgb8(RgbImage::from_pixel(8, 4, Rgb([10, 120, 200]))),
-                &b"DeviceRGB"[..],
+                false,
             ),
             (
                 DynamicImage::ImageLuma8(GrayImage::from_pixel(8, 4, image::Luma([77]))),
-                &b"DeviceGray"[..],
+                true,
             ),
         ] {
             let data = jpeg(img);
-            let (color, mask) = XImage::of(&asset(ImageFormat::Jpeg, data.clone()))
+            let e = XImage::of(&asset(ImageFormat::Jpeg, data.clone()))
                 .unwrap()
-                .into_streams();
-            assert_eq!(name(&color, b"Filter"), b"DCTDecode");
-            assert_eq!(name(&color, b"ColorSpace"), space);
-            assert_eq!(color.content, data, "the JPEG bytes are not passed through");
-            assert!(mask.is_none());
+                .encode();
+            assert!(e.dct && !e.color.deflated);
+            assert_eq!(e.gray, gray);
+            assert_eq!(e.color.bytes, data, "the JPEG bytes are not passed through");
+            assert!(e.mask.is_none());
         }
     }
 

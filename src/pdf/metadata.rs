@@ -2,9 +2,10 @@
 //! labels (roman front matter), the language and a stable file id.
 
 use chrono::{DateTime, Utc};
-use lopdf::{
-    dictionary, Dictionary, Document as LoDocument, Object, ObjectId, Stream, StringFormat,
-};
+use pdf_writer::writers::Catalog;
+use pdf_writer::{Chunk, Date, Name, Pdf, Ref, TextStr};
+
+use super::compress::{self, Packed};
 
 use crate::model::Digest;
 use crate::xml::Xml;
@@ -52,100 +53,91 @@ impl DocInfo {
     }
 }
 
-/// Adds the XMP packet as an uncompressed metadata stream.
-pub(super) fn add_xmp(doc: &mut LoDocument, info: &DocInfo) -> ObjectId {
-    let mut stream = Stream::new(
-        dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
-        xmp(info).into_bytes(),
-    );
-    stream.allows_compression = false; // XMP stays readable by any tool
-    doc.add_object(stream)
+/// Writes the XMP packet as an uncompressed metadata stream (readable by
+/// any tool).
+pub(super) fn write_xmp(pdf: &mut Chunk, alloc: &mut Ref, info: &DocInfo) -> Ref {
+    let id = alloc.bump();
+    let packet = xmp(info);
+    pdf.metadata(id, packet.as_bytes());
+    id
 }
 
 /// Pages before the body are labelled i, ii, … in a viewer and the body 1,
 /// 2, …, so that the viewer's page numbers are the printed folios.
-pub(super) fn set_page_labels(catalog: &mut Dictionary, front_pages: usize) {
+pub(super) fn set_page_labels(catalog: &mut Catalog, front_pages: usize) {
     if front_pages > 0 {
-        catalog.set(
-            "PageLabels",
-            dictionary! {
-                "Nums" => vec![
-                    0.into(),
-                    dictionary! { "S" => "r" }.into(),
-                    (front_pages as i64).into(),
-                    dictionary! { "S" => "D" }.into(),
-                ],
-            },
-        );
+        let mut labels = catalog.insert(Name(b"PageLabels")).dict();
+        let mut nums = labels.insert(Name(b"Nums")).array();
+        nums.item(0);
+        nums.push().dict().pair(Name(b"S"), Name(b"r"));
+        nums.item(front_pages as i32);
+        nums.push().dict().pair(Name(b"S"), Name(b"D"));
     }
 }
 
-/// The catalog's `/Lang` and `/Metadata`.
-pub(super) fn set_language_and_xmp(catalog: &mut Dictionary, info: &DocInfo, xmp: ObjectId) {
-    catalog.set("Lang", text_string(&info.language));
-    catalog.set("Metadata", Object::Reference(xmp));
+/// Writes the sRGB profile PDF/A's output intent points at (every colour
+/// here is sRGB); [`set_output_intent`] puts it in the catalog.
+pub(super) fn write_icc_profile(pdf: &mut Chunk, alloc: &mut Ref) -> Ref {
+    let id = alloc.bump();
+    let profile = Packed::new(super::icc::srgb(), compress::LEVEL);
+    compress::stream(pdf, id, &profile).pair(Name(b"N"), 3);
+    id
 }
 
-/// Adds the sRGB output intent PDF/A asks for when device colours are
-/// used (every colour here is sRGB); returns the catalog's `/OutputIntents`.
-pub(super) fn add_output_intent(doc: &mut LoDocument) -> Object {
-    let profile = doc.add_object(Stream::new(dictionary! { "N" => 3 }, super::icc::srgb()));
-    let intent = doc.add_object(dictionary! {
-        "Type" => "OutputIntent",
-        "S" => "GTS_PDFA1",
-        "OutputConditionIdentifier" => text_string("sRGB IEC61966-2.1"),
-        "Info" => text_string("sRGB IEC61966-2.1"),
-        "DestOutputProfile" => Object::Reference(profile),
-    });
-    vec![Object::Reference(intent)].into()
+/// The catalog's `/OutputIntents`: sRGB, as PDF/A asks when device colours
+/// are used.
+pub(super) fn set_output_intent(catalog: &mut Catalog, profile: Ref) {
+    let mut intents = catalog.insert(Name(b"OutputIntents")).array();
+    let mut intent = intents.push().dict();
+    intent
+        .pair(Name(b"Type"), Name(b"OutputIntent"))
+        .pair(Name(b"S"), Name(b"GTS_PDFA1"))
+        .pair(
+            Name(b"OutputConditionIdentifier"),
+            TextStr("sRGB IEC61966-2.1"),
+        )
+        .pair(Name(b"Info"), TextStr("sRGB IEC61966-2.1"))
+        .pair(Name(b"DestOutputProfile"), profile);
 }
 
-/// Adds the information dictionary and the file id, which comes from the
-/// digest's identifier, not a random source.
-pub(super) fn add_info_and_id(doc: &mut LoDocument, info: &DocInfo) {
-    let mut d = Dictionary::new();
-    d.set("Title", text_string(&info.title));
+/// Writes the information dictionary; returns it for the trailer.
+pub(super) fn write_info(pdf: &mut Pdf, alloc: &mut Ref, info: &DocInfo) -> Ref {
+    let id = alloc.bump();
+    let mut d = pdf.document_info(id);
+    d.title(TextStr(&info.title));
     if let Some(a) = &info.author {
-        d.set("Author", text_string(a));
+        d.author(TextStr(a));
     }
     if let Some(s) = &info.subject {
-        d.set("Subject", text_string(s));
+        d.subject(TextStr(s));
     }
-    if !info.keywords.is_empty() {
-        d.set("Keywords", text_string(&info.keywords.join(", ")));
+    let keywords = info.keywords.join(", ");
+    if !keywords.is_empty() {
+        d.keywords(TextStr(&keywords));
     }
-    d.set("Creator", text_string(&info.creator));
-    d.set("Producer", text_string(&info.producer));
-    d.set("CreationDate", text_string(&pdf_date(info.created)));
-    d.set("ModDate", text_string(&pdf_date(info.modified)));
-    let info_id = doc.add_object(d);
-    doc.trailer.set("Info", Object::Reference(info_id));
+    d.creator(TextStr(&info.creator))
+        .producer(TextStr(&info.producer))
+        .creation_date(pdf_date(info.created))
+        .modified_date(pdf_date(info.modified));
+    id
+}
+
+/// The file id, from the digest's identifier rather than a random source.
+pub(super) fn file_id(info: &DocInfo) -> (Vec<u8>, Vec<u8>) {
     let id = info.uuid.as_bytes().to_vec();
-    doc.trailer.set(
-        "ID",
-        vec![
-            Object::String(id.clone(), StringFormat::Hexadecimal),
-            Object::String(id, StringFormat::Hexadecimal),
-        ],
-    );
+    (id.clone(), id)
 }
 
-/// A PDF text string: PDFDocEncoding-safe ASCII as is, anything else as
-/// UTF-16BE with a byte-order mark.
-pub(super) fn text_string(s: &str) -> Object {
-    if s.chars().all(|c| (' '..='~').contains(&c)) {
-        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
-    } else {
-        let mut bytes = vec![0xFE, 0xFF];
-        for unit in s.encode_utf16() {
-            bytes.extend_from_slice(&unit.to_be_bytes());
-        }
-        Object::String(bytes, StringFormat::Hexadecimal)
-    }
-}
-
-fn pdf_date(t: DateTime<Utc>) -> String {
-    t.format("D:%Y%m%d%H%M%S+00'00'").to_string()
+fn pdf_date(t: DateTime<Utc>) -> Date {
+    use chrono::{Datelike, Timelike};
+    Date::new(t.year() as u16)
+        .month(t.month() as u8)
+        .day(t.day() as u8)
+        .hour(t.hour() as u8)
+        .minute(t.minute() as u8)
+        .second(t.second() as u8)
+        .utc_offset_hour(0)
+        .utc_offset_minute(0)
 }
 
 /// The XMP packet: the same fields as the information dictionary.

@@ -10,9 +10,9 @@
 //! - `compress`: stream compression.
 //!
 //! Nothing here decides where anything goes: positions come from the
-//! layout. The objects are lopdf's; content streams are written as bytes
-//! straight from the laid-out pages, in parallel, and each page is dropped
-//! once its stream is compressed. The output is byte-identical for the same
+//! layout. Objects are written with pdf-writer, straight into the file's
+//! bytes; content streams are written from the laid-out pages in parallel
+//! and each page is dropped once its stream is compressed. The output is byte-identical for the same
 //! input: resource names are fixed, glyphs are numbered in order of use,
 //! dates come from the digest, the file id from its UUID, and objects are
 //! added in a fixed order.
@@ -30,9 +30,15 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
+use std::collections::BTreeMap;
+
 use anyhow::Context;
-use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream};
+use pdf_writer::types::PageMode;
+use pdf_writer::writers::Resources;
+use pdf_writer::{Chunk, Finish, Name, Pdf, Rect, Ref, TextStr};
 use rayon::prelude::*;
+
+use compress::Packed;
 
 use crate::layout::{self, Document, FaceId, FontSet, Page, PageStyle};
 use crate::manifest::PdfSettings;
@@ -99,21 +105,25 @@ pub fn write_to(
     digest: &Digest,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let mut lo = lopdf::Document::with_version("1.7");
+    // Compact: no indentation (it is a tenth of the file's objects).
+    let mut pdf = Pdf::with_settings(pdf_writer::Settings { pretty: false });
+    pdf.set_version(1, 7);
+    let mut alloc = Ref::new(1);
+    let catalog = alloc.bump();
+    let tree = alloc.bump();
     let used = fonts::UsedFonts::collect(&doc, fontset);
-    let font_ids = used.embed(&mut lo, fontset)?;
-    let image_ids = images::embed(&mut lo, &doc, digest)?;
-    let resources = lo.add_object(resources(&font_ids, &image_ids));
+    let fonts = used.embed(&mut pdf, &mut alloc, fontset)?;
+    let images = images::embed(&mut pdf, &mut alloc, &doc, digest)?;
     let links = links::Links::collect(&doc);
     let outline = outline::tree(&doc.outline);
     let front_pages = doc.front_pages;
     // Content streams are written and compressed in parallel (in order),
     // each laid-out page dropped as soon as its stream exists.
-    let pages: Vec<(Stream, Page)> = doc
+    let pages: Vec<(Packed, Page)> = doc
         .pages
         .into_par_iter()
         .map(|p| {
-            let content = compress::stream(content::page(&p, &used));
+            let content = Packed::new(content::page(&p, &used), compress::LEVEL);
             let rest = Page {
                 items: Vec::new(),
                 ..p
@@ -121,117 +131,122 @@ pub fn write_to(
             (content, rest)
         })
         .collect();
-    let tree = lo.new_object_id();
-    let mut kids = Vec::with_capacity(pages.len());
-    for (content, page) in pages {
-        let content = lo.add_object(content);
-        let mut dict = dictionary! {
-            "Type" => "Page",
-            "Parent" => Object::Reference(tree),
-            "MediaBox" => vec![0.into(), 0.into(), Object::Real(page.width), Object::Real(page.height)],
-            "Resources" => Object::Reference(resources),
-            "Contents" => Object::Reference(content),
-        };
-        let annots = links::add_url_annotations(&mut lo, &page);
-        if !annots.is_empty() {
-            dict.set("Annots", annots);
-        }
-        kids.push(Object::Reference(lo.add_object(dict)));
+    let refs = links::PageRefs {
+        ids: pages.iter().map(|_| alloc.bump()).collect(),
+        heights: pages.iter().map(|(_, p)| p.height).collect(),
+    };
+    let resources = write_resources(&mut pdf, &mut alloc, &fonts, &images);
+    for ((content, page), &id) in pages.iter().zip(&refs.ids) {
+        write_page(&mut pdf, &mut alloc, [id, tree, resources], content, page);
     }
-    let count = kids.len() as i64;
-    lo.set_object(
-        tree,
-        dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count },
-    );
-    let catalog = lo.add_object(dictionary! {
-        "Type" => "Catalog",
-        "Pages" => Object::Reference(tree),
-    });
-    lo.trailer.set("Root", Object::Reference(catalog));
+    pdf.pages(tree)
+        .kids(refs.ids.iter().copied())
+        .count(refs.ids.len() as i32);
     let mut info = metadata::DocInfo::of(digest);
     info.pdfa = !used.shows_notdef();
-    add_navigation_and_metadata(&mut lo, &links, &outline, front_pages, &info)?;
-    compress::compress(&mut lo);
-    lo.save_to(out).context("cannot write the PDF")?;
+    write_navigation_and_metadata(
+        &mut pdf,
+        &mut alloc,
+        catalog,
+        tree,
+        &refs,
+        &links,
+        &outline,
+        front_pages,
+        &info,
+    );
+    out.write_all(&pdf.finish())
+        .context("cannot write the PDF")?;
     Ok(())
 }
 
-/// The one resource dictionary every page shares: each used face and image
-/// by its fixed name.
-fn resources(
-    fonts: &std::collections::BTreeMap<FaceId, ObjectId>,
-    images: &std::collections::BTreeMap<AssetId, ObjectId>,
-) -> Dictionary {
-    let mut font_dict = Dictionary::new();
-    for (&face, &id) in fonts {
-        font_dict.set(fonts::resource_name(face), Object::Reference(id));
+/// Writes the one resource dictionary every page shares: each used face
+/// and image by its fixed name.
+fn write_resources(
+    pdf: &mut Chunk,
+    alloc: &mut Ref,
+    fonts: &BTreeMap<FaceId, Ref>,
+    images: &BTreeMap<AssetId, Ref>,
+) -> Ref {
+    let id = alloc.bump();
+    let mut res = pdf.indirect(id).start::<Resources>();
+    let mut f = res.fonts();
+    for (&face, &r) in fonts {
+        f.pair(Name(fonts::resource_name(face).as_bytes()), r);
     }
-    let mut d = dictionary! { "Font" => font_dict };
+    f.finish();
     if !images.is_empty() {
-        let mut xobjects = Dictionary::new();
-        for (&asset, &id) in images {
-            xobjects.set(images::resource_name(asset), Object::Reference(id));
+        let mut x = res.x_objects();
+        for (&asset, &r) in images {
+            x.pair(Name(images::resource_name(asset).as_bytes()), r);
         }
-        d.set("XObject", xobjects);
     }
-    d
+    id
 }
 
-/// Adds the navigation and metadata once the pages exist. The order of the calls is the order of the object numbers.
-fn add_navigation_and_metadata(
-    lo: &mut lopdf::Document,
+/// Writes one page (`[its id, the page tree, the resources]`) with its
+/// content stream and its link annotations.
+fn write_page(
+    pdf: &mut Chunk,
+    alloc: &mut Ref,
+    [id, tree, resources]: [Ref; 3],
+    content: &Packed,
+    page: &Page,
+) {
+    let content_id = alloc.bump();
+    compress::stream(pdf, content_id, content);
+    let annots = links::write_annotations(pdf, alloc, page.height, &page.links);
+    let mut p = pdf.page(id);
+    p.parent(tree)
+        .media_box(Rect::new(0.0, 0.0, page.width, page.height))
+        .contents(content_id)
+        .pair(Name(b"Resources"), resources);
+    if !annots.is_empty() {
+        p.annotations(annots);
+    }
+}
+
+/// Writes the destinations, outline, metadata, catalog and information
+/// dictionary once the pages exist. The order of the calls is the order of
+/// the objects.
+#[allow(clippy::too_many_arguments)]
+fn write_navigation_and_metadata(
+    pdf: &mut Pdf,
+    alloc: &mut Ref,
+    catalog: Ref,
+    tree: Ref,
+    pages: &links::PageRefs,
     links: &links::Links,
     outline: &[outline::OutlineNode],
     front_pages: usize,
     info: &metadata::DocInfo,
-) -> anyhow::Result<()> {
-    let pages = links::PageRefs::of(lo);
-    let names = links::add_destinations(lo, &pages, &links.destinations);
-    links::add_internal_links(lo, &pages, &links.internal)?;
-    let outline_root = outline::add(lo, outline);
-    let xmp = metadata::add_xmp(lo, info);
-    let intents = metadata::add_output_intent(lo);
-    let catalog = lo.catalog_mut()?;
-    catalog.set("OutputIntents", intents);
-    metadata::set_page_labels(catalog, front_pages);
-    catalog.set("Names", Object::Reference(names));
-    metadata::set_language_and_xmp(catalog, info, xmp);
-    outline::set_in_catalog(catalog, outline_root);
-    metadata::add_info_and_id(lo, info);
-    Ok(())
+) {
+    let dests = links::write_destinations(pdf, alloc, pages, &links.destinations);
+    let outline_root = outline::write(pdf, alloc, outline);
+    let xmp = metadata::write_xmp(pdf, alloc, info);
+    let profile = metadata::write_icc_profile(pdf, alloc);
+    metadata::write_info(pdf, alloc, info);
+    let mut c = pdf.catalog(catalog);
+    c.pages(tree);
+    metadata::set_page_labels(&mut c, front_pages);
+    c.insert(Name(b"Names")).dict().pair(Name(b"Dests"), dests);
+    c.lang(TextStr(&info.language)).metadata(xmp);
+    metadata::set_output_intent(&mut c, profile);
+    if let Some(root) = outline_root {
+        c.outlines(root).page_mode(PageMode::UseOutlines);
+    }
+    c.finish();
+    pdf.set_file_id(metadata::file_id(info));
 }
 
 #[cfg(test)]
 mod tests {
-    use super::links::{Destination, InternalLink, Links};
+    use super::links::{Destination, Links, PageRefs};
     use super::metadata::DocInfo;
     use super::outline::OutlineNode;
     use super::*;
+    use crate::layout::{LinkArea, LinkTarget};
     use chrono::DateTime;
-    use lopdf::{dictionary, Document};
-
-    fn two_page_doc() -> Document {
-        let mut doc = Document::with_version("1.7");
-        let pages_id = doc.new_object_id();
-        let kids: Vec<Object> = (0..2)
-            .map(|_| {
-                Object::Reference(doc.add_object(dictionary! {
-                    "Type" => "Page",
-                    "Parent" => Object::Reference(pages_id),
-                    "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
-                }))
-            })
-            .collect();
-        doc.set_object(
-            pages_id,
-            dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => 2 },
-        );
-        let catalog = doc.add_object(
-            dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) },
-        );
-        doc.trailer.set("Root", Object::Reference(catalog));
-        doc
-    }
 
     fn info() -> DocInfo {
         let t = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
@@ -250,143 +265,143 @@ mod tests {
         }
     }
 
+    fn node(title: &str, dest: &str, open: bool, children: Vec<OutlineNode>) -> OutlineNode {
+        OutlineNode {
+            title: title.into(),
+            dest: dest.into(),
+            open,
+            children,
+        }
+    }
+
+    /// Two empty 600 × 800 pages, the second with a link to `a2`, and the
+    /// navigation and metadata for them; the file's bytes (objects are
+    /// written uncompressed apart from streams).
+    fn two_pages(links: &Links, outline: &[OutlineNode]) -> Vec<u8> {
+        let mut pdf = Pdf::with_settings(pdf_writer::Settings { pretty: false });
+        let mut alloc = Ref::new(1);
+        let (catalog, tree) = (alloc.bump(), alloc.bump());
+        let refs = PageRefs {
+            ids: vec![alloc.bump(), alloc.bump()],
+            heights: vec![800.0, 800.0],
+        };
+        let resources = write_resources(&mut pdf, &mut alloc, &BTreeMap::new(), &BTreeMap::new());
+        for (i, &id) in refs.ids.iter().enumerate() {
+            let page = Page {
+                width: 600.0,
+                height: 800.0,
+                links: (i == 1)
+                    .then(|| LinkArea {
+                        x: 10.0,
+                        y: 20.0,
+                        w: 100.0,
+                        h: 12.0,
+                        target: LinkTarget::Internal("a2".into()),
+                    })
+                    .into_iter()
+                    .collect(),
+                ..Page::default()
+            };
+            let content = Packed::new(Vec::new(), compress::LEVEL);
+            write_page(&mut pdf, &mut alloc, [id, tree, resources], &content, &page);
+        }
+        pdf.pages(tree).kids(refs.ids.iter().copied()).count(2);
+        write_navigation_and_metadata(
+            &mut pdf,
+            &mut alloc,
+            catalog,
+            tree,
+            &refs,
+            links,
+            outline,
+            1,
+            &info(),
+        );
+        pdf.finish()
+    }
+
+    fn has(bytes: &[u8], needle: &str) -> bool {
+        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+    }
+
+    fn at(bytes: &[u8], needle: &str) -> usize {
+        bytes
+            .windows(needle.len())
+            .position(|w| w == needle.as_bytes())
+            .unwrap_or_else(|| panic!("{needle:?} is not in the file"))
+    }
+
     #[test]
     fn outline_dests_links_and_metadata() {
-        let mut doc = two_page_doc();
-        let outline = vec![OutlineNode {
-            title: "World".into(),
-            dest: "s1".into(),
-            open: true,
-            children: vec![
-                OutlineNode {
-                    title: "Ωmega".into(),
-                    dest: "a1".into(),
-                    open: false,
-                    children: vec![OutlineNode {
-                        title: "Sub".into(),
-                        dest: "a1/sub".into(),
-                        open: false,
-                        children: vec![],
-                    }],
-                },
-                OutlineNode {
-                    title: "Two".into(),
-                    dest: "a2".into(),
-                    open: false,
-                    children: vec![],
-                },
+        let outline = vec![node(
+            "World",
+            "s1",
+            true,
+            vec![
+                node(
+                    "Ωmega",
+                    "a1",
+                    false,
+                    vec![node("Sub", "a1/sub", false, vec![])],
+                ),
+                node("Two", "a2", false, vec![]),
             ],
-        }];
+        )];
+        let dest = |name: &str, page, y| Destination {
+            name: name.into(),
+            page,
+            y,
+        };
         let links = Links {
             destinations: vec![
-                Destination {
-                    name: "a2".into(),
-                    page: 1,
-                    y: 100.0,
-                },
-                Destination {
-                    name: "a1".into(),
-                    page: 0,
-                    y: 50.0,
-                },
-                Destination {
-                    name: "s1".into(),
-                    page: 0,
-                    y: 0.0,
-                },
-                Destination {
-                    name: "a1/sub".into(),
-                    page: 0,
-                    y: 400.0,
-                },
+                dest("a2", 1, 100.0),
+                dest("a1", 0, 50.0),
+                dest("s1", 0, 0.0),
+                dest("a1/sub", 0, 400.0),
+                dest("a1", 1, 10.0),
             ],
-            internal: vec![InternalLink {
-                page: 0,
-                rect: [10.0, 20.0, 100.0, 12.0],
-                dest: "a2".into(),
-            }],
         };
-        add_navigation_and_metadata(&mut doc, &links, &outline, 1, &info()).unwrap();
-        let mut bytes = Vec::new();
-        doc.save_to(&mut bytes).unwrap();
-        let doc = Document::load_mem(&bytes).unwrap();
-        let catalog = doc.catalog().unwrap();
-        assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"en-GB");
-        let labels = catalog.get(b"PageLabels").unwrap().as_dict().unwrap();
-        let nums = labels.get(b"Nums").unwrap().as_array().unwrap();
-        assert_eq!(nums[2].as_i64().unwrap(), 1, "the body starts on page 2");
-        // The outline: World (open, 3 visible: itself's 2 children + 0), Ωmega closed.
-        let outlines = doc
-            .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
-            .unwrap();
-        assert_eq!(outlines.get(b"Count").unwrap().as_i64().unwrap(), 3);
-        let world = doc
-            .get_dictionary(outlines.get(b"First").unwrap().as_reference().unwrap())
-            .unwrap();
-        assert_eq!(world.get(b"Title").unwrap().as_str().unwrap(), b"World");
-        let omega = doc
-            .get_dictionary(world.get(b"First").unwrap().as_reference().unwrap())
-            .unwrap();
-        assert_eq!(omega.get(b"Count").unwrap().as_i64().unwrap(), -1);
-        assert_eq!(
-            &omega.get(b"Title").unwrap().as_str().unwrap()[..4],
-            &[0xFE, 0xFF, 0x03, 0xA9]
-        );
-        // Named destinations are sorted and flipped to PDF coordinates.
-        let names = doc
-            .get_dictionary(catalog.get(b"Names").unwrap().as_reference().unwrap())
-            .unwrap();
-        let dests = doc
-            .get_dictionary(names.get(b"Dests").unwrap().as_reference().unwrap())
-            .unwrap();
-        let arr = dests.get(b"Names").unwrap().as_array().unwrap();
-        let keys: Vec<&[u8]> = arr.iter().step_by(2).map(|o| o.as_str().unwrap()).collect();
-        assert_eq!(keys, [&b"a1"[..], b"a1/sub", b"a2", b"s1"]);
-        assert_eq!(arr[1].as_array().unwrap()[3].as_float().unwrap(), 750.0);
-        // The link annotation has no border and jumps by name.
-        let page0 = doc
-            .get_dictionary(*doc.get_pages().get(&1).unwrap())
-            .unwrap();
-        let annots = page0.get(b"Annots").unwrap().as_array().unwrap();
-        let a = doc
-            .get_dictionary(annots[0].as_reference().unwrap())
-            .unwrap();
-        assert_eq!(a.get(b"Dest").unwrap().as_str().unwrap(), b"a2");
-        assert_eq!(a.get(b"Border").unwrap().as_array().unwrap().len(), 3);
-        // Info and XMP.
-        let info_dict = doc
-            .get_dictionary(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
-            .unwrap();
-        assert_eq!(
-            info_dict.get(b"Author").unwrap().as_str().unwrap(),
-            b"Ines Varga"
-        );
-        assert_eq!(
-            info_dict.get(b"ModDate").unwrap().as_str().unwrap(),
-            b"D:20231114221320+00'00'"
-        );
-        let meta = doc
-            .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
-            .unwrap()
-            .as_stream()
-            .unwrap();
-        let xmp = String::from_utf8(meta.content.clone()).unwrap();
-        assert!(
-            xmp.contains("<rdf:li xml:lang=\"x-default\">A &lt;briefing&gt; &amp; more</rdf:li>"),
-            "{xmp}"
-        );
-        assert!(xmp.contains("<xmp:ModifyDate>2023-11-14T22:13:20Z</xmp:ModifyDate>"));
+        let pdf = two_pages(&links, &outline);
+        assert!(has(&pdf, "/Lang(en-GB)"));
+        // The body starts on page 2: roman before it, arabic from it.
+        assert!(has(&pdf, "/PageLabels<</Nums[0<</S/r>>1<</S/D>>]>>"));
+        // World is open (itself and its 2 children visible), Ωmega closed
+        // over its one child.
+        assert!(has(&pdf, "/Count 3"));
+        assert!(has(&pdf, "/Count -1"));
+        assert!(has(&pdf, "/Title<FEFF03A9"), "Ωmega is not UTF-16");
+        // Destinations sorted by name, the first of equal names kept, flipped
+        // to PDF coordinates (800 - 50).
+        let order: Vec<usize> = ["(a1)[", "(a1/sub)[", "(a2)[", "(s1)["]
+            .iter()
+            .map(|n| at(&pdf, n))
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+        assert!(has(&pdf, "(a1)[3 0 R/XYZ null 750 null]"));
+        assert!(!has(&pdf, "/XYZ null 790 null"), "a second a1 was kept");
+        // The link: no border, printed, jumps by name; its page lists it.
+        assert!(has(&pdf, "/Border[0 0 0]/F 4/Dest(a2)"));
+        assert!(has(&pdf, "/Rect[10 768 110 780]"));
+        assert!(has(&pdf, "/Annots["));
+        // Information dictionary, file id and XMP.
+        assert!(has(&pdf, "/Author(Ines Varga)"));
+        assert!(has(&pdf, "/ModDate(D:20231114221320Z"));
+        assert!(has(&pdf, "/ID["));
+        assert!(has(
+            &pdf,
+            "<rdf:li xml:lang=\"x-default\">A &lt;briefing&gt; &amp; more</rdf:li>"
+        ));
+        assert!(has(
+            &pdf,
+            "<xmp:ModifyDate>2023-11-14T22:13:20Z</xmp:ModifyDate>"
+        ));
+        assert!(has(&pdf, "<pdfaid:part>2</pdfaid:part>"));
+        assert!(has(&pdf, "/OutputIntents[<</Type/OutputIntent/S/GTS_PDFA1"));
     }
 
     #[test]
     fn same_input_same_bytes() {
-        let save = || {
-            let mut doc = two_page_doc();
-            add_navigation_and_metadata(&mut doc, &Links::default(), &[], 0, &info()).unwrap();
-            let mut b = Vec::new();
-            doc.save_to(&mut b).unwrap();
-            b
-        };
-        assert_eq!(save(), save());
+        let build = || two_pages(&Links::default(), &[]);
+        assert_eq!(build(), build());
     }
 }

@@ -1,10 +1,9 @@
 //! The document outline (bookmarks), nested as the digest is: sections,
 //! articles, headings.
 
-use lopdf::{dictionary, Dictionary, Document as LoDocument, Object, ObjectId};
+use pdf_writer::{Chunk, Name, Ref, Str, TextStr};
 
-use super::links::dest_name;
-use super::metadata::text_string;
+use super::links::dest_bytes;
 use crate::layout::OutlineEntry;
 
 /// One bookmark and those nested under it.
@@ -53,65 +52,48 @@ pub(super) fn tree(entries: &[OutlineEntry]) -> Vec<OutlineNode> {
 }
 
 /// Writes the outline's objects; returns its root, if it has any entry.
-pub(super) fn add(doc: &mut LoDocument, nodes: &[OutlineNode]) -> Option<ObjectId> {
+pub(super) fn write(pdf: &mut Chunk, alloc: &mut Ref, nodes: &[OutlineNode]) -> Option<Ref> {
     if nodes.is_empty() {
         return None;
     }
-    let root = doc.new_object_id();
-    let (first, last, count) = add_level(doc, nodes, root);
-    doc.set_object(
-        root,
-        dictionary! {
-            "Type" => "Outlines",
-            "First" => Object::Reference(first),
-            "Last" => Object::Reference(last),
-            "Count" => count,
-        },
-    );
+    let root = alloc.bump();
+    let (first, last, count) = write_level(pdf, alloc, nodes, root);
+    pdf.outline(root).first(first).last(last).count(count);
     Some(root)
-}
-
-/// Points the catalog at the outline and opens the viewer on it.
-pub(super) fn set_in_catalog(catalog: &mut Dictionary, root: Option<ObjectId>) {
-    if let Some(root) = root {
-        catalog.set("Outlines", Object::Reference(root));
-        catalog.set("PageMode", "UseOutlines");
-    }
 }
 
 /// Writes one level of the outline under `parent`; returns the first and
 /// last item and the number of visible descendants.
-fn add_level(
-    doc: &mut LoDocument,
+fn write_level(
+    pdf: &mut Chunk,
+    alloc: &mut Ref,
     nodes: &[OutlineNode],
-    parent: ObjectId,
-) -> (ObjectId, ObjectId, i64) {
-    let ids: Vec<ObjectId> = nodes.iter().map(|_| doc.new_object_id()).collect();
+    parent: Ref,
+) -> (Ref, Ref, i32) {
+    let ids: Vec<Ref> = nodes.iter().map(|_| alloc.bump()).collect();
     let mut visible = 0;
     for (i, node) in nodes.iter().enumerate() {
-        let mut d = dictionary! {
-            "Title" => text_string(&node.title),
-            "Parent" => Object::Reference(parent),
-            "Dest" => dest_name(&node.dest),
-        };
+        visible += 1;
+        // Children first: their objects are written before this item's.
+        let children =
+            (!node.children.is_empty()).then(|| write_level(pdf, alloc, &node.children, ids[i]));
+        let mut item = pdf.outline_item(ids[i]);
+        item.title(TextStr(&node.title)).parent(parent);
+        item.pair(Name(b"Dest"), Str(&dest_bytes(&node.dest)));
         if i > 0 {
-            d.set("Prev", Object::Reference(ids[i - 1]));
+            item.prev(ids[i - 1]);
         }
         if i + 1 < ids.len() {
-            d.set("Next", Object::Reference(ids[i + 1]));
+            item.next(ids[i + 1]);
         }
-        visible += 1;
-        if !node.children.is_empty() {
-            let (first, last, count) = add_level(doc, &node.children, ids[i]);
-            d.set("First", Object::Reference(first));
-            d.set("Last", Object::Reference(last));
+        if let Some((first, last, count)) = children {
+            item.first(first).last(last);
             // A negative count means "closed" with that many hidden items.
-            d.set("Count", if node.open { count } else { -count });
+            item.count(if node.open { count } else { -count });
             if node.open {
                 visible += count;
             }
         }
-        doc.set_object(ids[i], d);
     }
     (ids[0], ids[ids.len() - 1], visible)
 }
