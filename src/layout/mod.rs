@@ -246,7 +246,18 @@ pub struct OutlineEntry {
 /// Lays out the whole digest: the body first, then the back and front
 /// matter that print its page numbers, then heads and folios.
 pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Document {
-    let (elems, warnings) = blocks::flow(digest, fonts, style);
+    let style = &style.in_house(&digest.house);
+    let (elems, mut warnings) = blocks::flow(digest, fonts, style);
+    if let Some(logo) = digest.house.logo.map(|id| digest.asset(id)) {
+        if logo.format == crate::model::ImageFormat::Svg {
+            warnings.push(
+                Diagnostic::warning(
+                    "[style] logo is an SVG, which the PDF cannot draw: the PDF cover has no logo (the EPUB shows it)",
+                )
+                .hint("give [style] logo as a PNG or JPEG to have it on the PDF cover too"),
+            );
+        }
+    }
     let (mut body, mut body_outline) = paginate::paginate(elems, style);
     let mut set = furniture::Setter::new(fonts);
 
@@ -382,6 +393,7 @@ mod tests {
             .collect();
         let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
         Digest {
+            house: Default::default(),
             meta: DigestMeta {
                 title: "Property".into(),
                 subtitle: None,

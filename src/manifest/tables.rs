@@ -8,8 +8,9 @@ use chrono::{NaiveDate, Weekday};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{ArticleOrder, ArticleRef, FeedPlan, PdfSettings, SectionPlan};
+use super::{ArticleOrder, ArticleRef, Columns, FeedPlan, PdfSettings, SectionPlan, StyleSettings};
 use crate::diag::{line_col, Diagnostic, Diagnostics};
+use crate::house::{Accent, Colour, AA_TEXT_CONTRAST};
 use crate::model::{FontChoice, PageSize};
 use crate::source::Format;
 
@@ -25,6 +26,12 @@ impl Place<'_> {
     pub fn error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
         let (line, col) = line_col(self.text, offset);
         Diagnostic::error(message).at(self.path).line_col(line, col)
+    }
+
+    /// A warning at the byte `offset` of the manifest.
+    pub fn warning(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = line_col(self.text, offset);
+        Diagnostic::warning(message).at(self.path).line_col(line, col)
     }
 }
 
@@ -46,6 +53,7 @@ pub(super) struct TopTable {
     pub layout: Option<Spanned<String>>,
     pub sources_page: Option<bool>,
     pub fonts: Option<FontsTable>,
+    pub style: Option<StyleTable>,
     pub sections: Option<Spanned<Vec<SectionTable>>>,
     pub articles: Option<Spanned<Vec<Spanned<String>>>>,
     pub feeds: Option<Vec<FeedTable>>,
@@ -93,13 +101,30 @@ pub(super) struct FontsTable {
     pub fallback: Option<Vec<String>>,
 }
 
+/// `[style]`: the digest's own look. Numbers are read as any value so that
+/// a string or a fraction gets a message naming the key.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct StyleTable {
+    pub accent: Option<Spanned<String>>,
+    pub logo: Option<Spanned<String>>,
+    pub columns: Option<Spanned<toml::Value>>,
+    pub body_size: Option<Spanned<toml::Value>>,
+    pub css: Option<Spanned<String>>,
+}
+
+/// The body sizes `body_size` may take, in points: below, footnotes and
+/// labels become unreadable; above, a column holds a handful of words.
+pub const BODY_SIZES: std::ops::RangeInclusive<f64> = 7.0..=16.0;
+
 /// Every table the manifest may hold, by the key it sits under (`""` for the
 /// top level), with the keys its struct knows.
-pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 4] {
+pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 5] {
     use super::keys::fields;
     [
         ("", fields::<TopTable>()),
         ("fonts", fields::<FontsTable>()),
+        ("style", fields::<StyleTable>()),
         ("sections", fields::<SectionTable>()),
         ("feeds", fields::<FeedTable>()),
     ]
@@ -180,19 +205,48 @@ impl TopTable {
     pub fn pdf(&self, at: &Place, diags: &mut Diagnostics) -> PdfSettings {
         let page_size = match &self.page_size {
             None => PageSize::A4,
-            Some(s) => match s.get_ref().to_ascii_lowercase().as_str() {
-                "a4" => PageSize::A4,
-                "letter" => PageSize::Letter,
-                "a5" => PageSize::A5,
+            Some(s) => page_size(s.get_ref()).unwrap_or_else(|why| {
+                diags.push(at.error(s.span().start, why).hint(
+                    "use \"A4\", \"Letter\", \"A5\", \"ereader\", \"tablet\" or a size such as \"100 x 150 mm\"",
+                ));
+                PageSize::A4
+            }),
+        };
+        let style = self.style.as_ref();
+        let columns = match style.and_then(|t| t.columns.as_ref()) {
+            None => Columns::One,
+            Some(c) => match c.get_ref() {
+                toml::Value::Integer(1) => Columns::One,
+                toml::Value::Integer(2) => Columns::Two,
                 other => {
                     diags.push(
-                        at.error(s.span().start, format!("unknown `page_size` {other:?}"))
-                            .hint("use \"A4\", \"Letter\" or \"A5\""),
+                        at.error(c.span().start, format!("`columns` is {other}; it must be 1 or 2"))
+                            .hint("write columns = 2 for two-column body pages, or remove the key"),
                     );
-                    PageSize::A4
+                    Columns::One
                 }
             },
         };
+        let body_size = style.and_then(|t| t.body_size.as_ref()).and_then(|b| {
+            let size = match b.get_ref() {
+                toml::Value::Float(x) => Some(*x),
+                toml::Value::Integer(n) => Some(*n as f64),
+                _ => None,
+            };
+            match size {
+                Some(x) if BODY_SIZES.contains(&x) => Some(x as f32),
+                _ => {
+                    diags.push(
+                        at.error(
+                            b.span().start,
+                            format!("`body_size` is {}; it must be a size in points from {} to {}", b.get_ref(), BODY_SIZES.start(), BODY_SIZES.end()),
+                        )
+                        .hint("write it as a number without quotes, e.g. body_size = 10.5"),
+                    );
+                    None
+                }
+            }
+        });
         let compact = match &self.layout {
             None => false,
             Some(l) => match l.get_ref().as_str() {
@@ -216,6 +270,53 @@ impl TopTable {
                 .as_ref()
                 .map(|f| f.validate(at.dir))
                 .unwrap_or_default(),
+            columns,
+            body_size,
+        }
+    }
+
+    /// `[style]`'s accent (with the contrast warning) and its files.
+    pub fn style(&self, at: &Place, diags: &mut Diagnostics) -> StyleSettings {
+        let Some(t) = &self.style else {
+            return StyleSettings::default();
+        };
+        let accent = t.accent.as_ref().and_then(|a| {
+            let Some(given) = Colour::parse_hex(a.get_ref()) else {
+                diags.push(
+                    at.error(a.span().start, format!("`accent` {:?} is not a colour", a.get_ref()))
+                        .hint("write it as \"#rrggbb\" (or \"#rgb\"), e.g. accent = \"#0b5394\""),
+                );
+                return None;
+            };
+            let accent = Accent::new(given);
+            if accent.text != accent.given {
+                diags.push(
+                    at.warning(a.span().start, format!(
+                        "`accent` {given} has a contrast of {:.1}:1 with white, under the {AA_TEXT_CONTRAST}:1 WCAG AA asks of text; text is set in {} instead (rules keep {given})",
+                        given.contrast_with_white(),
+                        accent.text,
+                    ))
+                    .hint("choose a darker accent to have text in it exactly"),
+                );
+            }
+            Some(accent)
+        });
+        let file = |key: &str, v: &Option<Spanned<String>>, diags: &mut Diagnostics| {
+            let v = v.as_ref()?;
+            let name = v.get_ref().trim();
+            if name.is_empty() {
+                diags.push(
+                    at.error(v.span().start, format!("`{key}` is empty"))
+                        .hint("give a file path relative to the digest folder, or remove the key"),
+                );
+                return None;
+            }
+            Some(at.dir.join(name))
+        };
+        StyleSettings {
+            accent,
+            logo: file("logo", &t.logo, diags),
+            css: file("css", &t.css, diags),
         }
     }
 
@@ -437,6 +538,40 @@ impl RefChecker<'_> {
             path,
             line,
         })
+    }
+}
+
+/// A `page_size`: a named size, or `"W x H mm"` from 50 to 1000 mm a side;
+/// the error says why not, following "unknown `page_size`".
+fn page_size(s: &str) -> Result<PageSize, String> {
+    let lower = s.trim().to_ascii_lowercase();
+    match lower.as_str() {
+        "a4" => return Ok(PageSize::A4),
+        "letter" => return Ok(PageSize::Letter),
+        "a5" => return Ok(PageSize::A5),
+        "ereader" | "e-reader" => return Ok(PageSize::Ereader),
+        "tablet" => return Ok(PageSize::Tablet),
+        _ => {}
+    }
+    let Some(dims) = lower.strip_suffix("mm") else {
+        return Err(format!("unknown `page_size` {s:?}"));
+    };
+    let parts: Vec<&str> = dims.split(['x', '\u{d7}']).map(str::trim).collect();
+    let tenths = |v: &str| -> Option<u32> {
+        let mm: f64 = v.parse().ok()?;
+        (50.0..=1000.0).contains(&mm).then(|| (mm * 10.0).round() as u32)
+    };
+    match parts.as_slice() {
+        [w, h] => match (tenths(w), tenths(h)) {
+            (Some(width_tenth_mm), Some(height_tenth_mm)) => Ok(PageSize::Custom {
+                width_tenth_mm,
+                height_tenth_mm,
+            }),
+            _ => Err(format!(
+                "`page_size` {s:?} is not a size from 50 to 1000 mm a side"
+            )),
+        },
+        _ => Err(format!("unknown `page_size` {s:?}")),
     }
 }
 

@@ -100,7 +100,11 @@ impl FlowBuilder<'_> {
             space_before: sp.head.rule_before,
             items: vec![Placed::new(
                 Point::new(0.0, self.style.leading * sp.head.rule_at_lines),
-                PageItem::hline(self.style.measure, sp.rules.hairline, Rgb::RULE),
+                PageItem::hline(
+                    self.style.measure,
+                    sp.rules.hairline,
+                    self.style.accent.unwrap_or(Rgb::RULE),
+                ),
                 BlockRole::Artifact,
             )],
             ..Elem::default()
@@ -162,7 +166,7 @@ impl FlowBuilder<'_> {
         if let Some(t) = &section.title {
             let st = TextStyle::sans(sz.kicker.size)
                 .bold()
-                .color(Rgb::ACCENT)
+                .color(self.style.accent_text)
                 .tracking(0.07);
             let rt = RichText::styled(&t.to_uppercase(), st);
             let k = sz.kicker;
