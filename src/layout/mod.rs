@@ -258,7 +258,7 @@ pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Docum
             );
         }
     }
-    let (mut body, mut body_outline) = paginate::paginate(elems, style);
+    let (mut body, mut body_outline) = paginate::paginate_body(elems, style);
     let mut set = furniture::Setter::new(fonts);
 
     let articles: std::collections::HashSet<&str> =

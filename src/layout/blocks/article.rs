@@ -52,6 +52,7 @@ impl FlowBuilder<'_> {
         first: bool,
         first_in_section: bool,
     ) {
+        // (In columns: how full each page is.)
         let fill = super::super::paginate::region_fill(&self.elems[start..], &self.style);
         let avail = self.style.content_height();
         if fill.len() < 2 || fill.last().copied().unwrap_or(avail) > avail * 0.3 {
@@ -88,6 +89,8 @@ impl FlowBuilder<'_> {
         self.article = Some(Arc::from(a.id.as_str()));
         self.lang = hyphen::language(&a.meta.language);
         self.missing.clear();
+        // On pages in columns the head spans them; the body fills them.
+        self.span = self.style.columns > 1;
         let open = self.opening_strip(section, a, first, first_in_section);
         self.opening_next = true;
         self.push(open);
@@ -112,6 +115,7 @@ impl FlowBuilder<'_> {
         self.push(rule);
         self.keep_next = true;
         self.after_para = false;
+        self.span = false;
     }
 
     /// The strip that opens the article: carries the page break (or the
@@ -246,10 +250,15 @@ impl FlowBuilder<'_> {
     /// The article's body, notes and attribution, and the warning about
     /// characters no font has.
     fn article(&mut self, a: &Article) {
+        // The body, notes and attribution are set in one column's width
+        // (images, tables and code scale or wrap to it).
+        let page_measure = self.style.measure;
+        self.style.measure = self.style.column_width();
         let full = self.full();
         self.blocks(a, &a.body, full);
         self.notes(a, &a.footnotes);
         self.attribution(a);
+        self.style.measure = page_measure;
         if !self.missing.is_empty() {
             let chars: String = self
                 .missing
