@@ -145,7 +145,10 @@ fn logo_pixmap(
     let aspect = img.width().max(1) as f32 / img.height().max(1) as f32;
     let (mut w, mut h) = ((height as f32 * aspect).round() as u32, height);
     if w > max_width {
-        (w, h) = (max_width, (max_width as f32 / aspect).round().max(1.0) as u32);
+        (w, h) = (
+            max_width,
+            (max_width as f32 / aspect).round().max(1.0) as u32,
+        );
     }
     let scaled = image::imageops::resize(&img, w.max(1), h, image::imageops::FilterType::Triangle);
     let mut data = scaled.into_raw();

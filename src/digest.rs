@@ -108,20 +108,23 @@ fn house(
     assets: &mut AssetStore,
     diags: &mut Diagnostics,
 ) -> House {
-    let logo = m.style.logo.as_ref().and_then(|path| {
-        match assets.load_named(path, root, &opts.limits) {
-            Ok(id) => Some(id),
-            Err(mut d) => {
-                d.message = format!("[style] logo: {}", d.message);
-                if d.message.contains("cannot be read") {
-                    d.hint =
-                        Some("fix the path (relative to the digest folder) or remove the key".into());
+    let logo =
+        m.style
+            .logo
+            .as_ref()
+            .and_then(|path| match assets.load_named(path, root, &opts.limits) {
+                Ok(id) => Some(id),
+                Err(mut d) => {
+                    d.message = format!("[style] logo: {}", d.message);
+                    if d.message.contains("cannot be read") {
+                        d.hint = Some(
+                            "fix the path (relative to the digest folder) or remove the key".into(),
+                        );
+                    }
+                    diags.push(d.at(m.dir.join(manifest::MANIFEST_NAME)));
+                    None
                 }
-                diags.push(d.at(m.dir.join(manifest::MANIFEST_NAME)));
-                None
-            }
-        }
-    });
+            });
     House {
         accent: m.style.accent,
         logo,

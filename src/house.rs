@@ -131,7 +131,15 @@ mod tests {
         assert_eq!((c.r, c.g, c.b), (0x0b, 0x53, 0x94));
         assert_eq!(c.to_string(), "#0b5394");
         assert_eq!(Colour::parse_hex("#fff").unwrap().to_string(), "#ffffff");
-        for bad in ["0b5394", "#0b539", "#ggg", "blue", "#", "#0b5394ff", "#+1+2+3"] {
+        for bad in [
+            "0b5394",
+            "#0b539",
+            "#ggg",
+            "blue",
+            "#",
+            "#0b5394ff",
+            "#+1+2+3",
+        ] {
             assert_eq!(Colour::parse_hex(bad), None, "{bad}");
         }
     }

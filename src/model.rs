@@ -183,7 +183,10 @@ pub enum PageSize {
     /// A 10-inch e-ink tablet's screen, 157 × 210 mm.
     Tablet,
     /// `"W x H mm"`, in tenths of a millimetre (so sizes compare exactly).
-    Custom { width_tenth_mm: u32, height_tenth_mm: u32 },
+    Custom {
+        width_tenth_mm: u32,
+        height_tenth_mm: u32,
+    },
 }
 
 impl PageSize {

@@ -14,3 +14,4 @@ mod pdf;
 mod pdf_nav;
 mod readers;
 mod robustness;
+mod style;

@@ -238,13 +238,13 @@ fn render_pages(pdf: &Path, name: &str) -> Vec<PathBuf> {
     pngs
 }
 
-fn style_of(dir: &Path) -> PageStyle {
+pub(crate) fn style_of(dir: &Path) -> PageStyle {
     let (loaded, _) = pressbook::check(dir, &pressbook::LoadOptions::default(), false)
         .unwrap_or_else(|_| panic!("{dir:?} does not load"));
     PageStyle::for_settings(&loaded.pdf)
 }
 
-fn full_check(dir: &Path, name: &str) -> PathBuf {
+pub(crate) fn full_check(dir: &Path, name: &str) -> PathBuf {
     let pdf = build_pdf(dir, name);
     let style = style_of(dir);
     qpdf_check(&pdf);

@@ -45,6 +45,9 @@ pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
         rules: style.spacing.rules.clone(),
         accent: style.accent,
         accent_text: style.accent_text,
+        // A small screen gets a smaller logo: the masthead must leave room
+        // for the issue's contents.
+        logo_height: (LOGO_HEIGHT * style.body_size / 10.5).min(style.height * 0.06),
         y: style.margin_top,
     };
     c.logo(digest);
@@ -68,6 +71,7 @@ struct Cover<'s> {
     /// The house accent for the masthead rule, and for text.
     accent: Option<Rgb>,
     accent_text: Rgb,
+    logo_height: f32,
     /// Where the next line's body starts.
     y: f32,
 }
@@ -109,7 +113,7 @@ impl Cover<'_> {
             return;
         }
         let aspect = asset.width.max(1) as f32 / asset.height.max(1) as f32;
-        let mut h = LOGO_HEIGHT * self.scale;
+        let mut h = self.logo_height;
         let mut w = h * aspect;
         if w > self.measure {
             (w, h) = (self.measure, self.measure / aspect);
@@ -173,6 +177,11 @@ impl Cover<'_> {
     fn in_this_issue(&mut self, digest: &Digest, bottom: f32) {
         let (scale, c, g) = (self.scale, self.sizes.clone(), self.gaps.clone());
         let foot = bottom - g.foot_room * scale;
+        // A small page's masthead may leave no room for any of it.
+        let label_room = (c.in_this_issue.leading + c.more.leading) * scale;
+        if self.y + label_room > foot {
+            return;
+        }
         let st = label_style(c.in_this_issue.size * scale).color(self.accent_text);
         let label = RichText::styled("IN THIS ISSUE", st);
         let leading = c.in_this_issue.leading * scale;
@@ -200,10 +209,12 @@ impl Cover<'_> {
                 let st = TextStyle::serif(c.more.size * scale)
                     .italic()
                     .color(Rgb::GREY);
-                let note = format!(
-                    "and {more} more section{} inside",
-                    if more == 1 { "" } else { "s" }
-                );
+                let plural = if more == 1 { "" } else { "s" };
+                let note = if k == 0 {
+                    format!("{more} section{plural} inside")
+                } else {
+                    format!("and {more} more section{plural} inside")
+                };
                 self.text(
                     RichText::styled(&note, st),
                     c.more.size,

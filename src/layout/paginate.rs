@@ -602,6 +602,120 @@ mod tests {
         assert_eq!(at(&pages[2]), want(&[("7", 40.0, 50.0)]));
     }
 
+    /// A strip named `name` (its destination) with a short rule as its
+    /// item, so that its place can be read back.
+    fn named(name: &str, height: f32, span: bool) -> Elem {
+        Elem {
+            height,
+            break_before: true,
+            span,
+            dests: vec![name.to_string()],
+            items: vec![crate::layout::Placed::new(
+                Point::new(0.0, 0.0),
+                PageItem::hline(10.0, 1.0, crate::layout::Rgb::INK),
+                crate::layout::BlockRole::Paragraph,
+            )],
+            ..Elem::default()
+        }
+    }
+
+    /// (page, name, x, y) of every named strip.
+    fn places(pages: &[Page]) -> Vec<(usize, String, f32, f32)> {
+        let mut out = Vec::new();
+        for (n, p) in pages.iter().enumerate() {
+            let items = p
+                .items
+                .iter()
+                .filter(|i| i.role != crate::layout::BlockRole::Artifact);
+            for ((d, _), it) in p.destinations.iter().zip(items) {
+                out.push((n, d.clone(), it.at.x, it.at.y));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn style_columns_head_spans_body_fills_left_then_right_balanced() {
+        let style = PageStyle::with(PageSize::A4, false, 2, None);
+        let (left, top) = (style.margin_left, style.margin_top);
+        let right = left + style.column_width() + style.gutter;
+        let mut elems = vec![named("h1", 20.0, true), named("h2", 20.0, true)];
+        elems[0].new_page = true;
+        elems.extend((0..30).map(|k| named(&format!("a{k}"), 14.0, false)));
+        // A second article, longer than one page of columns.
+        let per_column = ((style.content_height() - 40.0) / 14.0).floor() as usize;
+        let mut head = named("g1", 40.0, true);
+        head.new_page = true;
+        elems.push(head);
+        elems.extend((0..2 * per_column + 10).map(|k| named(&format!("b{k}"), 14.0, false)));
+        let (pages, _) = paginate_body(elems, &style);
+        assert_eq!(pages.len(), 3);
+        let at = places(&pages);
+        let find = |name: &str| at.iter().find(|p| p.1 == name).cloned().unwrap();
+        // The head spans from the left margin; the body starts below it.
+        assert_eq!(find("h1"), (0, "h1".into(), left, top));
+        assert_eq!(find("a0"), (0, "a0".into(), left, top + 40.0));
+        // Thirty lines balance as fifteen and fifteen.
+        assert_eq!(
+            find("a14"),
+            (0, "a14".into(), left, top + 40.0 + 14.0 * 14.0)
+        );
+        assert_eq!(find("a15"), (0, "a15".into(), right, top + 40.0));
+        assert_eq!(find("a29").2, right);
+        // The long article fills both columns of its first page, then the
+        // next page's from the top, balanced (five and five).
+        assert_eq!(find("g1"), (1, "g1".into(), left, top));
+        let b = |k: usize| find(&format!("b{k}"));
+        assert_eq!((b(per_column - 1).0, b(per_column - 1).2), (1, left));
+        assert_eq!((b(per_column).0, b(per_column).2), (1, right));
+        assert_eq!(
+            b(2 * per_column),
+            (2, format!("b{}", 2 * per_column), left, top)
+        );
+        assert_eq!(
+            b(2 * per_column + 5),
+            (2, format!("b{}", 2 * per_column + 5), right, top)
+        );
+        // A hairline down the gutter of every page with two columns.
+        let rules = |p: &Page| {
+            p.items
+                .iter()
+                .filter(|i| matches!(i.item, PageItem::Segment { dx, .. } if dx == 0.0))
+                .map(|i| i.at.x)
+                .collect::<Vec<f32>>()
+        };
+        let mid = left + style.column_width() + style.gutter / 2.0;
+        for p in &pages {
+            assert_eq!(rules(p), vec![mid]);
+        }
+    }
+
+    #[test]
+    fn style_columns_compact_head_goes_below_the_balanced_columns() {
+        let style = PageStyle::with(PageSize::A4, true, 2, None);
+        let (left, top) = (style.margin_left, style.margin_top);
+        let mut elems = vec![named("h1", 20.0, true)];
+        elems[0].new_page = true;
+        elems.extend((0..10).map(|k| named(&format!("a{k}"), 14.0, false)));
+        let mut sep = named("h2", 20.0, true);
+        sep.space_before = 12.0;
+        sep.drop_at_top = true;
+        elems.push(sep);
+        elems.extend((0..4).map(|k| named(&format!("b{k}"), 14.0, false)));
+        let (pages, _) = paginate_body(elems, &style);
+        assert_eq!(pages.len(), 1);
+        let at = places(&pages);
+        let find = |name: &str| at.iter().find(|p| p.1 == name).cloned().unwrap();
+        // Ten lines: five a column, then the next head under them (drawn:
+        // it is not at the top of the page), then its body.
+        assert_eq!(find("a5").3, top + 20.0);
+        let below = top + 20.0 + 5.0 * 14.0 + 12.0;
+        assert_eq!(find("h2"), (0, "h2".into(), left, below));
+        assert_eq!(find("b0").3, below + 20.0);
+        assert_eq!(find("b2").3, below + 20.0);
+        assert!(!pages[0].items.is_empty());
+    }
+
     /// A random strip: height, space above, whether a page may end before
     /// it and whether it starts a page.
     fn strip() -> impl proptest::strategy::Strategy<Value = (f32, f32, bool, bool)> {

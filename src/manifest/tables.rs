@@ -31,7 +31,9 @@ impl Place<'_> {
     /// A warning at the byte `offset` of the manifest.
     pub fn warning(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
         let (line, col) = line_col(self.text, offset);
-        Diagnostic::warning(message).at(self.path).line_col(line, col)
+        Diagnostic::warning(message)
+            .at(self.path)
+            .line_col(line, col)
     }
 }
 
@@ -220,8 +222,11 @@ impl TopTable {
                 toml::Value::Integer(2) => Columns::Two,
                 other => {
                     diags.push(
-                        at.error(c.span().start, format!("`columns` is {other}; it must be 1 or 2"))
-                            .hint("write columns = 2 for two-column body pages, or remove the key"),
+                        at.error(
+                            c.span().start,
+                            format!("`columns` is {other}; it must be 1 or 2"),
+                        )
+                        .hint("write columns = 2 for two-column body pages, or remove the key"),
                     );
                     Columns::One
                 }
@@ -239,7 +244,12 @@ impl TopTable {
                     diags.push(
                         at.error(
                             b.span().start,
-                            format!("`body_size` is {}; it must be a size in points from {} to {}", b.get_ref(), BODY_SIZES.start(), BODY_SIZES.end()),
+                            format!(
+                                "`body_size` is {}; it must be a size in points from {} to {}",
+                                b.get_ref(),
+                                BODY_SIZES.start(),
+                                BODY_SIZES.end()
+                            ),
                         )
                         .hint("write it as a number without quotes, e.g. body_size = 10.5"),
                     );
@@ -559,7 +569,9 @@ fn page_size(s: &str) -> Result<PageSize, String> {
     let parts: Vec<&str> = dims.split(['x', '\u{d7}']).map(str::trim).collect();
     let tenths = |v: &str| -> Option<u32> {
         let mm: f64 = v.parse().ok()?;
-        (50.0..=1000.0).contains(&mm).then(|| (mm * 10.0).round() as u32)
+        (50.0..=1000.0)
+            .contains(&mm)
+            .then(|| (mm * 10.0).round() as u32)
     };
     match parts.as_slice() {
         [w, h] => match (tenths(w), tenths(h)) {
@@ -588,4 +600,131 @@ fn is_language_tag(tag: &str) -> bool {
 fn parse_iso_week(s: &str) -> Option<NaiveDate> {
     let (year, week) = s.trim().split_once("-W")?;
     NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, Weekday::Mon)
+}
+
+#[cfg(test)]
+mod style_tests {
+    use std::path::Path;
+
+    use super::super::{parse, Columns, Manifest};
+    use crate::diag::{Diagnostic, Diagnostics, Severity};
+    use crate::model::PageSize;
+
+    fn parse_text(text: &str) -> (Option<Manifest>, Vec<Diagnostic>) {
+        let mut diags = Diagnostics::new();
+        let m = parse(
+            text,
+            Path::new("d"),
+            Path::new("d/pressbook.toml"),
+            false,
+            &mut diags,
+        );
+        (m, diags.into_vec())
+    }
+
+    #[test]
+    fn style_table_with_every_key() {
+        let (m, diags) = parse_text(
+            "title = \"T\"\n[style]\naccent = \"#0B5394\"\nlogo = \"images/logo.png\"\ncolumns = 2\nbody_size = 9.5\ncss = \"extra.css\"\n",
+        );
+        assert!(diags.is_empty(), "{diags:#?}");
+        let m = m.unwrap();
+        assert_eq!(m.pdf.columns, Columns::Two);
+        assert_eq!(m.pdf.body_size, Some(9.5));
+        let accent = m.style.accent.unwrap();
+        assert_eq!(accent.given.to_string(), "#0b5394");
+        assert_eq!(accent.text, accent.given);
+        assert_eq!(
+            m.style.logo.as_deref(),
+            Some(Path::new("d/images/logo.png"))
+        );
+        assert_eq!(m.style.css.as_deref(), Some(Path::new("d/extra.css")));
+        // Without the table: one column, the page size's own body.
+        let (m, _) = parse_text("title = \"T\"\n");
+        let m = m.unwrap();
+        assert_eq!((m.pdf.columns, m.pdf.body_size), (Columns::One, None));
+        assert!(m.style.accent.is_none() && m.style.logo.is_none());
+    }
+
+    #[test]
+    fn style_unknown_key_is_named_with_a_suggestion() {
+        let (m, diags) = parse_text("title = \"T\"\n[style]\naccnet = \"#000\"\n");
+        assert!(m.is_none());
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert_eq!(diags[0].message, "manifest: unknown key `accnet`");
+        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `accent`?"));
+        assert_eq!(diags[0].line, Some(3));
+    }
+
+    #[test]
+    fn style_bad_values_are_named_at_their_line() {
+        for (value, needle) in [
+            ("accent = \"navy\"", "`accent` \"navy\" is not a colour"),
+            ("accent = \"#12345\"", "is not a colour"),
+            ("columns = 3", "`columns` is 3; it must be 1 or 2"),
+            ("columns = \"2\"", "`columns` is \"2\""),
+            ("body_size = 40", "`body_size` is 40"),
+            ("body_size = \"10pt\"", "`body_size` is \"10pt\""),
+            ("logo = \" \"", "`logo` is empty"),
+            ("css = \"\"", "`css` is empty"),
+        ] {
+            let (_, diags) = parse_text(&format!("title = \"T\"\n[style]\n{value}\n"));
+            assert_eq!(diags.len(), 1, "{value}: {diags:#?}");
+            let d = &diags[0];
+            assert_eq!(d.severity, Severity::Error, "{value}");
+            assert!(d.message.contains(needle), "{value}: {d}");
+            assert_eq!(d.line, Some(3), "{value}");
+            assert!(d.hint.is_some(), "{value}");
+        }
+    }
+
+    #[test]
+    fn style_light_accent_warns_and_is_darkened_for_text() {
+        let (m, diags) = parse_text("title = \"T\"\n[style]\naccent = \"#f1c232\"\n");
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        let d = &diags[0];
+        assert_eq!(d.severity, Severity::Warning);
+        assert!(d.message.contains("contrast of 1.7:1"), "{d}");
+        assert!(d.message.contains("4.5:1"), "{d}");
+        let accent = m.unwrap().style.accent.unwrap();
+        assert!(d.message.contains(&accent.text.to_string()), "{d}");
+        assert!(accent.text.contrast_with_white() >= 4.5);
+    }
+
+    #[test]
+    fn style_page_size_presets_and_millimetres() {
+        for (given, want) in [
+            ("ereader", PageSize::Ereader),
+            ("Tablet", PageSize::Tablet),
+            (
+                "100 x 150 mm",
+                PageSize::Custom {
+                    width_tenth_mm: 1000,
+                    height_tenth_mm: 1500,
+                },
+            ),
+            (
+                "90.5x120mm",
+                PageSize::Custom {
+                    width_tenth_mm: 905,
+                    height_tenth_mm: 1200,
+                },
+            ),
+        ] {
+            let (m, diags) = parse_text(&format!("title = \"T\"\npage_size = \"{given}\"\n"));
+            assert!(diags.is_empty(), "{given}: {diags:#?}");
+            assert_eq!(m.unwrap().pdf.page_size, want, "{given}");
+        }
+        let (w, h) = PageSize::Ereader.points();
+        assert!(
+            (w - 255.1).abs() < 0.1 && (h - 340.2).abs() < 0.1,
+            "{w} {h}"
+        );
+        for bad in ["10 x 20 mm", "100 x 150", "100 x 150 x 2 mm", "wide"] {
+            let (_, diags) = parse_text(&format!("title = \"T\"\npage_size = \"{bad}\"\n"));
+            assert_eq!(diags.len(), 1, "{bad}: {diags:#?}");
+            assert!(diags[0].message.contains("page_size"), "{bad}");
+            assert!(diags[0].hint.as_deref().unwrap().contains("ereader"));
+        }
+    }
 }
