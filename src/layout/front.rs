@@ -375,6 +375,8 @@ pub fn contents(
             style,
         );
         s.link_all(LinkTarget::Internal(SOURCES.into()), style.measure);
+        // Never alone on the last page of the contents (small pages).
+        s.elem.break_before = false;
         elems.push(s.elem);
     }
     elems
