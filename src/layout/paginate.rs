@@ -294,15 +294,12 @@ fn plan_columns(elems: &[Elem], style: &PageStyle) -> Vec<Filled> {
     out
 }
 
-/// The columns strips `i..j` fill, each `height` tall: each column's
-/// strips and where the next column starts.
-fn fill_columns(
-    elems: &[Elem],
-    i: usize,
-    j: usize,
-    n: usize,
-    height: f32,
-) -> Vec<(Vec<(f32, At)>, usize)> {
+/// Filled columns: each one's strips (with their y offsets) and where the
+/// next column starts.
+type Columns = Vec<(Vec<(f32, At)>, usize)>;
+
+/// The columns strips `i..j` fill, each `height` tall.
+fn fill_columns(elems: &[Elem], i: usize, j: usize, n: usize, height: f32) -> Columns {
     let mut cols = Vec::new();
     let mut k = i;
     while cols.len() < n && k < j {
@@ -315,14 +312,8 @@ fn fill_columns(
 
 /// The shortest columns, at most `avail` tall, that hold strips `i..j`
 /// with every keep rule kept, if any do.
-fn balanced(
-    elems: &[Elem],
-    i: usize,
-    j: usize,
-    n: usize,
-    avail: f32,
-) -> Option<Vec<(Vec<(f32, At)>, usize)>> {
-    let fits = |h: f32| -> Option<Vec<(Vec<(f32, At)>, usize)>> {
+fn balanced(elems: &[Elem], i: usize, j: usize, n: usize, avail: f32) -> Option<Columns> {
+    let fits = |h: f32| -> Option<Columns> {
         let cols = fill_columns(elems, i, j, n, h);
         let all_in = cols.last().is_some_and(|c| c.1 >= j);
         let none_over = cols.iter().all(|(p, _)| used(elems, p) <= h + 0.01);
