@@ -32,7 +32,7 @@ pub fn render_png(digest: &Digest) -> Result<Vec<u8>, String> {
     // ground; an SVG one (nothing here draws SVG) is on the title page only.
     if let Some(logo) = digest.house.logo.map(|id| digest.asset(id)) {
         if let Some(img) = logo_pixmap(logo, LOGO_HEIGHT, measure as u32)? {
-            let pad = 24.0;
+            let pad = 20.0;
             let plate = Color::from_rgba8(0xf7, 0xf3, 0xea, 0xff);
             pen.rect(
                 margin - pad,
@@ -107,8 +107,8 @@ pub fn render_png(digest: &Digest) -> Result<Vec<u8>, String> {
 
 /// The logo's place on the cover: its top, and its fixed height (its width
 /// follows from its aspect ratio, at most the measure).
-const LOGO_TOP: f32 = 60.0;
-const LOGO_HEIGHT: u32 = 120;
+const LOGO_TOP: f32 = 50.0;
+const LOGO_HEIGHT: u32 = 110;
 
 /// The `[style]` accent for the cover's rules, when it shows on the dark
 /// ground (3:1, what WCAG asks of graphics); else the cover keeps its own.
