@@ -6,7 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::manifest::{self, ArticleOrder, ArticleRef, Manifest, PdfSettings};
+use crate::house::House;
+use crate::manifest::{self, ArticleOrder, ArticleRef, EpubSettings, Manifest, PdfSettings};
 use crate::model::{Article, Digest, DigestMeta, Section};
 use crate::source::{self, markdown::slug, AssetStore, Limits};
 use crate::typography::smart;
@@ -46,6 +47,7 @@ impl LoadOptions {
 pub struct Loaded {
     pub digest: Digest,
     pub pdf: PdfSettings,
+    pub epub: EpubSettings,
 }
 
 /// Loads and validates a digest folder. Every problem found is in the
@@ -57,6 +59,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Diagnostics) {
     };
     let root = (!opts.allow_outside).then(|| confine_root(dir));
     let mut pdf = pdf_settings(&manifest, root.as_deref(), &mut diags);
+    let epub = epub_settings(&manifest, &mut diags);
     for d in &pdf.fonts.dirs {
         if !d.is_dir() {
             diags.push(
@@ -82,7 +85,76 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Diagnostics) {
     if diags.has_errors() {
         return (None, diags);
     }
-    (Some(Loaded { digest, pdf }), diags)
+    (Some(Loaded { digest, pdf, epub }), diags)
+}
+
+/// The EPUB's settings: `[style] css` read, which must be UTF-8 text.
+fn epub_settings(m: &Manifest, diags: &mut Diagnostics) -> EpubSettings {
+    let Some(path) = &m.style.css else {
+        return EpubSettings::default();
+    };
+    let manifest_path = m.dir.join(manifest::MANIFEST_NAME);
+    let problem = |message: String, hint: &str| {
+        Diagnostic::error(message)
+            .at(&manifest_path)
+            .hint(hint.to_string())
+    };
+    let css = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text.trim_start_matches('\u{feff}').to_string()),
+            Err(e) => {
+                diags.push(problem(
+                    format!(
+                        "[style] css: {} is not UTF-8 text (bad byte at offset {})",
+                        path.display(),
+                        e.utf8_error().valid_up_to()
+                    ),
+                    "save the stylesheet as UTF-8",
+                ));
+                None
+            }
+        },
+        Err(e) => {
+            diags.push(problem(
+                format!("[style] css: cannot read {}: {e}", path.display()),
+                "fix the path (relative to the digest folder) or remove the key",
+            ));
+            None
+        }
+    };
+    EpubSettings { css }
+}
+
+/// The house style: the accent, and the logo loaded as one of the digest's
+/// images (after the articles' own, so their names do not change).
+fn house(
+    m: &Manifest,
+    opts: &LoadOptions,
+    root: Option<&Path>,
+    assets: &mut AssetStore,
+    diags: &mut Diagnostics,
+) -> House {
+    let logo =
+        m.style
+            .logo
+            .as_ref()
+            .and_then(|path| match assets.load_named(path, root, &opts.limits) {
+                Ok(id) => Some(id),
+                Err(mut d) => {
+                    d.message = format!("[style] logo: {}", d.message);
+                    if d.message.contains("cannot be read") {
+                        d.hint = Some(
+                            "fix the path (relative to the digest folder) or remove the key".into(),
+                        );
+                    }
+                    diags.push(d.at(m.dir.join(manifest::MANIFEST_NAME)));
+                    None
+                }
+            });
+    House {
+        accent: m.style.accent,
+        logo,
+    }
 }
 
 /// The manifest's PDF settings with its font files checked, plus the font
@@ -201,7 +273,8 @@ fn assemble(
 ) -> Digest {
     let (group_titles, refs) = article_refs(m, diags);
     let refs = existing(refs, m, root, diags);
-    let (grouped, assets) = load_articles(&refs, group_titles.len(), m, opts, root, diags);
+    let (grouped, mut assets) = load_articles(&refs, group_titles.len(), m, opts, root, diags);
+    let house = house(m, opts, root, &mut assets, diags);
     let mut groups = into_groups(m, group_titles, grouped);
     warn_empty(&groups, m, diags);
     groups.retain(|(_, a)| !a.is_empty());
@@ -215,6 +288,7 @@ fn assemble(
             .collect(),
         sections,
         assets: assets.into_assets(),
+        house,
     };
     crate::links::enforce(&mut digest, diags);
     for a in digest.sections.iter_mut().flat_map(|s| &mut s.articles) {

@@ -20,6 +20,7 @@ pub mod digest;
 pub mod direction;
 pub mod epub;
 pub mod fonts;
+pub mod house;
 pub mod layout;
 pub mod links;
 pub mod listing;
@@ -145,7 +146,7 @@ pub fn output_stem(digest: &Digest) -> String {
 
 /// Loads the digest at `opts.dir` and writes the requested formats.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
-    let (Loaded { digest, pdf }, mut warnings) = check(&opts.dir, &opts.load, opts.strict)?;
+    let (Loaded { digest, pdf, epub }, mut warnings) = check(&opts.dir, &opts.load, opts.strict)?;
     if digest.articles().count() == 0 {
         return Err(Error::Problems(vec![Diagnostic::error(
             "nothing to build: the digest has no articles yet",
@@ -161,11 +162,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
 
     // `all` renders every format from the one loaded digest.
     let renderers: Vec<Box<dyn Renderer>> = match opts.format {
-        Format::Epub => vec![Box::new(epub::EpubRenderer)],
-        Format::Kepub => vec![Box::new(epub::KepubRenderer)],
+        Format::Epub => vec![Box::new(epub::EpubRenderer { settings: epub })],
+        Format::Kepub => vec![Box::new(epub::KepubRenderer { settings: epub })],
         Format::Pdf => vec![Box::new(pdf::PdfRenderer::new(pdf))],
         Format::All => vec![
-            Box::new(epub::EpubRenderer),
+            Box::new(epub::EpubRenderer { settings: epub }),
             Box::new(pdf::PdfRenderer::new(pdf)),
         ],
     };

@@ -21,6 +21,8 @@ pub struct Digest {
     /// Article source files (see [`normal_path`]) → article ids, so that
     /// links between articles resolve without touching the disk.
     pub files: HashMap<PathBuf, String>,
+    /// Accent colour and logo (`[style]`); the logo is one of `assets`.
+    pub house: crate::house::House,
 }
 
 /// Where a link in an article leads.
@@ -175,23 +177,48 @@ impl FontChoice {
     }
 }
 
-/// Paper sizes for the PDF.
+/// Paper sizes for the PDF, and screen sizes for reading it on a device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PageSize {
     #[default]
     A4,
     Letter,
     A5,
+    /// A 6-inch e-ink reader's screen, 90 × 120 mm.
+    Ereader,
+    /// A 10-inch e-ink tablet's screen, 157 × 210 mm.
+    Tablet,
+    /// `"W x H mm"`, in tenths of a millimetre (so sizes compare exactly).
+    Custom {
+        width_tenth_mm: u32,
+        height_tenth_mm: u32,
+    },
 }
 
 impl PageSize {
     /// Width and height in PostScript points.
     pub fn points(self) -> (f32, f32) {
+        let mm = |v: f32| v * 72.0 / 25.4;
         match self {
             PageSize::A4 => (595.276, 841.89),
             PageSize::Letter => (612.0, 792.0),
             PageSize::A5 => (419.528, 595.276),
+            PageSize::Ereader => (mm(90.0), mm(120.0)),
+            PageSize::Tablet => (mm(157.0), mm(210.0)),
+            PageSize::Custom {
+                width_tenth_mm,
+                height_tenth_mm,
+            } => (
+                mm(width_tenth_mm as f32 / 10.0),
+                mm(height_tenth_mm as f32 / 10.0),
+            ),
         }
+    }
+
+    /// A screen size rather than paper: set with narrower margins, and
+    /// without running heads when the page is small.
+    pub fn is_screen(self) -> bool {
+        !matches!(self, PageSize::A4 | PageSize::Letter | PageSize::A5)
     }
 }
 
@@ -586,6 +613,7 @@ mod tests {
         let a = article("a01-a", "digest/articles/a.md");
         let b = article("a02-b", "digest/articles/world/b.md");
         let digest = Digest {
+            house: Default::default(),
             files: [&a, &b]
                 .iter()
                 .map(|x| (normal_path(&x.path), x.id.clone()))

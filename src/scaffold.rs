@@ -9,7 +9,7 @@ use crate::manifest::MANIFEST_NAME;
 use crate::output;
 use crate::source::markdown::slug;
 
-const MANIFEST_TEMPLATE: &str = r#"# pressbook.toml: the manifest of a digest. Only `title` is required.
+const MANIFEST_TEMPLATE: &str = r##"# pressbook.toml: the manifest of a digest. Only `title` is required.
 
 # The digest's title, shown on the cover, the title page and in metadata.
 title = "My Weekly Digest"
@@ -30,12 +30,21 @@ date = "{DATE}"
 rights = "Selection © {YEAR} Your Organisation. Articles belong to their publishers."
 # One sentence about the digest, for e-reader libraries (optional).
 description = "A weekly selection of articles."
-# Paper size of the PDF: "A4", "Letter" or "A5".
+# Page size of the PDF: "A4", "Letter" or "A5"; for reading on a screen,
+# "ereader" (6-inch), "tablet" (10-inch) or a size such as "100 x 150 mm".
 page_size = "A4"
 # "page" starts each article on a new page; "compact" runs them on after a rule.
 layout = "page"
 # End the PDF with a "Sources" page listing every article's attribution.
 sources_page = true
+
+# The digest's own look (optional, every key too).
+# [style]
+# accent = "#0b5394"        # kickers, labels, rules, links (PDF and EPUB)
+# logo = "images/logo.png"  # on the PDF cover and the EPUB cover and title page
+# columns = 2               # two-column body pages in the PDF (default 1)
+# body_size = 10.5          # PDF body text size in points; headings follow
+# css = "extra.css"         # appended to the EPUB stylesheet
 
 # Sections, in reading order, each listing its articles (paths are relative to
 # this folder). Instead of sections you may give a flat list at top level:
@@ -48,7 +57,7 @@ articles = ["articles/welcome.md"]
 [[sections]]
 title = "News"
 articles = ["articles/sample-news.txt"]
-"#;
+"##;
 
 const WELCOME_TEMPLATE: &str = r#"---
 title: "Welcome to your digest"

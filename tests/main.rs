@@ -15,3 +15,4 @@ mod pdf_nav;
 mod readers;
 mod robustness;
 mod scripts;
+mod style;

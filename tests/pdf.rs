@@ -87,29 +87,43 @@ fn page_count(pdf: &Path) -> usize {
 
 /// The text of the PDF, without the folios at the foot of the pages.
 /// The text of the pages' text blocks: running heads and folios left out.
+/// In columns, each page's spanning head (down to the last line that
+/// crosses the gutter), then its left column, then its right one: poppler's
+/// own layout analysis may read the top of one column into the other's
+/// block beside an image.
 fn body_text(pdf: &Path, style: &PageStyle) -> String {
-    let top = (style.margin_top - 10.0) as i32;
-    let (w, h) = (
-        style.width.floor() as i32,
-        (style.height - style.margin_bottom * 0.7) as i32 - top,
-    );
-    let (ok, out, err) = run(
-        "pdftotext",
-        &[
-            "-x",
-            "0",
-            "-y",
-            &top.to_string(),
-            "-W",
-            &w.to_string(),
-            "-H",
-            &h.to_string(),
-            s(pdf),
-            "-",
-        ],
-    );
-    assert!(ok, "pdftotext failed: {err}");
-    out
+    let top = style.margin_top - 10.0;
+    let bottom = style.height - style.margin_bottom * 0.7;
+    let crop = |x: f32, y: f32, w: f32, h: f32, page: Option<usize>| -> String {
+        let [x, y, w, h] = [x, y, w, h].map(|v| (v as i32).to_string());
+        let mut args = vec!["-x", &x, "-y", &y, "-W", &w, "-H", &h];
+        let n = page.map(|p| p.to_string());
+        if let Some(n) = &n {
+            args.extend(["-f", n, "-l", n]);
+        }
+        args.extend([s(pdf), "-"]);
+        let (ok, out, err) = run("pdftotext", &args);
+        assert!(ok, "pdftotext failed: {err}");
+        out
+    };
+    if style.columns < 2 {
+        let h = (bottom as i32 - top as i32) as f32;
+        return crop(0.0, top, style.width.floor(), h, None);
+    }
+    let mid = style.margin_left + style.column_width() + style.gutter / 2.0;
+    let words = pdf_words(pdf);
+    (1..=page_count(pdf))
+        .map(|p| {
+            let head = words
+                .iter()
+                .filter(|w| w.page == p && w.x0 < mid && w.x1 > mid && w.y1 < bottom)
+                .map(|w| w.y1 + 1.0)
+                .fold(top, f32::max);
+            crop(0.0, top, style.width, head - top, Some(p))
+                + &crop(0.0, head, mid, bottom - head, Some(p))
+                + &crop(mid, head, style.width - mid, bottom - head, Some(p))
+        })
+        .collect()
 }
 
 /// Text compared loosely where typesetting legitimately changes it: hyphens
@@ -238,13 +252,13 @@ fn render_pages(pdf: &Path, name: &str) -> Vec<PathBuf> {
     pngs
 }
 
-fn style_of(dir: &Path) -> PageStyle {
+pub(crate) fn style_of(dir: &Path) -> PageStyle {
     let (loaded, _) = pressbook::check(dir, &pressbook::LoadOptions::default(), false)
         .unwrap_or_else(|_| panic!("{dir:?} does not load"));
     PageStyle::for_settings(&loaded.pdf)
 }
 
-fn full_check(dir: &Path, name: &str) -> PathBuf {
+pub(crate) fn full_check(dir: &Path, name: &str) -> PathBuf {
     let pdf = build_pdf(dir, name);
     let style = style_of(dir);
     qpdf_check(&pdf);

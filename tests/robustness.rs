@@ -200,7 +200,7 @@ proptest! {
         let result = std::panic::catch_unwind(|| {
             let (loaded, diags) = pressbook::digest::load(&dir, &pressbook::LoadOptions::default());
             match loaded {
-                Some(pressbook::Loaded { digest: d, pdf }) => {
+                Some(pressbook::Loaded { digest: d, pdf, .. }) => {
                     let bytes = pressbook::epub::package(&d).expect("packaging a loaded digest works");
                     assert!(bytes.len() > 1000);
                     let (doc, fonts) = pressbook::pdf::PdfRenderer::new(pdf).typeset(&d).expect("typesetting works");

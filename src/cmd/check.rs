@@ -29,7 +29,7 @@ enum DeviceArg {
 }
 
 pub fn run(a: Args) -> Result<(), Error> {
-    let (pressbook::Loaded { digest, .. }, mut warnings) =
+    let (pressbook::Loaded { digest, epub, .. }, mut warnings) =
         pressbook::check(&a.dir.dir, &a.input.load_options(), a.input.strict)?;
     if let Some(d) = a.device {
         let device = match d {
@@ -44,7 +44,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             _ => (Flavour::Epub, "epub"),
         };
         let mut book = std::io::Cursor::new(Vec::new());
-        pressbook::epub::package_flavour(&digest, flavour, &mut book)?;
+        pressbook::epub::package_flavour(&digest, flavour, &epub, &mut book)?;
         let name = format!("{}.{ext}", pressbook::output_stem(&digest));
         let manifest = a.dir.dir.join("pressbook.toml");
         let cx = device::Context {

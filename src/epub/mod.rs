@@ -13,14 +13,19 @@ use zip::{CompressionMethod, DateTime as ZipDateTime, ZipArchive, ZipWriter};
 
 use std::path::Path;
 
+use crate::manifest::EpubSettings;
 use crate::model::Digest;
 use crate::render::{Renderer, Written};
 use crate::typography::tie_dashes;
 use crate::xml;
 use xhtml::{Pages, CONTENTS_FILE, COVER_FILE, COVER_IMAGE, TITLE_FILE};
 
-/// The EPUB back end behind the [`Renderer`] seam.
-pub struct EpubRenderer;
+/// The EPUB back end behind the [`Renderer`] seam, with the manifest's
+/// EPUB settings.
+#[derive(Default)]
+pub struct EpubRenderer {
+    pub settings: EpubSettings,
+}
 
 impl Renderer for EpubRenderer {
     fn name(&self) -> &'static str {
@@ -30,12 +35,15 @@ impl Renderer for EpubRenderer {
         "epub"
     }
     fn render(&self, digest: &Digest, path: &Path, _strict: bool) -> anyhow::Result<Written> {
-        render_flavour(self.name(), Flavour::Epub, digest, path)
+        render_flavour(self.name(), Flavour::Epub, digest, &self.settings, path)
     }
 }
 
 /// The Kobo flavour (`NAME.kepub.epub`): the same book with Kobo's spans.
-pub struct KepubRenderer;
+#[derive(Default)]
+pub struct KepubRenderer {
+    pub settings: EpubSettings,
+}
 
 impl Renderer for KepubRenderer {
     fn name(&self) -> &'static str {
@@ -45,7 +53,7 @@ impl Renderer for KepubRenderer {
         "kepub.epub"
     }
     fn render(&self, digest: &Digest, path: &Path, _strict: bool) -> anyhow::Result<Written> {
-        render_flavour(self.name(), Flavour::Kepub, digest, path)
+        render_flavour(self.name(), Flavour::Kepub, digest, &self.settings, path)
     }
 }
 
@@ -53,9 +61,11 @@ fn render_flavour(
     name: &'static str,
     flavour: Flavour,
     digest: &Digest,
+    settings: &EpubSettings,
     path: &Path,
 ) -> anyhow::Result<Written> {
-    let bytes = crate::output::write_buffered(path, |w| package_flavour(digest, flavour, w))?;
+    let bytes =
+        crate::output::write_buffered(path, |w| package_flavour(digest, flavour, settings, w))?;
     Ok(Written {
         path: path.to_path_buf(),
         format: name,
@@ -77,7 +87,8 @@ pub enum Flavour {
 /// wording); Ace checks the pages against it.
 pub const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA";
 
-/// Builds the whole EPUB in memory and returns its bytes.
+/// Builds the whole EPUB in memory (without extra CSS) and returns its
+/// bytes.
 pub fn package(digest: &Digest) -> anyhow::Result<Vec<u8>> {
     let mut out = Cursor::new(Vec::new());
     package_to(digest, &mut out)?;
@@ -86,19 +97,20 @@ pub fn package(digest: &Digest) -> anyhow::Result<Vec<u8>> {
 
 /// Builds the EPUB and writes the final (normalised) zip to `out`.
 pub fn package_to<W: Write + Seek>(digest: &Digest, out: W) -> anyhow::Result<()> {
-    package_flavour(digest, Flavour::Epub, out)
+    package_flavour(digest, Flavour::Epub, &EpubSettings::default(), out)
 }
 
 /// Builds the EPUB or KEPUB and writes the final zip to `out`.
 pub fn package_flavour<W: Write + Seek>(
     digest: &Digest,
     flavour: Flavour,
+    settings: &EpubSettings,
     out: W,
 ) -> anyhow::Result<()> {
     let zip = ZipLibrary::new().map_err(epub_err)?;
     let mut b = EpubBuilder::new(zip).map_err(epub_err)?;
     metadata(&mut b, digest);
-    resources(&mut b, digest)?;
+    resources(&mut b, digest, settings)?;
     let pages = Pages::new(digest);
     front_pages(&mut b, &pages)?;
     body_pages(&mut b, digest, &pages)?;
@@ -155,8 +167,8 @@ fn metadata(b: &mut Builder, digest: &Digest) {
 }
 
 /// The stylesheet, the cover image and the articles' images.
-fn resources(b: &mut Builder, digest: &Digest) -> anyhow::Result<()> {
-    b.stylesheet(xhtml::STYLESHEET.as_bytes())
+fn resources(b: &mut Builder, digest: &Digest, settings: &EpubSettings) -> anyhow::Result<()> {
+    b.stylesheet(stylesheet(digest, settings).as_bytes())
         .map_err(epub_err)?;
     let cover = crate::cover::render_png(digest).map_err(|e| anyhow::anyhow!("cover: {e}"))?;
     b.add_cover_image(COVER_IMAGE, cover.as_slice(), "image/png")
@@ -170,6 +182,39 @@ fn resources(b: &mut Builder, digest: &Digest) -> anyhow::Result<()> {
         .map_err(epub_err)?;
     }
     Ok(())
+}
+
+/// pressbook's stylesheet, then the house style's rules (accent, logo),
+/// then the editor's own CSS, which therefore wins where they disagree.
+pub fn stylesheet(digest: &Digest, settings: &EpubSettings) -> String {
+    let mut css = xhtml::STYLESHEET.to_string();
+    if let Some(accent) = digest.house.accent {
+        let (text, given) = (accent.text, accent.given);
+        // Text in the accent uses the colour darkened for contrast when
+        // needed; rules and bars take it as given.
+        css.push_str(&format!(
+            "\n/* [style] accent */\n\
+             .kicker, .notes-title, .attribution-title, .contents h2 {{ color: {text}; }}\n\
+             a {{ color: {text}; }}\n\
+             .contents a, .section-opener a {{ color: inherit; }}\n\
+             hr, .attribution {{ border-top-color: {given}; }}\n\
+             pre {{ border-left-color: {given}; }}\n"
+        ));
+    }
+    if digest.house.logo.is_some() {
+        css.push_str(
+            "\n/* [style] logo: a fixed height, its own aspect ratio */\n\
+             .titlepage .logo { display: block; height: 3em; width: auto; max-width: 80%; margin: 0 auto 1.5em; }\n",
+        );
+    }
+    if let Some(extra) = &settings.css {
+        css.push_str("\n/* [style] css */\n");
+        css.push_str(extra);
+        if !extra.ends_with('\n') {
+            css.push('\n');
+        }
+    }
+    css
 }
 
 /// Cover, title page and contents, before the sections.

@@ -86,6 +86,13 @@ impl<'a> Pages<'a> {
             &[("epub:type", "titlepage"), ("class", "titlepage")],
         )
         .newline();
+        if let Some(logo) = self.digest.house.logo {
+            let src = format!("images/{}", self.digest.asset(logo).name);
+            let owner = m.publisher.as_deref().unwrap_or(&m.title);
+            let alt = format!("{owner} logo");
+            x.empty("img", &[("class", "logo"), ("src", &src), ("alt", &alt)])
+                .newline();
+        }
         x.element("h1", &[("class", "title")], &tie_dashes(&m.title))
             .newline();
         if let Some(s) = &m.subtitle {

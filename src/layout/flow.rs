@@ -34,4 +34,7 @@ pub struct Elem {
     pub baseline: f32,
     /// A separator: not drawn when it falls at the top of a page.
     pub drop_at_top: bool,
+    /// On pages set in columns, the strip spans them all (an article's
+    /// head); the others fill one column at a time.
+    pub span: bool,
 }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Article, Digest, Section};
+use crate::model::{Article, Digest, ImageFormat, Section};
 
 use super::flow::Elem;
 use super::furniture::{label_style, Setter, Stack};
@@ -19,6 +19,9 @@ use super::{BlockRole, LinkTarget, Page, PageItem, Placed};
 /// Destination names of the matter this module makes.
 pub const CONTENTS: &str = "contents";
 pub const SOURCES: &str = "sources";
+
+/// The logo's height on the cover at a 10.5 pt body, in points.
+const LOGO_HEIGHT: f32 = 40.0;
 
 /// The cover: publisher, title, subtitle, date and ISO week, then each
 /// section with its lead headline (a link to it), and the editor and rights
@@ -40,8 +43,14 @@ pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
         sizes: style.sizes.cover.clone(),
         gaps: style.spacing.cover.clone(),
         rules: style.spacing.rules.clone(),
+        accent: style.accent,
+        accent_text: style.accent_text,
+        // A small screen gets a smaller logo: the masthead must leave room
+        // for the issue's contents.
+        logo_height: (LOGO_HEIGHT * style.body_size / 10.5).min(style.height * 0.06),
         y: style.margin_top,
     };
+    c.logo(digest);
     c.masthead(digest);
     c.in_this_issue(digest, style.height - style.margin_bottom);
     c.foot(digest, style.height - style.margin_bottom);
@@ -59,6 +68,10 @@ struct Cover<'s> {
     sizes: CoverSizes,
     gaps: CoverSpacing,
     rules: Rules,
+    /// The house accent for the masthead rule, and for text.
+    accent: Option<Rgb>,
+    accent_text: Rgb,
+    logo_height: f32,
     /// Where the next line's body starts.
     y: f32,
 }
@@ -88,6 +101,31 @@ impl Cover<'_> {
         ));
     }
 
+    /// The logo at the head of the cover: a fixed height (scaled with the
+    /// body), its aspect ratio kept, no wider than the measure. An SVG logo,
+    /// which the PDF cannot draw, is left out (the layout warns).
+    fn logo(&mut self, digest: &Digest) {
+        let Some(id) = digest.house.logo else {
+            return;
+        };
+        let asset = digest.asset(id);
+        if asset.format == ImageFormat::Svg {
+            return;
+        }
+        let aspect = asset.width.max(1) as f32 / asset.height.max(1) as f32;
+        let mut h = self.logo_height;
+        let mut w = h * aspect;
+        if w > self.measure {
+            (w, h) = (self.measure, self.measure / aspect);
+        }
+        self.page.items.push(Placed::new(
+            Point::new(self.x, self.y),
+            PageItem::Image { asset: id, w, h },
+            BlockRole::Figure,
+        ));
+        self.y += h + self.gaps.subtitle_before * 3.0 * self.scale;
+    }
+
     /// Publisher, title, subtitle, date and week, description, between
     /// rules.
     fn masthead(&mut self, digest: &Digest) {
@@ -95,11 +133,11 @@ impl Cover<'_> {
         let (scale, c, g) = (self.scale, self.sizes.clone(), self.gaps.clone());
         let para = BlockRole::Paragraph;
         if let Some(p) = &meta.publisher {
-            let st = label_style(c.publisher.size * scale).color(Rgb::ACCENT);
+            let st = label_style(c.publisher.size * scale).color(self.accent_text);
             let rt = RichText::styled(&p.to_uppercase(), st);
             self.text(rt, c.publisher.size, c.publisher.leading, para);
         }
-        self.rule(self.y, self.rules.masthead, Rgb::INK);
+        self.rule(self.y, self.rules.masthead, self.accent.unwrap_or(Rgb::INK));
         self.y += g.after_masthead_rule * scale;
         let size = c.title * scale;
         let st = TextStyle::serif(size).bold().no_hyphens();
@@ -139,7 +177,12 @@ impl Cover<'_> {
     fn in_this_issue(&mut self, digest: &Digest, bottom: f32) {
         let (scale, c, g) = (self.scale, self.sizes.clone(), self.gaps.clone());
         let foot = bottom - g.foot_room * scale;
-        let st = label_style(c.in_this_issue.size * scale).color(Rgb::ACCENT);
+        // A small page's masthead may leave no room for any of it.
+        let label_room = (c.in_this_issue.leading + c.more.leading) * scale;
+        if self.y + label_room > foot {
+            return;
+        }
+        let st = label_style(c.in_this_issue.size * scale).color(self.accent_text);
         let label = RichText::styled("IN THIS ISSUE", st);
         let leading = c.in_this_issue.leading * scale;
         self.text(label, c.in_this_issue.size, leading, BlockRole::Label);
@@ -166,10 +209,12 @@ impl Cover<'_> {
                 let st = TextStyle::serif(c.more.size * scale)
                     .italic()
                     .color(Rgb::GREY);
-                let note = format!(
-                    "and {more} more section{} inside",
-                    if more == 1 { "" } else { "s" }
-                );
+                let plural = if more == 1 { "" } else { "s" };
+                let note = if k == 0 {
+                    format!("{more} section{plural} inside")
+                } else {
+                    format!("and {more} more section{plural} inside")
+                };
                 self.text(
                     RichText::styled(&note, st),
                     c.more.size,
@@ -330,6 +375,8 @@ pub fn contents(
             style,
         );
         s.link_all(LinkTarget::Internal(SOURCES.into()), style.measure);
+        // Never alone on the last page of the contents (small pages).
+        s.elem.break_before = false;
         elems.push(s.elem);
     }
     elems
@@ -348,7 +395,7 @@ pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageS
         if let Some(url) = &a.meta.url {
             let link = LinkTarget::Url(url.clone());
             let mut rt = RichText::new();
-            rt.push(url, st.color(Rgb::ACCENT), Some(&link), 0.0, false);
+            rt.push(url, st.color(style.accent_text), Some(&link), 0.0, false);
             rt.finish();
             s.add(
                 set.lines(&rt, measure, Align::Left),
@@ -543,10 +590,11 @@ fn leaders_and_number(
     }
 }
 
-/// A small red capitals label (a section name, the digest's title).
+/// A small capitals label in the accent (a section name, the digest's
+/// title).
 fn add_label(s: &mut Stack, text: &str, set: &mut Setter, style: &PageStyle) {
     let k = style.sizes.kicker;
-    let st = label_style(k.size).color(Rgb::ACCENT);
+    let st = label_style(k.size).color(style.accent_text);
     let lines = set.lines(
         &RichText::styled(&text.to_uppercase(), st),
         style.measure,

@@ -147,7 +147,7 @@ pub fn decorate(
             &mut page.links,
         );
 
-        if i < front || page.opening {
+        if i < front || page.opening || !style.running_heads {
             continue;
         }
         let Some(title) = page.article.as_ref().and_then(|id| titles.get(id)) else {

@@ -247,11 +247,22 @@ pub struct OutlineEntry {
 /// Lays out the whole digest: the body first, then the back and front
 /// matter that print its page numbers, then heads and folios.
 pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Document {
+    let style = &style.in_house(&digest.house);
     // Faces from the machine for what the set lacks, before any article
     // is set (in parallel), so that face ids are the same on every run.
     fonts.prepare(digest);
-    let (elems, warnings) = blocks::flow(digest, fonts, style);
-    let (mut body, mut body_outline) = paginate::paginate(elems, style);
+    let (elems, mut warnings) = blocks::flow(digest, fonts, style);
+    if let Some(logo) = digest.house.logo.map(|id| digest.asset(id)) {
+        if logo.format == crate::model::ImageFormat::Svg {
+            warnings.push(
+                Diagnostic::warning(
+                    "[style] logo is an SVG, which the PDF cannot draw: the PDF cover has no logo (the EPUB shows it)",
+                )
+                .hint("give [style] logo as a PNG or JPEG to have it on the PDF cover too"),
+            );
+        }
+    }
+    let (mut body, mut body_outline) = paginate::paginate_body(elems, style);
     let mut set = furniture::Setter::new(fonts);
 
     let articles: std::collections::HashSet<&str> =
@@ -386,6 +397,7 @@ mod tests {
             .collect();
         let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
         Digest {
+            house: Default::default(),
             meta: DigestMeta {
                 title: "Property".into(),
                 subtitle: None,

@@ -68,6 +68,16 @@ pub fn paginate(elems: Vec<Elem>, style: &PageStyle) -> (Vec<Page>, Vec<OutlineE
     paginate_in(elems, Regions::new(style), style)
 }
 
+/// Places the body's strips on pages: in the style's columns when it has
+/// more than one (the front and back matter always fill the text block).
+pub fn paginate_body(elems: Vec<Elem>, style: &PageStyle) -> (Vec<Page>, Vec<OutlineEntry>) {
+    if style.columns < 2 {
+        return paginate(elems, style);
+    }
+    let plan = plan_columns(&elems, style);
+    place(plan, elems, style)
+}
+
 /// [`paginate`] into the given regions.
 pub fn paginate_in(
     elems: Vec<Elem>,
@@ -75,6 +85,11 @@ pub fn paginate_in(
     style: &PageStyle,
 ) -> (Vec<Page>, Vec<OutlineEntry>) {
     let plan = plan(&elems, regions);
+    place(plan, elems, style)
+}
+
+/// Moves the strips onto the pages the plan puts them on.
+fn place(plan: Vec<Filled>, elems: Vec<Elem>, style: &PageStyle) -> (Vec<Page>, Vec<OutlineEntry>) {
     let mut elems: Vec<Elem> = elems;
     let mut outline = Vec::new();
     let mut pages: Vec<Page> = Vec::new();
@@ -98,14 +113,33 @@ pub fn paginate_in(
             });
         }
         let page = &mut pages[filled.page];
-        place_region(page, filled.region, strips, filled.page, &mut outline);
+        page.items.extend(filled.extra);
+        place_region(
+            page,
+            filled.region,
+            filled.page_top,
+            strips,
+            filled.page,
+            &mut outline,
+        );
     }
     (pages, outline)
 }
 
 /// How full each region would be (height used by strips) if `elems` were
-/// paginated alone.
+/// paginated alone; in columns, how far down each page is filled.
 pub fn region_fill(elems: &[Elem], style: &PageStyle) -> Vec<f32> {
+    if style.columns > 1 {
+        let mut pages: Vec<f32> = Vec::new();
+        for f in plan_columns(elems, style) {
+            if pages.len() <= f.page {
+                pages.resize(f.page + 1, 0.0);
+            }
+            let bottom = f.region.y - style.margin_top + used(elems, &f.placed);
+            pages[f.page] = pages[f.page].max(bottom);
+        }
+        return pages;
+    }
     plan(elems, Regions::new(style))
         .iter()
         .map(|filled| {
@@ -132,7 +166,185 @@ enum At {
 struct Filled {
     page: usize,
     region: Region,
+    /// The region starts at the top of the page's text block (a separator
+    /// there is not drawn, an article opening there has no running head).
+    page_top: bool,
     placed: Vec<(f32, At)>,
+    /// Drawn on the page besides the strips (the rule between columns).
+    extra: Vec<super::Placed>,
+}
+
+/// The height the strips `placed` take from the region's top.
+fn used(elems: &[Elem], placed: &[(f32, At)]) -> f32 {
+    placed.last().map_or(0.0, |&(y, at)| {
+        y + match at {
+            At::Header(i) => elems[i].header.as_ref().map_or(0.0, |h| h.height),
+            At::Strip(i) => elems[i].height,
+        }
+    })
+}
+
+/// Pages in columns: each article's head spans the text block, and the
+/// strips after it fill the columns below it, left to right, each as a
+/// region of its own (so keeps, widows and orphans work per column). When
+/// a run of column strips ends on a page (the article ends, or the next
+/// head follows in a compact digest) its columns are balanced: as short as
+/// they can be while holding it, as a newspaper sets an article's end.
+fn plan_columns(elems: &[Elem], style: &PageStyle) -> Vec<Filled> {
+    let full = style.content_height();
+    let (n, cw) = (style.columns, style.column_width());
+    let mut out = Vec::new();
+    let (mut page, mut y) = (0usize, 0.0f32);
+    let mut i = 0;
+    while i < elems.len() {
+        if elems[i].new_page && y > 0.0 {
+            (page, y) = (page + 1, 0.0);
+        }
+        let span = elems[i].span;
+        let j = (i + 1..elems.len())
+            .find(|&k| elems[k].span != span || elems[k].new_page)
+            .unwrap_or(elems.len());
+        let gap = if y > 0.0 { elems[i].space_before } else { 0.0 };
+        let avail = full - y - gap;
+        let top = style.margin_top + y + gap;
+        if span {
+            let (placed, end, _) = fill(&elems[..j], i, avail);
+            let height = used(elems, &placed);
+            // The head goes over with the first lines after it.
+            let after = if end == j && j < elems.len() && !elems[j].new_page {
+                keep_height(elems, j)
+            } else {
+                0.0
+            };
+            if y > 0.0 && (end < j || height + after > avail + 0.01) {
+                (page, y) = (page + 1, 0.0);
+                continue;
+            }
+            out.push(Filled {
+                page,
+                region: Region {
+                    x: style.margin_left,
+                    y: top,
+                    width: style.measure,
+                    height,
+                },
+                page_top: y == 0.0,
+                placed,
+                extra: Vec::new(),
+            });
+            y += gap + height;
+            i = end;
+            if end < j {
+                (page, y) = (page + 1, 0.0);
+            }
+            continue;
+        }
+        if y > 0.0 && keep_height(elems, i) > avail + 0.01 {
+            (page, y) = (page + 1, 0.0);
+            continue;
+        }
+        let mut cols = fill_columns(elems, i, j, n, avail);
+        let end = cols.last().map_or(i + 1, |c| c.1);
+        if end >= j {
+            if let Some(b) = balanced(elems, i, j, n, avail) {
+                cols = b;
+            }
+        }
+        let height = cols
+            .iter()
+            .map(|(placed, _)| used(elems, placed))
+            .fold(0.0f32, f32::max);
+        let mut extra = Vec::new();
+        if style.column_rule && cols.len() > 1 {
+            for c in 1..cols.len() {
+                let x = style.margin_left + c as f32 * (cw + style.gutter) - style.gutter / 2.0;
+                extra.push(super::Placed::new(
+                    Point::new(x, top),
+                    PageItem::Segment {
+                        dx: 0.0,
+                        dy: height,
+                        thickness: style.spacing.rules.hairline * 0.6,
+                        color: super::Rgb::RULE,
+                    },
+                    super::BlockRole::Artifact,
+                ));
+            }
+        }
+        for (c, (placed, _)) in cols.into_iter().enumerate() {
+            out.push(Filled {
+                page,
+                region: Region {
+                    x: style.margin_left + c as f32 * (cw + style.gutter),
+                    y: top,
+                    width: cw,
+                    height: avail,
+                },
+                page_top: y == 0.0,
+                placed,
+                extra: std::mem::take(&mut extra),
+            });
+        }
+        i = end.min(j).max(i + 1);
+        if end >= j {
+            y += gap + height;
+        } else {
+            (page, y) = (page + 1, 0.0);
+        }
+    }
+    out
+}
+
+/// Filled columns: each one's strips (with their y offsets) and where the
+/// next column starts.
+type Columns = Vec<(Vec<(f32, At)>, usize)>;
+
+/// The columns strips `i..j` fill, each `height` tall.
+fn fill_columns(elems: &[Elem], i: usize, j: usize, n: usize, height: f32) -> Columns {
+    let mut cols = Vec::new();
+    let mut k = i;
+    while cols.len() < n && k < j {
+        let (placed, end, _) = fill(&elems[..j], k, height);
+        cols.push((placed, end));
+        k = end;
+    }
+    cols
+}
+
+/// The shortest columns, at most `avail` tall, that hold strips `i..j`
+/// with every keep rule kept, if any do.
+fn balanced(elems: &[Elem], i: usize, j: usize, n: usize, avail: f32) -> Option<Columns> {
+    let fits = |h: f32| -> Option<Columns> {
+        let cols = fill_columns(elems, i, j, n, h);
+        let all_in = cols.last().is_some_and(|c| c.1 >= j);
+        let none_over = cols.iter().all(|(p, _)| used(elems, p) <= h + 0.01);
+        (all_in && none_over).then_some(cols)
+    };
+    let mut best = fits(avail)?;
+    let (mut lo, mut hi) = (0.0f32, avail);
+    while hi - lo > 0.5 {
+        let mid = (lo + hi) / 2.0;
+        match fits(mid) {
+            Some(cols) => {
+                best = cols;
+                hi = mid;
+            }
+            None => lo = mid,
+        }
+    }
+    Some(best)
+}
+
+/// The height of strips from `i` up to the first place after it where a
+/// region may end: what must fit together.
+fn keep_height(elems: &[Elem], i: usize) -> f32 {
+    let mut h = elems[i].height;
+    for e in &elems[i + 1..] {
+        if e.break_before || e.new_page || e.span {
+            break;
+        }
+        h += e.space_before + e.height;
+    }
+    h
 }
 
 /// The strips of each region, in the order the regions are filled.
@@ -145,7 +357,9 @@ fn plan(elems: &[Elem], mut regions: Regions) -> Vec<Filled> {
         filled.push(Filled {
             page: regions.page(),
             region,
+            page_top: true,
             placed,
+            extra: Vec::new(),
         });
         if page_break {
             regions.next_page();
@@ -205,6 +419,7 @@ fn fill(elems: &[Elem], start: usize, avail: f32) -> (Vec<(f32, At)>, usize, boo
 fn place_region(
     page: &mut Page,
     region: Region,
+    page_top: bool,
     placed: Vec<(f32, Elem)>,
     index: usize,
     outline: &mut Vec<OutlineEntry>,
@@ -214,12 +429,12 @@ fn place_region(
         if page.article.is_none() {
             page.article = e.article.as_deref().map(str::to_string);
         }
-        if e.opening && y < 1.0 {
+        if e.opening && y < 1.0 && page_top {
             page.opening = true;
         }
         // A separator at the top of a region is not drawn, but what it
         // carries (the article's destination and bookmarks) still counts.
-        if !(e.drop_at_top && y < 1.0) {
+        if !(e.drop_at_top && y < 1.0 && page_top) {
             page.items
                 .extend(e.items.into_iter().map(|p| p.offset(x0, y0 + y)));
         }
@@ -376,6 +591,120 @@ mod tests {
         assert_eq!(at(&pages[1]), want(&[("6", 40.0, 50.0)]));
         // A strip that must start a page skips the free column.
         assert_eq!(at(&pages[2]), want(&[("7", 40.0, 50.0)]));
+    }
+
+    /// A strip named `name` (its destination) with a short rule as its
+    /// item, so that its place can be read back.
+    fn named(name: &str, height: f32, span: bool) -> Elem {
+        Elem {
+            height,
+            break_before: true,
+            span,
+            dests: vec![name.to_string()],
+            items: vec![crate::layout::Placed::new(
+                Point::new(0.0, 0.0),
+                PageItem::hline(10.0, 1.0, crate::layout::Rgb::INK),
+                crate::layout::BlockRole::Paragraph,
+            )],
+            ..Elem::default()
+        }
+    }
+
+    /// (page, name, x, y) of every named strip.
+    fn places(pages: &[Page]) -> Vec<(usize, String, f32, f32)> {
+        let mut out = Vec::new();
+        for (n, p) in pages.iter().enumerate() {
+            let items = p
+                .items
+                .iter()
+                .filter(|i| i.role != crate::layout::BlockRole::Artifact);
+            for ((d, _), it) in p.destinations.iter().zip(items) {
+                out.push((n, d.clone(), it.at.x, it.at.y));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn style_columns_head_spans_body_fills_left_then_right_balanced() {
+        let style = PageStyle::with(PageSize::A4, false, 2, None);
+        let (left, top) = (style.margin_left, style.margin_top);
+        let right = left + style.column_width() + style.gutter;
+        let mut elems = vec![named("h1", 20.0, true), named("h2", 20.0, true)];
+        elems[0].new_page = true;
+        elems.extend((0..30).map(|k| named(&format!("a{k}"), 14.0, false)));
+        // A second article, longer than one page of columns.
+        let per_column = ((style.content_height() - 40.0) / 14.0).floor() as usize;
+        let mut head = named("g1", 40.0, true);
+        head.new_page = true;
+        elems.push(head);
+        elems.extend((0..2 * per_column + 10).map(|k| named(&format!("b{k}"), 14.0, false)));
+        let (pages, _) = paginate_body(elems, &style);
+        assert_eq!(pages.len(), 3);
+        let at = places(&pages);
+        let find = |name: &str| at.iter().find(|p| p.1 == name).cloned().unwrap();
+        // The head spans from the left margin; the body starts below it.
+        assert_eq!(find("h1"), (0, "h1".into(), left, top));
+        assert_eq!(find("a0"), (0, "a0".into(), left, top + 40.0));
+        // Thirty lines balance as fifteen and fifteen.
+        assert_eq!(
+            find("a14"),
+            (0, "a14".into(), left, top + 40.0 + 14.0 * 14.0)
+        );
+        assert_eq!(find("a15"), (0, "a15".into(), right, top + 40.0));
+        assert_eq!(find("a29").2, right);
+        // The long article fills both columns of its first page, then the
+        // next page's from the top, balanced (five and five).
+        assert_eq!(find("g1"), (1, "g1".into(), left, top));
+        let b = |k: usize| find(&format!("b{k}"));
+        assert_eq!((b(per_column - 1).0, b(per_column - 1).2), (1, left));
+        assert_eq!((b(per_column).0, b(per_column).2), (1, right));
+        assert_eq!(
+            b(2 * per_column),
+            (2, format!("b{}", 2 * per_column), left, top)
+        );
+        assert_eq!(
+            b(2 * per_column + 5),
+            (2, format!("b{}", 2 * per_column + 5), right, top)
+        );
+        // A hairline down the gutter of every page with two columns.
+        let rules = |p: &Page| {
+            p.items
+                .iter()
+                .filter(|i| matches!(i.item, PageItem::Segment { dx, .. } if dx == 0.0))
+                .map(|i| i.at.x)
+                .collect::<Vec<f32>>()
+        };
+        let mid = left + style.column_width() + style.gutter / 2.0;
+        for p in &pages {
+            assert_eq!(rules(p), vec![mid]);
+        }
+    }
+
+    #[test]
+    fn style_columns_compact_head_goes_below_the_balanced_columns() {
+        let style = PageStyle::with(PageSize::A4, true, 2, None);
+        let (left, top) = (style.margin_left, style.margin_top);
+        let mut elems = vec![named("h1", 20.0, true)];
+        elems[0].new_page = true;
+        elems.extend((0..10).map(|k| named(&format!("a{k}"), 14.0, false)));
+        let mut sep = named("h2", 20.0, true);
+        sep.space_before = 12.0;
+        sep.drop_at_top = true;
+        elems.push(sep);
+        elems.extend((0..4).map(|k| named(&format!("b{k}"), 14.0, false)));
+        let (pages, _) = paginate_body(elems, &style);
+        assert_eq!(pages.len(), 1);
+        let at = places(&pages);
+        let find = |name: &str| at.iter().find(|p| p.1 == name).cloned().unwrap();
+        // Ten lines: five a column, then the next head under them (drawn:
+        // it is not at the top of the page), then its body.
+        assert_eq!(find("a5").3, top + 20.0);
+        let below = top + 20.0 + 5.0 * 14.0 + 12.0;
+        assert_eq!(find("h2"), (0, "h2".into(), left, below));
+        assert_eq!(find("b0").3, below + 20.0);
+        assert_eq!(find("b2").3, below + 20.0);
+        assert!(!pages[0].items.is_empty());
     }
 
     /// A random strip: height, space above, whether a page may end before

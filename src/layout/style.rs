@@ -3,7 +3,7 @@
 
 use crate::model::PageSize;
 
-use super::units::mm;
+use super::units::{mm, Rgb};
 
 /// A rectangle of a page that strips fill from its top.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,6 +38,20 @@ pub struct PageStyle {
     pub sizes: Sizes,
     /// Space around blocks, rules, insets and gaps.
     pub spacing: Spacing,
+    /// Body pages are set in this many columns across the measure, this
+    /// far apart, with a hairline down the middle of the gutter.
+    pub columns: usize,
+    pub gutter: f32,
+    pub column_rule: bool,
+    /// Body pages carry running heads (a small screen has no room for
+    /// them).
+    pub running_heads: bool,
+    /// The house accent for rules (the masthead's, under article heads),
+    /// which are ink and grey without one; and the colour of text set in
+    /// the accent (kickers, labels, links), as dark as reading on white
+    /// needs.
+    pub accent: Option<Rgb>,
+    pub accent_text: Rgb,
 }
 
 /// A type size and the baseline-to-baseline distance it is set at, in
@@ -118,6 +132,33 @@ pub struct CoverSizes {
 }
 
 impl Sizes {
+    /// This scale with every size in points multiplied by `k` (those in em
+    /// follow the body by themselves; the cover scales on its own).
+    pub fn scaled(&self, k: f32) -> Sizes {
+        let t = |s: TypeSize| ts(s.size * k, s.leading * k);
+        Sizes {
+            kicker: t(self.kicker),
+            notes_label: t(self.notes_label),
+            byline: t(self.byline),
+            source_line: t(self.source_line),
+            summary: t(self.summary),
+            heading1: t(self.heading1),
+            heading2: t(self.heading2),
+            caption: t(self.caption),
+            placeholder: t(self.placeholder),
+            about_label: t(self.about_label),
+            about: t(self.about),
+            about_names: self.about_names * k,
+            code_pad: self.code_pad * k,
+            cell_pad: (self.cell_pad.0 * k, self.cell_pad.1 * k),
+            entry_detail: t(self.entry_detail),
+            folio: self.folio * k,
+            running_label: self.running_label * k,
+            running_title: self.running_title * k,
+            ..self.clone()
+        }
+    }
+
     /// pressbook's type scale.
     pub const STANDARD: Sizes = Sizes {
         kicker: ts(7.5, 12.0),
@@ -444,11 +485,37 @@ impl Spacing {
 
 impl PageStyle {
     pub fn new(size: PageSize, compact: bool) -> Self {
+        PageStyle::with(size, compact, 1, None)
+    }
+
+    /// The style for `size` with `columns` body columns and, when given, a
+    /// body size other than the page size's own (the type scale and the
+    /// measure follow it).
+    pub fn with(size: PageSize, compact: bool, columns: usize, body: Option<f32>) -> Self {
         let (width, height) = size.points();
-        let (body_size, measure) = match size {
+        let columns = columns.max(1);
+        let (default_body, default_measure) = match size {
             // ~66 characters of 10.5 pt Source Serif per line.
-            PageSize::A4 | PageSize::Letter => (10.5, 348.0),
-            PageSize::A5 => (9.5, 300.0),
+            PageSize::A4 | PageSize::Letter if columns == 1 => (10.5, 348.0),
+            PageSize::A4 | PageSize::Letter => (9.5, width - 2.0 * mm(17.0)),
+            PageSize::A5 if columns == 1 => (9.5, 300.0),
+            PageSize::A5 => (8.5, width - 2.0 * mm(13.0)),
+            // Screens: what the page leaves beside narrow margins, at most
+            // ~66 characters of a body a little larger than print's.
+            _ => {
+                let body = if width < mm(120.0) { 9.5 } else { 10.0 };
+                let side = (width * 0.07).max(mm(6.0));
+                (body, (width - 2.0 * side).min(body * 33.0))
+            }
+        };
+        let body_size = body.unwrap_or(default_body);
+        // A body size given in the manifest keeps the line's length in
+        // characters (as far as the page allows).
+        let measure = match body {
+            Some(b) if columns == 1 => {
+                (default_measure * b / default_body).min(width - 2.0 * mm(12.0))
+            }
+            _ => default_measure,
         };
         let leading = (body_size * 1.32f32)
             .round_ties_even()
@@ -456,7 +523,16 @@ impl PageStyle {
         let margin_left = (width - measure) / 2.0;
         let (margin_top, margin_bottom) = match size {
             PageSize::A5 => (mm(17.0), mm(22.0)),
-            _ => (mm(25.0), mm(30.0)),
+            PageSize::A4 | PageSize::Letter => (mm(25.0), mm(30.0)),
+            _ if height < mm(150.0) => (mm(7.0), mm(11.0)),
+            _ => (mm(18.0), mm(22.0)),
+        };
+        // Print's scale is set for a 10.5 pt body (A5's 9.5 pt keeps it);
+        // another body, given or a screen's, scales every size with it.
+        let sizes = if body.is_some() || size.is_screen() {
+            Sizes::STANDARD.scaled(body_size / 10.5)
+        } else {
+            Sizes::STANDARD
         };
         PageStyle {
             width,
@@ -470,8 +546,16 @@ impl PageStyle {
             indent: body_size * 1.3,
             compact,
             sources_page: false,
-            sizes: Sizes::STANDARD,
+            sizes,
             spacing: Spacing::STANDARD,
+            columns,
+            gutter: (body_size * 1.6).round(),
+            column_rule: true,
+            // Heads sit two lines above the text block: only where the top
+            // margin has room for them and the page is not a small screen.
+            running_heads: height >= mm(150.0),
+            accent: None,
+            accent_text: Rgb::ACCENT,
         }
     }
 
@@ -479,8 +563,29 @@ impl PageStyle {
     pub fn for_settings(settings: &crate::manifest::PdfSettings) -> Self {
         PageStyle {
             sources_page: settings.sources_page,
-            ..PageStyle::new(settings.page_size, settings.compact)
+            ..PageStyle::with(
+                settings.page_size,
+                settings.compact,
+                settings.columns.count(),
+                settings.body_size,
+            )
         }
+    }
+
+    /// This style in the digest's accent, when it has one.
+    pub fn in_house(&self, house: &crate::house::House) -> Self {
+        let mut style = self.clone();
+        if let Some(a) = house.accent {
+            style.accent = Some(Rgb::from(a.given));
+            style.accent_text = Rgb::from(a.text);
+        }
+        style
+    }
+
+    /// The width of one body column.
+    pub fn column_width(&self) -> f32 {
+        let n = self.columns as f32;
+        (self.measure - self.gutter * (n - 1.0)) / n
     }
 
     /// Height available for the text block.

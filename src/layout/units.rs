@@ -37,6 +37,13 @@ impl Rgb {
     pub const ACCENT: Rgb = Rgb(0.62, 0.16, 0.12);
 }
 
+impl From<crate::house::Colour> for Rgb {
+    fn from(c: crate::house::Colour) -> Rgb {
+        let (r, g, b) = c.unit();
+        Rgb(r, g, b)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

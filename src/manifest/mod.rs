@@ -37,6 +37,25 @@ pub struct Manifest {
     pub feeds: Vec<FeedPlan>,
     /// `user_agent`: sent by `add` and `fetch` instead of pressbook's own.
     pub user_agent: Option<String>,
+    /// `[style]`'s accent and files (the logo, extra CSS), read when the
+    /// digest is loaded.
+    pub style: StyleSettings,
+}
+
+/// `[style]` as validated: the accent, and the files it names, resolved
+/// against the digest folder (loading reads and checks them).
+#[derive(Debug, Clone, Default)]
+pub struct StyleSettings {
+    pub accent: Option<crate::house::Accent>,
+    pub logo: Option<PathBuf>,
+    pub css: Option<PathBuf>,
+}
+
+/// The manifest's settings for the EPUB: read by the EPUB renderer only.
+#[derive(Debug, Clone, Default)]
+pub struct EpubSettings {
+    /// `[style] css`: the file's text, appended to pressbook's stylesheet.
+    pub css: Option<String>,
 }
 
 /// One `[[feeds]]` entry, validated.
@@ -61,6 +80,28 @@ pub struct PdfSettings {
     /// Font files named in `[fonts]`, resolved against the digest folder
     /// (loading adds those found in the digest's `fonts/` folder).
     pub fonts: FontChoice,
+    /// `[style] columns`: body pages in one column or two.
+    pub columns: Columns,
+    /// `[style] body_size`: the body text size in points, when given (else
+    /// the page size's own).
+    pub body_size: Option<f32>,
+}
+
+/// How many columns body pages are set in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Columns {
+    #[default]
+    One,
+    Two,
+}
+
+impl Columns {
+    pub fn count(self) -> usize {
+        match self {
+            Columns::One => 1,
+            Columns::Two => 2,
+        }
+    }
 }
 
 /// How the manifest orders articles.
@@ -166,6 +207,7 @@ pub fn parse(
         order: top.order(&at, allow_outside, diags),
         feeds: top.feeds(&at, diags),
         user_agent: top.user_agent(&at, diags),
+        style: top.style(&at, diags),
     })
 }
 

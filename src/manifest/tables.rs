@@ -8,8 +8,9 @@ use chrono::{NaiveDate, Weekday};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{ArticleOrder, ArticleRef, FeedPlan, PdfSettings, SectionPlan};
+use super::{ArticleOrder, ArticleRef, Columns, FeedPlan, PdfSettings, SectionPlan, StyleSettings};
 use crate::diag::{line_col, Diagnostic, Diagnostics};
+use crate::house::{Accent, Colour, AA_TEXT_CONTRAST};
 use crate::model::{FontChoice, PageSize};
 use crate::source::Format;
 
@@ -25,6 +26,14 @@ impl Place<'_> {
     pub fn error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
         let (line, col) = line_col(self.text, offset);
         Diagnostic::error(message).at(self.path).line_col(line, col)
+    }
+
+    /// A warning at the byte `offset` of the manifest.
+    pub fn warning(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = line_col(self.text, offset);
+        Diagnostic::warning(message)
+            .at(self.path)
+            .line_col(line, col)
     }
 }
 
@@ -46,6 +55,7 @@ pub(super) struct TopTable {
     pub layout: Option<Spanned<String>>,
     pub sources_page: Option<bool>,
     pub fonts: Option<FontsTable>,
+    pub style: Option<StyleTable>,
     pub sections: Option<Spanned<Vec<SectionTable>>>,
     pub articles: Option<Spanned<Vec<Spanned<String>>>>,
     pub feeds: Option<Vec<FeedTable>>,
@@ -98,13 +108,30 @@ pub(super) struct FontsTable {
     pub system: Option<bool>,
 }
 
+/// `[style]`: the digest's own look. Numbers are read as any value so that
+/// a string or a fraction gets a message naming the key.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct StyleTable {
+    pub accent: Option<Spanned<String>>,
+    pub logo: Option<Spanned<String>>,
+    pub columns: Option<Spanned<toml::Value>>,
+    pub body_size: Option<Spanned<toml::Value>>,
+    pub css: Option<Spanned<String>>,
+}
+
+/// The body sizes `body_size` may take, in points: below, footnotes and
+/// labels become unreadable; above, a column holds a handful of words.
+pub const BODY_SIZES: std::ops::RangeInclusive<f64> = 7.0..=16.0;
+
 /// Every table the manifest may hold, by the key it sits under (`""` for the
 /// top level), with the keys its struct knows.
-pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 4] {
+pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 5] {
     use super::keys::fields;
     [
         ("", fields::<TopTable>()),
         ("fonts", fields::<FontsTable>()),
+        ("style", fields::<StyleTable>()),
         ("sections", fields::<SectionTable>()),
         ("feeds", fields::<FeedTable>()),
     ]
@@ -185,19 +212,56 @@ impl TopTable {
     pub fn pdf(&self, at: &Place, diags: &mut Diagnostics) -> PdfSettings {
         let page_size = match &self.page_size {
             None => PageSize::A4,
-            Some(s) => match s.get_ref().to_ascii_lowercase().as_str() {
-                "a4" => PageSize::A4,
-                "letter" => PageSize::Letter,
-                "a5" => PageSize::A5,
+            Some(s) => page_size(s.get_ref()).unwrap_or_else(|why| {
+                diags.push(at.error(s.span().start, why).hint(
+                    "use \"A4\", \"Letter\", \"A5\", \"ereader\", \"tablet\" or a size such as \"100 x 150 mm\"",
+                ));
+                PageSize::A4
+            }),
+        };
+        let style = self.style.as_ref();
+        let columns = match style.and_then(|t| t.columns.as_ref()) {
+            None => Columns::One,
+            Some(c) => match c.get_ref() {
+                toml::Value::Integer(1) => Columns::One,
+                toml::Value::Integer(2) => Columns::Two,
                 other => {
                     diags.push(
-                        at.error(s.span().start, format!("unknown `page_size` {other:?}"))
-                            .hint("use \"A4\", \"Letter\" or \"A5\""),
+                        at.error(
+                            c.span().start,
+                            format!("`columns` is {other}; it must be 1 or 2"),
+                        )
+                        .hint("write columns = 2 for two-column body pages, or remove the key"),
                     );
-                    PageSize::A4
+                    Columns::One
                 }
             },
         };
+        let body_size = style.and_then(|t| t.body_size.as_ref()).and_then(|b| {
+            let size = match b.get_ref() {
+                toml::Value::Float(x) => Some(*x),
+                toml::Value::Integer(n) => Some(*n as f64),
+                _ => None,
+            };
+            match size {
+                Some(x) if BODY_SIZES.contains(&x) => Some(x as f32),
+                _ => {
+                    diags.push(
+                        at.error(
+                            b.span().start,
+                            format!(
+                                "`body_size` is {}; it must be a size in points from {} to {}",
+                                b.get_ref(),
+                                BODY_SIZES.start(),
+                                BODY_SIZES.end()
+                            ),
+                        )
+                        .hint("write it as a number without quotes, e.g. body_size = 10.5"),
+                    );
+                    None
+                }
+            }
+        });
         let compact = match &self.layout {
             None => false,
             Some(l) => match l.get_ref().as_str() {
@@ -221,6 +285,53 @@ impl TopTable {
                 .as_ref()
                 .unwrap_or(&FontsTable::default())
                 .validate(at.dir),
+            columns,
+            body_size,
+        }
+    }
+
+    /// `[style]`'s accent (with the contrast warning) and its files.
+    pub fn style(&self, at: &Place, diags: &mut Diagnostics) -> StyleSettings {
+        let Some(t) = &self.style else {
+            return StyleSettings::default();
+        };
+        let accent = t.accent.as_ref().and_then(|a| {
+            let Some(given) = Colour::parse_hex(a.get_ref()) else {
+                diags.push(
+                    at.error(a.span().start, format!("`accent` {:?} is not a colour", a.get_ref()))
+                        .hint("write it as \"#rrggbb\" (or \"#rgb\"), e.g. accent = \"#0b5394\""),
+                );
+                return None;
+            };
+            let accent = Accent::new(given);
+            if accent.text != accent.given {
+                diags.push(
+                    at.warning(a.span().start, format!(
+                        "`accent` {given} has a contrast of {:.1}:1 with white, under the {AA_TEXT_CONTRAST}:1 WCAG AA asks of text; text is set in {} instead (rules keep {given})",
+                        given.contrast_with_white(),
+                        accent.text,
+                    ))
+                    .hint("choose a darker accent to have text in it exactly"),
+                );
+            }
+            Some(accent)
+        });
+        let file = |key: &str, v: &Option<Spanned<String>>, diags: &mut Diagnostics| {
+            let v = v.as_ref()?;
+            let name = v.get_ref().trim();
+            if name.is_empty() {
+                diags.push(
+                    at.error(v.span().start, format!("`{key}` is empty"))
+                        .hint("give a file path relative to the digest folder, or remove the key"),
+                );
+                return None;
+            }
+            Some(at.dir.join(name))
+        };
+        StyleSettings {
+            accent,
+            logo: file("logo", &t.logo, diags),
+            css: file("css", &t.css, diags),
         }
     }
 
@@ -447,6 +558,42 @@ impl RefChecker<'_> {
     }
 }
 
+/// A `page_size`: a named size, or `"W x H mm"` from 50 to 1000 mm a side;
+/// the error says why not, following "unknown `page_size`".
+fn page_size(s: &str) -> Result<PageSize, String> {
+    let lower = s.trim().to_ascii_lowercase();
+    match lower.as_str() {
+        "a4" => return Ok(PageSize::A4),
+        "letter" => return Ok(PageSize::Letter),
+        "a5" => return Ok(PageSize::A5),
+        "ereader" | "e-reader" => return Ok(PageSize::Ereader),
+        "tablet" => return Ok(PageSize::Tablet),
+        _ => {}
+    }
+    let Some(dims) = lower.strip_suffix("mm") else {
+        return Err(format!("unknown `page_size` {s:?}"));
+    };
+    let parts: Vec<&str> = dims.split(['x', '\u{d7}']).map(str::trim).collect();
+    let tenths = |v: &str| -> Option<u32> {
+        let mm: f64 = v.parse().ok()?;
+        (50.0..=1000.0)
+            .contains(&mm)
+            .then(|| (mm * 10.0).round() as u32)
+    };
+    match parts.as_slice() {
+        [w, h] => match (tenths(w), tenths(h)) {
+            (Some(width_tenth_mm), Some(height_tenth_mm)) => Ok(PageSize::Custom {
+                width_tenth_mm,
+                height_tenth_mm,
+            }),
+            _ => Err(format!(
+                "`page_size` {s:?} is not a size from 50 to 1000 mm a side"
+            )),
+        },
+        _ => Err(format!("unknown `page_size` {s:?}")),
+    }
+}
+
 /// A loose BCP 47 check: letters, digits and hyphens, starting with 2–3 letters.
 fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
@@ -460,4 +607,131 @@ fn is_language_tag(tag: &str) -> bool {
 fn parse_iso_week(s: &str) -> Option<NaiveDate> {
     let (year, week) = s.trim().split_once("-W")?;
     NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, Weekday::Mon)
+}
+
+#[cfg(test)]
+mod style_tests {
+    use std::path::Path;
+
+    use super::super::{parse, Columns, Manifest};
+    use crate::diag::{Diagnostic, Diagnostics, Severity};
+    use crate::model::PageSize;
+
+    fn parse_text(text: &str) -> (Option<Manifest>, Vec<Diagnostic>) {
+        let mut diags = Diagnostics::new();
+        let m = parse(
+            text,
+            Path::new("d"),
+            Path::new("d/pressbook.toml"),
+            false,
+            &mut diags,
+        );
+        (m, diags.into_vec())
+    }
+
+    #[test]
+    fn style_table_with_every_key() {
+        let (m, diags) = parse_text(
+            "title = \"T\"\n[style]\naccent = \"#0B5394\"\nlogo = \"images/logo.png\"\ncolumns = 2\nbody_size = 9.5\ncss = \"extra.css\"\n",
+        );
+        assert!(diags.is_empty(), "{diags:#?}");
+        let m = m.unwrap();
+        assert_eq!(m.pdf.columns, Columns::Two);
+        assert_eq!(m.pdf.body_size, Some(9.5));
+        let accent = m.style.accent.unwrap();
+        assert_eq!(accent.given.to_string(), "#0b5394");
+        assert_eq!(accent.text, accent.given);
+        assert_eq!(
+            m.style.logo.as_deref(),
+            Some(Path::new("d/images/logo.png"))
+        );
+        assert_eq!(m.style.css.as_deref(), Some(Path::new("d/extra.css")));
+        // Without the table: one column, the page size's own body.
+        let (m, _) = parse_text("title = \"T\"\n");
+        let m = m.unwrap();
+        assert_eq!((m.pdf.columns, m.pdf.body_size), (Columns::One, None));
+        assert!(m.style.accent.is_none() && m.style.logo.is_none());
+    }
+
+    #[test]
+    fn style_unknown_key_is_named_with_a_suggestion() {
+        let (m, diags) = parse_text("title = \"T\"\n[style]\naccnet = \"#000\"\n");
+        assert!(m.is_none());
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert_eq!(diags[0].message, "manifest: unknown key `accnet`");
+        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `accent`?"));
+        assert_eq!(diags[0].line, Some(3));
+    }
+
+    #[test]
+    fn style_bad_values_are_named_at_their_line() {
+        for (value, needle) in [
+            ("accent = \"navy\"", "`accent` \"navy\" is not a colour"),
+            ("accent = \"#12345\"", "is not a colour"),
+            ("columns = 3", "`columns` is 3; it must be 1 or 2"),
+            ("columns = \"2\"", "`columns` is \"2\""),
+            ("body_size = 40", "`body_size` is 40"),
+            ("body_size = \"10pt\"", "`body_size` is \"10pt\""),
+            ("logo = \" \"", "`logo` is empty"),
+            ("css = \"\"", "`css` is empty"),
+        ] {
+            let (_, diags) = parse_text(&format!("title = \"T\"\n[style]\n{value}\n"));
+            assert_eq!(diags.len(), 1, "{value}: {diags:#?}");
+            let d = &diags[0];
+            assert_eq!(d.severity, Severity::Error, "{value}");
+            assert!(d.message.contains(needle), "{value}: {d}");
+            assert_eq!(d.line, Some(3), "{value}");
+            assert!(d.hint.is_some(), "{value}");
+        }
+    }
+
+    #[test]
+    fn style_light_accent_warns_and_is_darkened_for_text() {
+        let (m, diags) = parse_text("title = \"T\"\n[style]\naccent = \"#f1c232\"\n");
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        let d = &diags[0];
+        assert_eq!(d.severity, Severity::Warning);
+        assert!(d.message.contains("contrast of 1.7:1"), "{d}");
+        assert!(d.message.contains("4.5:1"), "{d}");
+        let accent = m.unwrap().style.accent.unwrap();
+        assert!(d.message.contains(&accent.text.to_string()), "{d}");
+        assert!(accent.text.contrast_with_white() >= 4.5);
+    }
+
+    #[test]
+    fn style_page_size_presets_and_millimetres() {
+        for (given, want) in [
+            ("ereader", PageSize::Ereader),
+            ("Tablet", PageSize::Tablet),
+            (
+                "100 x 150 mm",
+                PageSize::Custom {
+                    width_tenth_mm: 1000,
+                    height_tenth_mm: 1500,
+                },
+            ),
+            (
+                "90.5x120mm",
+                PageSize::Custom {
+                    width_tenth_mm: 905,
+                    height_tenth_mm: 1200,
+                },
+            ),
+        ] {
+            let (m, diags) = parse_text(&format!("title = \"T\"\npage_size = \"{given}\"\n"));
+            assert!(diags.is_empty(), "{given}: {diags:#?}");
+            assert_eq!(m.unwrap().pdf.page_size, want, "{given}");
+        }
+        let (w, h) = PageSize::Ereader.points();
+        assert!(
+            (w - 255.1).abs() < 0.1 && (h - 340.2).abs() < 0.1,
+            "{w} {h}"
+        );
+        for bad in ["10 x 20 mm", "100 x 150", "100 x 150 x 2 mm", "wide"] {
+            let (_, diags) = parse_text(&format!("title = \"T\"\npage_size = \"{bad}\"\n"));
+            assert_eq!(diags.len(), 1, "{bad}: {diags:#?}");
+            assert!(diags[0].message.contains("page_size"), "{bad}");
+            assert!(diags[0].hint.as_deref().unwrap().contains("ereader"));
+        }
+    }
 }

@@ -71,6 +71,20 @@ impl AssetStore {
         }
     }
 
+    /// Loads an image the manifest names (the logo), confined to `root`
+    /// (`None` with `--allow-outside`) whatever this store's own root is.
+    pub fn load_named(
+        &mut self,
+        path: &Path,
+        root: Option<&Path>,
+        limits: &Limits,
+    ) -> Result<AssetId, Diagnostic> {
+        let own = std::mem::replace(&mut self.root, root.map(Path::to_path_buf));
+        let loaded = self.load(path, limits);
+        self.root = own;
+        loaded
+    }
+
     /// Loads the image at `path` (once), or explains why it cannot.
     pub(super) fn load(&mut self, path: &Path, limits: &Limits) -> Result<AssetId, Diagnostic> {
         let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());

@@ -52,6 +52,7 @@ impl FlowBuilder<'_> {
         first: bool,
         first_in_section: bool,
     ) {
+        // (In columns: how full each page is.)
         let fill = super::super::paginate::region_fill(&self.elems[start..], &self.style);
         let avail = self.style.content_height();
         if fill.len() < 2 || fill.last().copied().unwrap_or(avail) > avail * 0.3 {
@@ -88,6 +89,8 @@ impl FlowBuilder<'_> {
         self.article = Some(Arc::from(a.id.as_str()));
         self.lang = hyphen::language(&a.meta.language);
         self.missing.clear();
+        // On pages in columns the head spans them; the body fills them.
+        self.span = self.style.columns > 1;
         let open = self.opening_strip(section, a, first, first_in_section);
         self.opening_next = true;
         self.push(open);
@@ -100,7 +103,11 @@ impl FlowBuilder<'_> {
             space_before: sp.head.rule_before,
             items: vec![Placed::new(
                 Point::new(0.0, self.style.leading * sp.head.rule_at_lines),
-                PageItem::hline(self.style.measure, sp.rules.hairline, Rgb::RULE),
+                PageItem::hline(
+                    self.style.measure,
+                    sp.rules.hairline,
+                    self.style.accent.unwrap_or(Rgb::RULE),
+                ),
                 BlockRole::Artifact,
             )],
             ..Elem::default()
@@ -108,6 +115,7 @@ impl FlowBuilder<'_> {
         self.push(rule);
         self.keep_next = true;
         self.after_para = false;
+        self.span = false;
     }
 
     /// The strip that opens the article: carries the page break (or the
@@ -162,7 +170,7 @@ impl FlowBuilder<'_> {
         if let Some(t) = &section.title {
             let st = TextStyle::sans(sz.kicker.size)
                 .bold()
-                .color(Rgb::ACCENT)
+                .color(self.style.accent_text)
                 .tracking(0.07);
             let rt = RichText::styled(&t.to_uppercase(), st);
             let k = sz.kicker;
@@ -247,10 +255,15 @@ impl FlowBuilder<'_> {
     /// The article's body, notes and attribution, and the warning about
     /// characters no font has.
     fn article(&mut self, a: &Article) {
+        // The body, notes and attribution are set in one column's width
+        // (images, tables and code scale or wrap to it).
+        let page_measure = self.style.measure;
+        self.style.measure = self.style.column_width();
         let full = self.full();
         self.blocks(a, &a.body, full);
         self.notes(a, &a.footnotes);
         self.attribution(a);
+        self.style.measure = page_measure;
         if !self.missing.is_empty() {
             let chars: String = self
                 .missing

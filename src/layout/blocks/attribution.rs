@@ -48,7 +48,11 @@ impl FlowBuilder<'_> {
             break_before: false,
             items: vec![Placed::new(
                 Point::new(0.0, 0.0),
-                PageItem::hline(full.measure, sp.rules.hairline, Rgb::RULE),
+                PageItem::hline(
+                    full.measure,
+                    sp.rules.hairline,
+                    self.style.accent.unwrap_or(Rgb::RULE),
+                ),
                 BlockRole::Artifact,
             )],
             ..Elem::default()
@@ -58,7 +62,7 @@ impl FlowBuilder<'_> {
         let l = self.style.sizes.about_label;
         let st = TextStyle::sans(l.size)
             .bold()
-            .color(Rgb::ACCENT)
+            .color(self.style.accent_text)
             .tracking(0.07);
         let rt = RichText::styled("ABOUT THIS ARTICLE", st);
         self.role = BlockRole::Label;

@@ -134,6 +134,9 @@ struct FlowBuilder<'d> {
     /// Outline level of the current article: 1 under a section title, 0 at
     /// the top (beside the contents) when its section has none.
     outline_level: u8,
+    /// The strips pushed span every column (the head, on pages set in
+    /// columns).
+    span: bool,
 }
 
 impl<'d> FlowBuilder<'d> {
@@ -156,6 +159,7 @@ impl<'d> FlowBuilder<'d> {
             role: BlockRole::Paragraph,
             para_role: BlockRole::Paragraph,
             outline_level: 1,
+            span: false,
         }
     }
 
@@ -184,6 +188,7 @@ impl<'d> FlowBuilder<'d> {
             self.opening_next = false;
         }
         e.article = self.article.clone();
+        e.span = self.span;
         for d in self.decos.clone() {
             match d {
                 Deco::Bar { x } => e.items.push(Placed::new(
