@@ -353,15 +353,7 @@ fn missing_glyphs_warn_naming_article_and_characters() {
     let out = scratch("pdf-warn");
     let dir = fixture("pdf-features");
     // The bundled fonts alone: the system's would have the Arabic.
-    let o = pressbook(&[
-        "build",
-        s(&dir),
-        "--out",
-        s(&out),
-        "--format",
-        "pdf",
-        "--no-system-fonts",
-    ]);
+    let o = pdf_build(&dir, &out, &["--no-system-fonts"]);
     assert!(o.status.success());
     let all = format!(
         "{}{}",
@@ -561,7 +553,7 @@ fn manifest_fonts_and_fallbacks_are_used() {
     // The fixture names the repository's own fonts, outside its folder.
     let dir = fixture("pdf-fonts");
     let out = scratch("pdf-fonts");
-    let o = pressbook(&["build", s(&dir), "--out", s(&out), "--format", "pdf"]);
+    let o = pdf_build(&dir, &out, &[]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(
         o.status.code(),
@@ -573,15 +565,7 @@ fn manifest_fonts_and_fallbacks_are_used() {
             && err.contains("--allow-outside"),
         "{err}"
     );
-    let o = pressbook(&[
-        "build",
-        s(&dir),
-        "--out",
-        s(&out),
-        "--format",
-        "pdf",
-        "--allow-outside",
-    ]);
+    let o = pdf_build(&dir, &out, &["--allow-outside"]);
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),
@@ -617,15 +601,7 @@ fn fonts_in_the_digest_folder_are_found_as_fallbacks() {
     .unwrap();
     let out = dir.join("dist");
     let build = || {
-        let o = pressbook(&[
-            "build",
-            s(&dir),
-            "--out",
-            s(&out),
-            "--format",
-            "pdf",
-            "--no-system-fonts",
-        ]);
+        let o = pdf_build(&dir, &out, &["--no-system-fonts"]);
         assert!(o.status.success(), "{o:?}");
         String::from_utf8_lossy(&o.stderr).into_owned()
     };

@@ -301,15 +301,7 @@ fn scripts_builds_are_reproducible_with_system_fonts() {
 fn scripts_without_system_fonts_the_warning_names_the_packages() {
     let out = scratch("scripts-nosys");
     let dir = fixture("scripts");
-    let o = pressbook(&[
-        "build",
-        s(&dir),
-        "--out",
-        s(&out),
-        "--format",
-        "pdf",
-        "--no-system-fonts",
-    ]);
+    let o = pdf_build(&dir, &out, &["--no-system-fonts"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
     assert!(err.contains("no font has"), "{err}");
@@ -320,16 +312,7 @@ fn scripts_without_system_fonts_the_warning_names_the_packages() {
     );
     assert!(err.contains("--no-system-fonts"), "{err}");
     // --strict refuses it.
-    let o = pressbook(&[
-        "build",
-        s(&dir),
-        "--out",
-        s(&out),
-        "--format",
-        "pdf",
-        "--no-system-fonts",
-        "--strict",
-    ]);
+    let o = pdf_build(&dir, &out, &["--no-system-fonts", "--strict"]);
     assert_eq!(o.status.code(), Some(1));
 }
 
@@ -357,17 +340,7 @@ fn scripts_font_path_adds_a_folder_of_fonts() {
     std::fs::create_dir_all(&fonts).unwrap();
     std::fs::copy(&hebrew, fonts.join("hebrew.ttf")).unwrap();
     let out = dir.join("dist");
-    let o = pressbook(&[
-        "build",
-        s(&dir),
-        "--out",
-        s(&out),
-        "--format",
-        "pdf",
-        "--no-system-fonts",
-        "--font-path",
-        s(&fonts),
-    ]);
+    let o = pdf_build(&dir, &out, &["--no-system-fonts", "--font-path", s(&fonts)]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success() && !err.contains("no font has"), "{err}");
     let fonts_used = tool("pdffonts", &[s(&file_in(&out, "pdf"))]);
@@ -403,15 +376,7 @@ fn scripts_rtl_running_heads_show_the_headline_in_reading_order() {
         ],
     );
     let out = dir.join("dist");
-    let o = pressbook(&[
-        "build",
-        s(&dir),
-        "--out",
-        s(&out),
-        "--format",
-        "pdf",
-        "--strict",
-    ]);
+    let o = pdf_build(&dir, &out, &["--strict"]);
     assert!(o.status.success(), "{o:?}");
     let pdf = file_in(&out, "pdf");
     let title = letters("الميناء يفتح أرصفته من جديد");

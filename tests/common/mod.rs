@@ -48,6 +48,21 @@ pub fn pressbook(args: &[&str]) -> Output {
         .expect("run pressbook")
 }
 
+/// Runs `pressbook build DIR --out OUT --format pdf EXTRA…` (success not
+/// asserted: for tests of warnings and refusals).
+pub fn pdf_build(dir: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "build",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+    ];
+    args.extend_from_slice(extra);
+    pressbook(&args)
+}
+
 /// Builds `dir` into `out` with `format`, asserting success, and checks
 /// every EPUB written with Ace and every PDF with veraPDF; returns the
 /// files written, sorted.

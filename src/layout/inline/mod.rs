@@ -481,6 +481,17 @@ mod tests {
 
     /// The line's glyphs left to right: (x, text) with x from the line's
     /// start.
+    /// Where the rightmost glyph of a line ends.
+    fn line_end(l: &Line) -> f32 {
+        l.items
+            .iter()
+            .filter_map(|(p, it)| match it {
+                PageItem::Text(r) => r.glyphs.last().map(|g| p.x + g.x + g.advance),
+                _ => None,
+            })
+            .fold(0.0f32, f32::max)
+    }
+
     fn glyphs_of(l: &Line) -> Vec<(f32, String)> {
         let mut out = Vec::new();
         for (p, it) in &l.items {
@@ -550,14 +561,7 @@ mod tests {
         // The first line leaves the indent free at the right: its
         // rightmost glyph ends an indent short of the measure.
         let first = &lines[0];
-        let last_glyph = first
-            .items
-            .iter()
-            .filter_map(|(p, it)| match it {
-                PageItem::Text(r) => r.glyphs.last().map(|g| p.x + g.x + g.advance),
-                _ => None,
-            })
-            .fold(0.0f32, f32::max);
+        let last_glyph = line_end(first);
         assert!(
             (last_glyph - (measure - 14.0)).abs() < 0.5,
             "ends at {last_glyph}"
@@ -608,14 +612,7 @@ mod tests {
                     // Justified: full lines reach the measure by the space
                     // spread between characters.
                     let g = glyphs_of(l);
-                    let end = l
-                        .items
-                        .iter()
-                        .filter_map(|(p, it)| match it {
-                            PageItem::Text(r) => r.glyphs.last().map(|g| p.x + g.x + g.advance),
-                            _ => None,
-                        })
-                        .fold(0.0f32, f32::max);
+                    let end = line_end(l);
                     assert!(
                         (end - measure).abs() < 0.5,
                         "at {measure} line {i} ends at {end}: {t}"
