@@ -68,6 +68,13 @@ fn scripts_fixture_builds_strict_with_every_face_embedded_and_subset() {
     let (_, pdf, all) = built();
     assert!(!all.contains("no font has"), "{all}");
     assert_qpdf_clean(pdf);
+    // With every character in a font, it claims PDF/A-2b and meets it, CJK
+    // faces (OpenType with CFF outlines) included.
+    assert!(std::fs::read(pdf)
+        .unwrap()
+        .windows(11)
+        .any(|w| w == b"pdfaid:part"));
+    assert_pdfa_kept(pdf);
     let fonts = tool("pdffonts", &[s(pdf)]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(rows.len() >= 5, "{fonts}");
