@@ -39,6 +39,9 @@ pub fn is_rtl_language(tag: &str) -> bool {
 /// classes R and AL against L).
 pub fn mostly_rtl(text: &str) -> bool {
     use unicode_bidi::BidiClass::{AL, L, R};
+    if !may_hold_rtl(text) {
+        return false;
+    }
     let (mut l, mut r) = (0usize, 0usize);
     for c in text.chars() {
         match unicode_bidi::bidi_class(c) {
@@ -48,6 +51,26 @@ pub fn mostly_rtl(text: &str) -> bool {
         }
     }
     r > l
+}
+
+/// Whether `text` has any character of the right-to-left blocks (Hebrew
+/// to Arabic Extended, their presentation forms, the right-to-left planes
+/// of the SMP) or a bidi mark or embedding: outside these no character is
+/// of class R, AL or AN or an explicit control. A range test per
+/// character, so that the usual Latin paragraph skips the class lookups
+/// (they were a tenth of an EPUB build).
+pub fn may_hold_rtl(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c as u32,
+            0x0590..=0x08FF
+            | 0x200E..=0x200F
+            | 0x202A..=0x202E
+            | 0x2066..=0x2069
+            | 0xFB1D..=0xFDFF
+            | 0xFE70..=0xFEFF
+            | 0x10800..=0x10FFF
+            | 0x1E800..=0x1EFFF)
+    })
 }
 
 /// Whether a paragraph is set right to left: when its language is written
@@ -62,6 +85,33 @@ pub fn paragraph_rtl(text: &str, lang_rtl: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_text_of_the_rtl_blocks_may_hold_rtl() {
+        assert!(!may_hold_rtl(
+            "Plain English, café, Ωmega, Жж – “quoted” 中文"
+        ));
+        assert!(may_hold_rtl("Named שלום"));
+        assert!(may_hold_rtl("سلام"));
+        assert!(may_hold_rtl("a\u{2067}b")); // a bidi isolate
+        assert!(!mostly_rtl("Only Latin letters here"));
+        // The shortcut agrees with the classes: every R, AL, AN or explicit
+        // control is inside the ranges.
+        use unicode_bidi::BidiClass::*;
+        for c in (0..0x11_0000u32).filter_map(char::from_u32) {
+            let k = unicode_bidi::bidi_class(c);
+            if matches!(
+                k,
+                R | AL | AN | LRE | LRO | RLE | RLO | LRI | RLI | FSI | PDI | PDF
+            ) {
+                assert!(
+                    may_hold_rtl(&c.to_string()),
+                    "{c:?} U+{:04X} is {k:?}",
+                    c as u32
+                );
+            }
+        }
+    }
 
     #[test]
     fn direction_from_language_and_letters() {

@@ -55,15 +55,17 @@ pub fn levels(text: &str, rtl: bool) -> Vec<u8> {
         unicode_bidi::Level::ltr()
     };
     // Nothing to resolve in text of one direction: every level is the base.
-    let mixed = text.chars().any(|c| {
-        use unicode_bidi::BidiClass::*;
-        let k = unicode_bidi::bidi_class(c);
-        if rtl {
-            matches!(k, L | EN | AN | LRE | LRO | LRI | FSI | RLE | RLO | RLI)
-        } else {
-            matches!(k, R | AL | AN | LRE | LRO | LRI | FSI | RLE | RLO | RLI)
-        }
-    });
+    // (Left-to-right text with nothing from U+0590 on is that, unlooked.)
+    let mixed = (rtl || crate::direction::may_hold_rtl(text))
+        && text.chars().any(|c| {
+            use unicode_bidi::BidiClass::*;
+            let k = unicode_bidi::bidi_class(c);
+            if rtl {
+                matches!(k, L | EN | AN | LRE | LRO | LRI | FSI | RLE | RLO | RLI)
+            } else {
+                matches!(k, R | AL | AN | LRE | LRO | LRI | FSI | RLE | RLO | RLI)
+            }
+        });
     if !mixed {
         return vec![base.number(); text.len()];
     }
