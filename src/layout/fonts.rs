@@ -35,6 +35,14 @@ impl Role {
     pub fn id(self) -> FaceId {
         self as FaceId
     }
+
+    /// The role face `id` plays, if it is one of the seven.
+    pub fn of(id: FaceId) -> Option<Role> {
+        use Role::*;
+        [Regular, Italic, Bold, BoldItalic, Sans, SansBold, Mono]
+            .into_iter()
+            .find(|r| r.id() == id)
+    }
 }
 
 /// The bytes of a font file.
@@ -211,14 +219,14 @@ impl Want {
     /// A stand-in for `face` (one of the roles; other faces count as the
     /// regular serif).
     pub fn for_face(face: FaceId, han: Han) -> Want {
-        let (class, bold, italic) = match face {
-            1 => (Class::Serif, false, true),
-            2 => (Class::Serif, true, false),
-            3 => (Class::Serif, true, true),
-            4 => (Class::Sans, false, false),
-            5 => (Class::Sans, true, false),
-            6 => (Class::Mono, false, false),
-            _ => (Class::Serif, false, false),
+        let (class, bold, italic) = match Role::of(face) {
+            Some(Role::Italic) => (Class::Serif, false, true),
+            Some(Role::Bold) => (Class::Serif, true, false),
+            Some(Role::BoldItalic) => (Class::Serif, true, true),
+            Some(Role::Sans) => (Class::Sans, false, false),
+            Some(Role::SansBold) => (Class::Sans, true, false),
+            Some(Role::Mono) => (Class::Mono, false, false),
+            Some(Role::Regular) | None => (Class::Serif, false, false),
         };
         Want {
             class,
@@ -399,15 +407,15 @@ impl FontSet {
         };
         let m = &digest.meta;
         let top = Han::for_tag(&m.language);
-        for t in [Some(&m.title), m.subtitle.as_ref(), m.editor.as_ref()]
-            .into_iter()
-            .chain([
-                m.publisher.as_ref(),
-                m.description.as_ref(),
-                m.rights.as_ref(),
-            ])
-            .flatten()
-        {
+        let front = [
+            Some(&m.title),
+            m.subtitle.as_ref(),
+            m.editor.as_ref(),
+            m.publisher.as_ref(),
+            m.description.as_ref(),
+            m.rights.as_ref(),
+        ];
+        for t in front.into_iter().flatten() {
             add(t, top);
         }
         for section in &digest.sections {
@@ -417,19 +425,15 @@ impl FontSet {
             for a in &section.articles {
                 let han = Han::for_tag(&a.meta.language);
                 let meta = &a.meta;
-                for t in [
+                let head = [
                     Some(&meta.title),
                     meta.author.as_ref(),
                     meta.source.as_ref(),
-                ]
-                .into_iter()
-                .chain([
                     meta.summary.as_ref(),
                     meta.rights.as_ref(),
                     meta.url.as_ref(),
-                ])
-                .flatten()
-                {
+                ];
+                for t in head.into_iter().flatten() {
                     add(t, han);
                 }
                 crate::model::visit_text(&a.body, &mut |t| add(t, han));

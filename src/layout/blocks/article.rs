@@ -163,7 +163,6 @@ impl FlowBuilder<'_> {
 
     /// The lines of the head, each kept with the next.
     fn head(&mut self, section: &Section, a: &Article) {
-        let full = self.full();
         let sz = self.style.sizes.clone();
         let sp = self.style.spacing.head.clone();
         self.role = BlockRole::Label;
@@ -174,8 +173,7 @@ impl FlowBuilder<'_> {
                 .tracking(0.07);
             let rt = RichText::styled(&t.to_uppercase(), st);
             let k = sz.kicker;
-            self.push_lines(&rt, full, 0.0, Align::Left, k.size, k.leading, 0.0);
-            self.keep_next = true;
+            self.head_line(&rt, k.size, k.leading, 0.0);
         }
         self.role = BlockRole::Title;
         let em = if self.tight {
@@ -186,30 +184,12 @@ impl FlowBuilder<'_> {
         let head = self.style.body_size * em;
         let rt = RichText::styled(&a.meta.title, TextStyle::serif(head).bold().no_hyphens());
         let leading = head * sz.headline_leading;
-        self.push_lines(
-            &rt,
-            full,
-            0.0,
-            Align::Left,
-            head,
-            leading,
-            sp.headline_before,
-        );
-        self.keep_next = true;
+        self.head_line(&rt, head, leading, sp.headline_before);
         self.role = BlockRole::Paragraph;
         if let Some(author) = &a.meta.author {
             let b = sz.byline;
             let rt = RichText::styled(&format!("By {author}"), TextStyle::serif(b.size).italic());
-            self.push_lines(
-                &rt,
-                full,
-                0.0,
-                Align::Left,
-                b.size,
-                b.leading,
-                sp.byline_before,
-            );
-            self.keep_next = true;
+            self.head_line(&rt, b.size, b.leading, sp.byline_before);
         }
         let source_line: Vec<String> = [
             a.meta.source.clone(),
@@ -224,32 +204,22 @@ impl FlowBuilder<'_> {
             let l = sz.source_line;
             let st = TextStyle::sans(l.size).color(Rgb::GREY).tracking(0.02);
             let rt = RichText::styled(&source_line.join("  ·  "), st);
-            self.push_lines(
-                &rt,
-                full,
-                0.0,
-                Align::Left,
-                l.size,
-                l.leading,
-                sp.source_line_before,
-            );
-            self.keep_next = true;
+            self.head_line(&rt, l.size, l.leading, sp.source_line_before);
         }
         if let Some(s) = &a.meta.summary {
             let l = sz.summary;
             let st = TextStyle::serif(l.size).italic().color(Rgb::GREY);
             let rt = RichText::styled(s, st);
-            self.push_lines(
-                &rt,
-                full,
-                0.0,
-                Align::Left,
-                l.size,
-                l.leading,
-                sp.summary_before,
-            );
-            self.keep_next = true;
+            self.head_line(&rt, l.size, l.leading, sp.summary_before);
         }
+    }
+
+    /// One line group of the head: the full measure, left aligned, kept
+    /// with what follows.
+    fn head_line(&mut self, rt: &RichText, size: f32, leading: f32, before: f32) {
+        let full = self.full();
+        self.push_lines(rt, full, 0.0, Align::Left, size, leading, before);
+        self.keep_next = true;
     }
 
     /// The article's body, notes and attribution, and the warning about
