@@ -30,16 +30,21 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// `pressbook build DIR --strict` into a fresh folder; the files written.
-fn build_strict(dir: &Path, name: &str) -> Vec<PathBuf> {
-    let out = scratch(name);
-    let o = pressbook(&[
+/// Runs `pressbook build DIR --out OUT --strict`.
+fn strict(dir: &Path, out: &Path) -> std::process::Output {
+    pressbook(&[
         "build",
         dir.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--strict",
-    ]);
+    ])
+}
+
+/// `pressbook build DIR --strict` into a fresh folder; the files written.
+fn build_strict(dir: &Path, name: &str) -> Vec<PathBuf> {
+    let out = scratch(name);
+    let o = strict(dir, &out);
     assert!(
         o.status.success(),
         "strict build failed:\n{}",
@@ -237,12 +242,6 @@ fn style_svg_logo_is_in_the_epub_and_the_pdf_says_it_cannot_draw_it() {
     let title = String::from_utf8_lossy(entry(&book, "title.xhtml")).into_owned();
     assert!(title.contains("-logo.svg\""), "{title}");
     // With --strict the warning stops the build.
-    let o = pressbook(&[
-        "build",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--strict",
-    ]);
+    let o = strict(&dir, &out);
     assert!(!o.status.success());
 }
