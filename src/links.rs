@@ -122,6 +122,7 @@ impl Policy<'_> {
                 Inline::Image {
                     src: ImageSrc::Remote(url),
                     alt,
+                    ..
                 } => {
                     if let Some(text) = self.remote_image(url, alt, line) {
                         inlines[i] = Inline::Text(text);

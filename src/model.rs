@@ -422,6 +422,8 @@ pub enum Inline {
     Image {
         src: ImageSrc,
         alt: String,
+        /// The Markdown title (`![alt](src "title")`): a figure's caption.
+        title: Option<String>,
     },
     /// A reference to `Article::footnotes[number - 1]`.
     NoteRef {

@@ -16,3 +16,4 @@ mod readers;
 mod robustness;
 mod scripts;
 mod style;
+mod tagged;

@@ -557,7 +557,7 @@ impl BodyWriter<'_, '_, '_> {
                 }
                 None => self.wrap("span", content),
             },
-            Inline::Image { src, alt } => self.image(src, alt),
+            Inline::Image { src, alt, .. } => self.image(src, alt),
             Inline::NoteRef { number } => {
                 let n = *number;
                 let count = self.note_refs_seen.iter().filter(|&&m| m == n).count();

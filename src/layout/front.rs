@@ -14,6 +14,7 @@ use super::furniture::{label_style, Setter, Stack};
 use super::inline::{Align, RichText, TextStyle};
 use super::style::{CoverSizes, CoverSpacing, PageStyle, Rules};
 use super::units::{Point, Rgb};
+use super::tags::{Kind, NodeId, Tags, Tree};
 use super::{BlockRole, LinkTarget, Page, PageItem, Placed};
 
 /// Destination names of the matter this module makes.
@@ -26,7 +27,7 @@ const LOGO_HEIGHT: f32 = 40.0;
 /// The cover: publisher, title, subtitle, date and ISO week, then each
 /// section with its lead headline (a link to it), and the editor and rights
 /// at the foot.
-pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
+pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle, tree: &mut Tree) -> Page {
     let page = Page {
         width: style.width,
         height: style.height,
@@ -34,9 +35,12 @@ pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
         destinations: vec![("cover".into(), 0.0)],
         ..Page::default()
     };
+    let sect = tree.add(Kind::Sect, Tree::ROOT);
     let mut c = Cover {
         page,
         set,
+        tree,
+        sect,
         x: style.margin_left,
         measure: style.measure,
         scale: style.body_size / 10.5,
@@ -61,6 +65,9 @@ pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle) -> Page {
 struct Cover<'s> {
     page: Page,
     set: &'s mut Setter,
+    tree: &'s mut Tree,
+    /// The cover's structure node.
+    sect: NodeId,
     x: f32,
     measure: f32,
     /// Sizes scale with the body size of the page style.
@@ -77,14 +84,23 @@ struct Cover<'s> {
 }
 
 impl Cover<'_> {
-    /// Sets `rt` ragged from `y`, each line `leading` below the last.
+    /// Sets `rt` ragged from `y`, each line `leading` below the last: a
+    /// paragraph, or the heading when `role` is the title.
     fn text(&mut self, rt: RichText, size: f32, leading: f32, role: BlockRole) {
+        let kind = if role == BlockRole::Title {
+            Kind::H(1)
+        } else {
+            Kind::P
+        };
+        let node = self.tree.add(kind, self.sect);
+        let tags = self.tree.with_links(node, rt.links);
         for line in self.set.lines(&rt, self.measure, Align::Left) {
             let baseline = self.y + 0.92 * size;
             line.place(
                 self.x,
                 baseline,
                 role,
+                tags,
                 &mut self.page.items,
                 &mut self.page.links,
             );
@@ -303,21 +319,25 @@ impl Cover<'_> {
                 TextStyle::sans(c.rights * scale).color(Rgb::GREY),
             ));
         }
-        let set_foot: Vec<_> = foot_lines
-            .iter()
-            .flat_map(|rt| self.set.lines(rt, self.measure, Align::Left))
-            .collect();
+        let mut set_foot = Vec::new();
+        for rt in &foot_lines {
+            let node = self.tree.add(Kind::P, self.sect);
+            for line in self.set.lines(rt, self.measure, Align::Left) {
+                set_foot.push((line, node));
+            }
+        }
         let leading = c.foot_leading * scale;
         let mut y = bottom - set_foot.len() as f32 * leading;
         let g = self.gaps.clone();
         self.rule(y - g.foot_rule_gap, self.rules.hairline, Rgb::RULE);
         let page = &mut self.page;
-        for line in set_foot {
+        for (line, node) in set_foot {
             let role = BlockRole::Paragraph;
             line.place(
                 self.x,
                 y + g.foot_baseline * scale,
                 role,
+                Tags::of(node),
                 &mut page.items,
                 &mut page.links,
             );
@@ -337,14 +357,18 @@ pub fn contents(
     sources_page: Option<usize>,
     set: &mut Setter,
     style: &PageStyle,
+    tree: &mut Tree,
 ) -> Vec<Elem> {
-    let mut elems = heading(&digest.meta.title, "Contents", CONTENTS, set, style);
+    let sect = tree.add(Kind::Sect, Tree::ROOT);
+    let mut elems = heading(&digest.meta.title, "Contents", CONTENTS, set, style, tree, sect);
+    let toc = tree.add(Kind::Toc, sect);
     let sp = &style.spacing.contents;
     let mut keep = true;
     for section in &digest.sections {
         if let Some(title) = &section.title {
             let mut s = Stack::new(style.leading * sp.section_before_lines);
-            add_label(&mut s, title, set, style);
+            let item = tree.add(Kind::Toci, toc);
+            add_label(&mut s, title, set, style, tree.add(Kind::P, item));
             s.elem.height += sp.section_after;
             s.elem.break_before = !keep;
             elems.push(s.elem);
@@ -352,7 +376,9 @@ pub fn contents(
         }
         for a in &section.articles {
             let number = starts.get(&a.id).map(|p| (p + 1).to_string());
-            let mut e = entry(a, number.as_deref(), true, set, style).elem;
+            let item = tree.add(Kind::Toci, toc);
+            let link = tree.add(Kind::Link, item);
+            let mut e = entry(a, number.as_deref(), true, set, style, link).elem;
             e.break_before = !keep;
             keep = false;
             elems.push(e);
@@ -366,6 +392,8 @@ pub fn contents(
             style.measure - sp.number_column,
             Align::Left,
         );
+        let item = tree.add(Kind::Toci, toc);
+        let link = tree.add(Kind::Link, item);
         leaders_and_number(
             &mut s,
             title,
@@ -373,8 +401,9 @@ pub fn contents(
             style.body_size,
             set,
             style,
+            link,
         );
-        s.link_all(LinkTarget::Internal(SOURCES.into()), style.measure);
+        s.link_all(LinkTarget::Internal(SOURCES.into()), style.measure, link);
         // Never alone on the last page of the contents (small pages).
         s.elem.break_before = false;
         elems.push(s.elem);
@@ -383,23 +412,35 @@ pub fn contents(
 }
 
 /// The "Sources" page: every article's attribution, in reading order.
-pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageStyle) -> Vec<Elem> {
-    let mut elems = heading(&digest.meta.title, "Sources", SOURCES, set, style);
+pub fn sources(
+    digest: &Digest,
+    starts: &Starts,
+    set: &mut Setter,
+    style: &PageStyle,
+    tree: &mut Tree,
+) -> Vec<Elem> {
+    let sect = tree.add(Kind::Sect, Tree::ROOT);
+    let mut elems = heading(&digest.meta.title, "Sources", SOURCES, set, style, tree, sect);
     let detail = style.sizes.entry_detail;
     let st = TextStyle::sans(detail.size).color(Rgb::GREY);
     let para = BlockRole::Paragraph;
     let measure = style.measure - style.spacing.contents.number_column;
     for (k, a) in digest.articles().enumerate() {
         let number = starts.get(&a.id).map(|p| (p + 1).to_string());
-        let mut s = entry(a, number.as_deref(), false, set, style);
+        // Each entry is a paragraph: the article's line (a link to it),
+        // then its address (a link) and rights.
+        let p = tree.add(Kind::P, sect);
+        let mut s = entry(a, number.as_deref(), false, set, style, tree.add(Kind::Link, p));
         if let Some(url) = &a.meta.url {
             let link = LinkTarget::Url(url.clone());
             let mut rt = RichText::new();
             rt.push(url, st.color(style.accent_text), Some(&link), 0.0, false);
             rt.finish();
+            let tags = tree.with_links(p, rt.links);
             s.add(
                 set.lines(&rt, measure, Align::Left),
                 para,
+                tags,
                 0.0,
                 detail.size,
                 detail.leading,
@@ -410,6 +451,7 @@ pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageS
             s.add(
                 set.lines(&RichText::styled(r, st), measure, Align::Left),
                 para,
+                Tags::of(p),
                 0.0,
                 detail.size,
                 detail.leading,
@@ -429,16 +471,18 @@ pub fn sources(digest: &Digest, starts: &Starts, set: &mut Setter, style: &PageS
 
 /// The opening of a front or back matter page: a label with the digest's
 /// title, a headline, a hairline. Starts a page, carries a destination and
-/// an outline entry.
+/// an outline entry; its texts go into `sect`.
 fn heading(
     digest_title: &str,
     title: &str,
     dest: &str,
     set: &mut Setter,
     style: &PageStyle,
+    tree: &mut Tree,
+    sect: NodeId,
 ) -> Vec<Elem> {
     let mut s = Stack::new(0.0);
-    add_label(&mut s, digest_title, set, style);
+    add_label(&mut s, digest_title, set, style, tree.add(Kind::P, sect));
     let size = style.body_size * style.sizes.headline_em;
     let st = TextStyle::serif(size).bold().no_hyphens();
     let lines = set.lines(&RichText::styled(title, st), style.measure, Align::Left);
@@ -447,6 +491,7 @@ fn heading(
     s.add(
         lines,
         BlockRole::Title,
+        Tags::of(tree.add(Kind::H(1), sect)),
         0.0,
         size,
         leading,
@@ -469,14 +514,16 @@ fn heading(
 
 /// One article's entry: its headline (with dot leaders when `leaders`)
 /// and page number, then source, author and date in small grey type. The
-/// whole entry links to the article.
+/// whole entry links to the article: its text is the `Link` `link`.
 fn entry(
     a: &Article,
     number: Option<&str>,
     leaders: bool,
     set: &mut Setter,
     style: &PageStyle,
+    link: NodeId,
 ) -> Stack {
+    let tags = Tags::of(link);
     let sp = &style.spacing.contents;
     let mut s = Stack::new(style.leading * sp.entry_before_lines);
     let size = style.body_size;
@@ -492,9 +539,9 @@ fn entry(
     );
     let number = number.unwrap_or("");
     if leaders {
-        leaders_and_number(&mut s, title, number, size, set, style);
+        leaders_and_number(&mut s, title, number, size, set, style, link);
     } else {
-        let baseline = s.add(title, BlockRole::Paragraph, 0.0, size, size * 1.3, 0.0);
+        let baseline = s.add(title, BlockRole::Paragraph, tags, 0.0, size, size * 1.3, 0.0);
         let line = set.line(
             number,
             TextStyle::serif(size * 0.95),
@@ -502,7 +549,7 @@ fn entry(
             Align::Right,
         );
         let role = BlockRole::Paragraph;
-        line.place(0.0, baseline, role, &mut s.elem.items, &mut s.elem.links);
+        line.place(0.0, baseline, role, tags, &mut s.elem.items, &mut s.elem.links);
     }
     let mut parts: Vec<String> = Vec::new();
     if let Some(src) = &a.meta.source {
@@ -525,18 +572,21 @@ fn entry(
         s.add(
             lines,
             BlockRole::Paragraph,
+            tags,
             0.0,
             detail.size,
             detail.leading,
             sp.detail_before,
         );
     }
-    s.link_all(LinkTarget::Internal(a.id.clone()), style.measure);
+    s.link_all(LinkTarget::Internal(a.id.clone()), style.measure, link);
     s
 }
 
 /// Adds `title`'s lines, then dot leaders from the end of its last line to
-/// the page number, set flush right on that line.
+/// the page number, set flush right on that line; the title and number are
+/// part of `node`, the leaders are not.
+#[allow(clippy::too_many_arguments)]
 fn leaders_and_number(
     s: &mut Stack,
     title: Vec<super::inline::Line>,
@@ -544,17 +594,19 @@ fn leaders_and_number(
     size: f32,
     set: &mut Setter,
     style: &PageStyle,
+    node: NodeId,
 ) {
+    let tags = Tags::of(node);
     let last_width = title.last().map_or(0.0, |l| l.width);
-    let baseline = s.add(title, BlockRole::Paragraph, 0.0, size, size * 1.3, 0.0);
+    let baseline = s.add(title, BlockRole::Paragraph, tags, 0.0, size, size * 1.3, 0.0);
     let st = TextStyle::serif(size);
     let num_w = set.width(number, st);
     let line = set.line(number, st, style.measure, Align::Right);
     let role = BlockRole::Paragraph;
-    line.place(0.0, baseline, role, &mut s.elem.items, &mut s.elem.links);
+    line.place(0.0, baseline, role, tags, &mut s.elem.items, &mut s.elem.links);
 
     let dot = set.line(".", st.color(Rgb::GREY), 100.0, Align::Left);
-    let Some((_, PageItem::Text(proto))) = dot.items.first() else {
+    let Some((_, PageItem::Text(proto), _)) = dot.items.first() else {
         return;
     };
     let Some(glyph) = proto.glyphs.first().copied() else {
@@ -591,8 +643,8 @@ fn leaders_and_number(
 }
 
 /// A small capitals label in the accent (a section name, the digest's
-/// title).
-fn add_label(s: &mut Stack, text: &str, set: &mut Setter, style: &PageStyle) {
+/// title), as `node`.
+fn add_label(s: &mut Stack, text: &str, set: &mut Setter, style: &PageStyle, node: NodeId) {
     let k = style.sizes.kicker;
     let st = label_style(k.size).color(style.accent_text);
     let lines = set.lines(
@@ -600,5 +652,5 @@ fn add_label(s: &mut Stack, text: &str, set: &mut Setter, style: &PageStyle) {
         style.measure,
         Align::Left,
     );
-    s.add(lines, BlockRole::Label, 0.0, k.size, k.leading, 0.0);
+    s.add(lines, BlockRole::Label, Tags::of(node), 0.0, k.size, k.leading, 0.0);
 }

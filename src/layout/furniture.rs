@@ -10,6 +10,7 @@ use super::inline::shape::Shaper;
 use super::inline::{self, Align, Line, ParaOpts, RichText, TextStyle};
 use super::style::PageStyle;
 use super::units::{Point, Rgb};
+use super::tags::{NodeId, Tags, UNTAGGED};
 use super::{BlockRole, LinkArea, LinkTarget, Page, PageItem, Placed};
 
 /// Sets short texts outside the article flow. Characters no font has were
@@ -70,13 +71,14 @@ impl Stack {
         }
     }
 
-    /// Adds `lines` (as `role`) at `x`, each `leading` tall, after `gap`
-    /// of space. Returns the y of the last baseline.
+    /// Adds `lines` (as `role`, part of `tags`) at `x`, each `leading`
+    /// tall, after `gap` of space. Returns the y of the last baseline.
     #[allow(clippy::too_many_arguments)]
     pub fn add(
         &mut self,
         lines: Vec<Line>,
         role: BlockRole,
+        tags: Tags,
         x: f32,
         size: f32,
         leading: f32,
@@ -87,14 +89,14 @@ impl Stack {
         let mut baseline = e.height;
         for line in lines {
             baseline = e.height + inline::baseline_in(leading, size);
-            line.place(x, baseline, role, &mut e.items, &mut e.links);
+            line.place(x, baseline, role, tags, &mut e.items, &mut e.links);
             e.height += leading;
         }
         baseline
     }
 
-    /// Makes the whole strip, `w` wide, one link.
-    pub fn link_all(&mut self, target: LinkTarget, w: f32) {
+    /// Makes the whole strip, `w` wide, one link (of the `Link` `node`).
+    pub fn link_all(&mut self, target: LinkTarget, w: f32, node: NodeId) {
         let h = self.elem.height;
         self.elem.links.push(LinkArea {
             x: 0.0,
@@ -102,6 +104,7 @@ impl Stack {
             w,
             h,
             target,
+            node,
         });
     }
 }
@@ -138,11 +141,13 @@ pub fn decorate(
         };
         let line = set.line(&number, folio, style.measure, Align::Center);
         let y = style.height - style.margin_bottom * 0.5;
-        let artifact = BlockRole::Artifact;
+        let artifact = BlockRole::Pagination;
+        let untagged = Tags::of(UNTAGGED);
         line.place(
             style.margin_left,
             y,
             artifact,
+            untagged,
             &mut page.items,
             &mut page.links,
         );
@@ -155,11 +160,11 @@ pub fn decorate(
         };
         let x = style.margin_left;
         let line = set.line(&label, head_label, style.measure, Align::Left);
-        line.place(x, baseline, artifact, &mut page.items, &mut page.links);
+        line.place(x, baseline, artifact, untagged, &mut page.items, &mut page.links);
         let room = style.measure - label_w - 18.0;
         let title = fit(set, title, head_title, room);
         let line = set.line(&title, head_title, style.measure, Align::Right);
-        line.place(x, baseline, artifact, &mut page.items, &mut page.links);
+        line.place(x, baseline, artifact, untagged, &mut page.items, &mut page.links);
         page.items.push(Placed::new(
             Point::new(x, baseline + style.leading * 0.6),
             PageItem::hline(style.measure, 0.4, Rgb::RULE),

@@ -25,6 +25,7 @@ pub mod inline;
 pub mod paginate;
 pub mod style;
 pub mod sysfonts;
+pub mod tags;
 pub mod units;
 
 use std::collections::HashMap;
@@ -35,6 +36,7 @@ use crate::model::{AssetId, Digest};
 
 pub use fonts::{FaceId, FontSet};
 pub use style::PageStyle;
+pub use tags::{NodeId, Tree, UNTAGGED};
 pub use units::{Point, Rgb};
 
 /// A laid-out document: pages plus what later stages (contents, bookmarks,
@@ -47,6 +49,8 @@ pub struct Document {
     pub front_pages: usize,
     /// Section → article → heading, with the page each starts on.
     pub outline: Vec<OutlineEntry>,
+    /// The logical structure the placed items belong to.
+    pub tree: Tree,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -80,17 +84,32 @@ pub struct Page {
     pub links: Vec<LinkArea>,
 }
 
-/// An item at its position, with the role of the block it came from.
+/// An item at its position, with the role of the block it came from and
+/// the structure node it is part of.
 #[derive(Debug, Clone)]
 pub struct Placed {
     pub at: Point,
     pub item: PageItem,
     pub role: BlockRole,
+    /// [`UNTAGGED`] for what is not content (and for rules and shapes,
+    /// whatever it says).
+    pub node: NodeId,
 }
 
 impl Placed {
+    /// An untagged item (an artifact).
     pub fn new(at: Point, item: PageItem, role: BlockRole) -> Self {
-        Placed { at, item, role }
+        Placed {
+            at,
+            item,
+            role,
+            node: UNTAGGED,
+        }
+    }
+
+    /// This item as part of `node`.
+    pub fn tagged(self, node: NodeId) -> Self {
+        Placed { node, ..self }
     }
 
     /// This item moved by `(dx, dy)`.
@@ -103,8 +122,8 @@ impl Placed {
 }
 
 /// What a placed item is part of: the kind of block it came from (the
-/// innermost one), from which the structure tree of a tagged PDF is built.
-/// The PDF writer does not read it yet.
+/// innermost one). The structure itself is in [`Placed::node`]; the PDF
+/// writer reads the role only to mark artifacts as pagination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BlockRole {
     /// The headline of an article or of a front or back matter page.
@@ -127,9 +146,17 @@ pub enum BlockRole {
     Code,
     /// A paragraph of a block quote.
     Quote,
-    /// What no reader should hear: running heads, folios, rules, leaders,
-    /// shading and bars.
+    /// What no reader should hear: rules, leaders, shading and bars.
     Artifact,
+    /// Artifacts of pagination: running heads, folios, a table header
+    /// repeated on a new page.
+    Pagination,
+}
+
+impl BlockRole {
+    pub fn is_artifact(self) -> bool {
+        matches!(self, BlockRole::Artifact | BlockRole::Pagination)
+    }
 }
 
 /// Something drawn on a page.
@@ -222,6 +249,8 @@ pub struct LinkArea {
     pub w: f32,
     pub h: f32,
     pub target: LinkTarget,
+    /// The `Link` node its text is part of.
+    pub node: NodeId,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -251,7 +280,8 @@ pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Docum
     // Faces from the machine for what the set lacks, before any article
     // is set (in parallel), so that face ids are the same on every run.
     fonts.prepare(digest);
-    let (elems, mut warnings) = blocks::flow(digest, fonts, style);
+    let mut tree = Tree::new();
+    let (elems, mut warnings) = blocks::flow(digest, fonts, style, &mut tree);
     if let Some(logo) = digest.house.logo.map(|id| digest.asset(id)) {
         if logo.format == crate::model::ImageFormat::Svg {
             warnings.push(
@@ -274,7 +304,7 @@ pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Docum
         .collect();
     let mut sources_page = None;
     if style.sources_page {
-        let back = front::sources(digest, &starts, &mut set, style);
+        let back = front::sources(digest, &starts, &mut set, style, &mut tree);
         let (pages, outline) = paginate::paginate(back, style);
         sources_page = Some(body.len());
         body_outline.extend(outline.into_iter().map(|e| OutlineEntry {
@@ -283,12 +313,12 @@ pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Docum
         }));
         body.extend(pages);
     }
-    let contents = front::contents(digest, &starts, sources_page, &mut set, style);
+    let contents = front::contents(digest, &starts, sources_page, &mut set, style, &mut tree);
     let (contents, contents_outline) = paginate::paginate(contents, style);
     let front_pages = 1 + contents.len();
 
     let mut pages = Vec::with_capacity(front_pages + body.len());
-    pages.push(front::cover(digest, &mut set, style));
+    pages.push(front::cover(digest, &mut set, style, &mut tree));
     pages.extend(contents);
     pages.extend(body);
     let shift = |entries: Vec<OutlineEntry>, by: usize| {
@@ -318,6 +348,7 @@ pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Docum
         pages,
         front_pages,
         outline,
+        tree,
         warnings,
     }
 }
@@ -450,7 +481,7 @@ mod tests {
                         opened.push(d.clone());
                     }
                 }
-                for p in page.items.iter().filter(|p| p.role != BlockRole::Artifact) {
+                for p in page.items.iter().filter(|p| !p.role.is_artifact()) {
                     if let PageItem::Text(r) = &p.item {
                         // List markers may hang into the margin (a marker
                         // "10." is wider than the inset leaves), and so may

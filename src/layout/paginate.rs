@@ -99,7 +99,7 @@ fn place(plan: Vec<Filled>, elems: Vec<Elem>, style: &PageStyle) -> (Vec<Page>, 
             .into_iter()
             .map(|(y, at)| {
                 let e = match at {
-                    At::Header(i) => elems[i].header.as_deref().cloned().unwrap_or_default(),
+                    At::Header(i) => repeated(elems[i].header.as_deref()),
                     At::Strip(i) => std::mem::take(&mut elems[i]),
                 };
                 (y, e)
@@ -467,6 +467,18 @@ pub fn text_items(page: &Page) -> impl Iterator<Item = (Point, &super::TextRun)>
     })
 }
 
+/// A table header set again at the top of a page: a pagination artifact,
+/// since a reader has heard it where the table began.
+fn repeated(header: Option<&Elem>) -> Elem {
+    let mut e = header.cloned().unwrap_or_default();
+    for p in &mut e.items {
+        p.role = super::BlockRole::Pagination;
+        p.node = super::UNTAGGED;
+    }
+    e.links.clear();
+    e
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -774,3 +786,4 @@ mod tests {
         }
     }
 }
+

@@ -7,10 +7,35 @@
 
 use super::fonts::{self, UsedFonts};
 use super::images;
-use crate::layout::{FaceId, Page, PageItem, Point, Rgb, TextRun};
+use crate::layout::{BlockRole, FaceId, NodeId, Page, PageItem, Placed, Point, Rgb, TextRun};
+use crate::layout::{Tree, UNTAGGED};
 
-/// The content stream of `page`, uncompressed.
-pub(super) fn page(p: &Page, fonts: &UsedFonts) -> Vec<u8> {
+/// What a stretch of the content stream is marked as.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mark {
+    /// Content of a structure node.
+    Node(NodeId),
+    /// An artifact; of pagination (running heads, folios) or of layout.
+    Artifact { pagination: bool },
+}
+
+impl Mark {
+    fn of(p: &Placed) -> Mark {
+        let content = matches!(p.item, PageItem::Text(_) | PageItem::Image { .. });
+        if content && p.node != UNTAGGED && !p.role.is_artifact() {
+            Mark::Node(p.node)
+        } else {
+            Mark::Artifact {
+                pagination: p.role == BlockRole::Pagination,
+            }
+        }
+    }
+}
+
+/// The content stream of `page`, uncompressed, with each stretch marked as
+/// a structure node's content or as an artifact; and the node of each
+/// marked-content id (MCID) it uses, in order.
+pub(super) fn page(p: &Page, fonts: &UsedFonts, tree: &Tree) -> (Vec<u8>, Vec<NodeId>) {
     let mut w = Writer {
         out: Vec::with_capacity(p.items.len() * 64),
         height: p.height,
@@ -20,8 +45,23 @@ pub(super) fn page(p: &Page, fonts: &UsedFonts) -> Vec<u8> {
         stroke: None,
         line_width: None,
     };
+    let mut mark = None;
+    let mut mcids = Vec::new();
     for placed in &p.items {
         let pos = placed.at;
+        if matches!(&placed.item, PageItem::Text(r) if r.glyphs.is_empty()) {
+            continue;
+        }
+        let m = Mark::of(placed);
+        if mark != Some(m) {
+            // A marked stretch holds whole text objects.
+            w.end_text();
+            if mark.is_some() {
+                w.op(b"EMC");
+            }
+            w.begin_mark(m, tree, &mut mcids);
+            mark = Some(m);
+        }
         if !matches!(placed.item, PageItem::Text(_)) {
             w.end_text();
         }
@@ -60,7 +100,10 @@ pub(super) fn page(p: &Page, fonts: &UsedFonts) -> Vec<u8> {
         }
     }
     w.end_text();
-    w.out
+    if mark.is_some() {
+        w.op(b"EMC");
+    }
+    (w.out, mcids)
 }
 
 /// A page's bytes so far and the graphics state they leave.
@@ -92,6 +135,27 @@ impl Writer {
         self.out.push(b'/');
         self.out.extend_from_slice(name.as_bytes());
         self.out.push(b' ');
+    }
+
+    /// Opens the marked stretch `m`: `/P <</MCID 3>> BDC` for a node's
+    /// content (the node's MCID added to `mcids`), `/Artifact BMC` for
+    /// an artifact.
+    fn begin_mark(&mut self, m: Mark, tree: &Tree, mcids: &mut Vec<NodeId>) {
+        match m {
+            Mark::Node(n) => {
+                self.name(tree.nodes[n as usize].kind.name());
+                self.out.extend_from_slice(b"<</MCID ");
+                let mut buf = itoa::Buffer::new();
+                self.out
+                    .extend_from_slice(buf.format(mcids.len()).as_bytes());
+                self.op(b">>BDC");
+                mcids.push(n);
+            }
+            Mark::Artifact { pagination: true } => {
+                self.op(b"/Artifact <</Type/Pagination>>BDC");
+            }
+            Mark::Artifact { pagination: false } => self.op(b"/Artifact BMC"),
+        }
     }
 
     fn end_text(&mut self) {

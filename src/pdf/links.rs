@@ -6,9 +6,9 @@
 //! of the page, as in the layout, and flipped on the way in.
 
 use pdf_writer::types::{ActionType, AnnotationFlags, AnnotationType};
-use pdf_writer::{Chunk, Name, Null, Rect, Ref, Str};
+use pdf_writer::{Chunk, Name, Null, Rect, Ref, Str, TextStr};
 
-use crate::layout::{Document, LinkArea, LinkTarget};
+use crate::layout::{Document, LinkArea, LinkTarget, UNTAGGED};
 
 /// A named place on a page.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,16 +88,24 @@ pub(super) fn write_annotations(
     alloc: &mut Ref,
     page_height: f32,
     links: &[LinkArea],
+    texts: &[String],
+    next_key: &mut i32,
 ) -> Vec<Ref> {
     links
         .iter()
-        .map(|l| {
+        .zip(texts)
+        .map(|(l, text)| {
             let id = alloc.bump();
             let mut a = pdf.annotation(id);
             a.subtype(AnnotationType::Link)
                 .rect(rect(page_height, l))
                 .border(0.0, 0.0, 0.0, None)
-                .flags(AnnotationFlags::PRINT);
+                .flags(AnnotationFlags::PRINT)
+                .contents(TextStr(&description(l, text)));
+            if l.node != UNTAGGED {
+                a.struct_parent(*next_key);
+                *next_key += 1;
+            }
             match &l.target {
                 LinkTarget::Url(url) => {
                     a.action()
@@ -114,6 +122,17 @@ pub(super) fn write_annotations(
 }
 
 /// A link's rectangle in PDF coordinates (its top-left corner flipped).
+/// What a screen reader says of a link (its `/Contents`): its text, else
+/// where it goes.
+fn description(l: &LinkArea, text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match &l.target {
+        _ if !text.is_empty() => text,
+        LinkTarget::Url(url) => url.clone(),
+        LinkTarget::Internal(dest) => format!("Go to {dest}"),
+    }
+}
+
 fn rect(page_height: f32, l: &LinkArea) -> Rect {
     Rect::new(l.x, page_height - l.y - l.h, l.x + l.w, page_height - l.y)
 }

@@ -23,8 +23,9 @@ pub(super) struct DocInfo {
     pub modified: DateTime<Utc>,
     pub language: String,
     pub uuid: uuid::Uuid,
-    /// Whether the file claims PDF/A-2b (in the XMP): only when it meets
-    /// it, which a page showing a missing glyph (.notdef) does not.
+    /// Whether the file claims PDF/A-2a and PDF/UA-1 (in the XMP): only
+    /// when it meets them, which a page showing a missing glyph (.notdef)
+    /// does not.
     pub pdfa: bool,
 }
 
@@ -187,12 +188,57 @@ pub(super) fn xmp(info: &DocInfo) -> String {
         )
         .newline();
         x.element("pdfaid:part", &[], "2").newline();
-        x.element("pdfaid:conformance", &[], "B").newline();
+        x.element("pdfaid:conformance", &[], "A").newline();
         x.close("rdf:Description");
+        x.open(
+            "rdf:Description",
+            &[
+                ("rdf:about", ""),
+                ("xmlns:pdfuaid", "http://www.aiim.org/pdfua/ns/id/"),
+            ],
+        )
+        .newline();
+        x.element("pdfuaid:part", &[], "1").newline();
+        x.close("rdf:Description");
+        pdfua_extension_schema(&mut x);
     }
     x.newline().close("rdf:RDF").close("x:xmpmeta").newline();
     x.raw("<?xpacket end=\"w\"?>");
     x.finish()
+}
+
+/// PDF/A allows only the XMP properties it knows or that the file
+/// describes: this describes `pdfuaid:part`.
+fn pdfua_extension_schema(x: &mut Xml) {
+    x.open(
+        "rdf:Description",
+        &[
+            ("rdf:about", ""),
+            ("xmlns:pdfaExtension", "http://www.aiim.org/pdfa/ns/extension/"),
+            ("xmlns:pdfaSchema", "http://www.aiim.org/pdfa/ns/schema#"),
+            ("xmlns:pdfaProperty", "http://www.aiim.org/pdfa/ns/property#"),
+        ],
+    )
+    .newline();
+    let resource = [("rdf:parseType", "Resource")];
+    x.open("pdfaExtension:schemas", &[]).open("rdf:Bag", &[]);
+    x.open("rdf:li", &resource);
+    x.element("pdfaSchema:schema", &[], "PDF/UA Universal Accessibility Schema");
+    x.element("pdfaSchema:namespaceURI", &[], "http://www.aiim.org/pdfua/ns/id/");
+    x.element("pdfaSchema:prefix", &[], "pdfuaid");
+    x.open("pdfaSchema:property", &[]).open("rdf:Seq", &[]);
+    x.open("rdf:li", &resource);
+    x.element("pdfaProperty:name", &[], "part");
+    x.element("pdfaProperty:valueType", &[], "Integer");
+    x.element("pdfaProperty:category", &[], "internal");
+    x.element(
+        "pdfaProperty:description",
+        &[],
+        "Indicates, which part of ISO 14289 standard is followed",
+    );
+    x.close("rdf:li").close("rdf:Seq").close("pdfaSchema:property");
+    x.close("rdf:li").close("rdf:Bag").close("pdfaExtension:schemas");
+    x.close("rdf:Description").newline();
 }
 
 /// The `dc:` properties of the XMP packet.

@@ -6,6 +6,7 @@
 //! - `images`: the image XObjects;
 //! - `links`: named destinations, internal and URL link annotations;
 //! - `outline`: the nested bookmarks;
+//! - `structure`: the structure tree (tagged PDF) and its parent tree;
 //! - `metadata`: information dictionary, XMP, page labels, language, file id;
 //! - `compress`: stream compression.
 //!
@@ -25,6 +26,7 @@ mod images;
 mod links;
 mod metadata;
 mod outline;
+mod structure;
 
 use std::io::Write;
 use std::path::Path;
@@ -33,14 +35,14 @@ use std::sync::Arc;
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use pdf_writer::types::PageMode;
+use pdf_writer::types::{PageMode, TabOrder};
 use pdf_writer::writers::Resources;
 use pdf_writer::{Chunk, Finish, Name, Pdf, Rect, Ref, TextStr};
 use rayon::prelude::*;
 
 use compress::Packed;
 
-use crate::layout::{self, Document, FaceId, FontSet, Page, PageStyle};
+use crate::layout::{self, Document, FaceId, FontSet, NodeId, Page, PageItem, PageStyle};
 use crate::manifest::PdfSettings;
 use crate::model::{AssetId, Digest};
 use crate::render::{Refused, Renderer, Written};
@@ -117,28 +119,66 @@ pub fn write_to(
     let links = links::Links::collect(&doc);
     let outline = outline::tree(&doc.outline);
     let front_pages = doc.front_pages;
+    let structure = doc.tree;
     // Content streams are written and compressed in parallel (in order),
     // each laid-out page dropped as soon as its stream exists.
-    let pages: Vec<(Packed, Page)> = doc
+    let pages: Vec<PageOut> = doc
         .pages
         .into_par_iter()
         .map(|p| {
-            let content = Packed::new(content::page(&p, &used), compress::LEVEL);
-            let rest = Page {
-                items: Vec::new(),
-                ..p
-            };
-            (content, rest)
+            let (bytes, mcids) = content::page(&p, &used, &structure);
+            let link_texts = link_texts(&p);
+            PageOut {
+                content: Packed::new(bytes, compress::LEVEL),
+                mcids,
+                link_texts,
+                page: Page {
+                    items: Vec::new(),
+                    ..p
+                },
+            }
         })
         .collect();
     let refs = links::PageRefs {
         ids: pages.iter().map(|_| alloc.bump()).collect(),
-        heights: pages.iter().map(|(_, p)| p.height).collect(),
+        heights: pages.iter().map(|w| w.page.height).collect(),
     };
     let resources = write_resources(&mut pdf, &mut alloc, &fonts, &images);
-    for ((content, page), &id) in pages.iter().zip(&refs.ids) {
-        write_page(&mut pdf, &mut alloc, [id, tree, resources], content, page);
+    // Pages are keys 0.. of the parent tree, link annotations after them.
+    let mut next_key = pages.len() as i32;
+    let mut annots = Vec::new();
+    for (i, (w, &id)) in pages.iter().zip(&refs.ids).enumerate() {
+        let first_key = next_key;
+        let ids = write_page(
+            &mut pdf,
+            &mut alloc,
+            [id, tree, resources],
+            i as i32,
+            w,
+            &mut next_key,
+        );
+        let mut key = first_key;
+        for (l, annot) in w.page.links.iter().zip(ids) {
+            if l.node != layout::UNTAGGED {
+                annots.push(structure::Annot {
+                    id: annot,
+                    page: i,
+                    node: l.node,
+                    key,
+                });
+                key += 1;
+            }
+        }
     }
+    let marks: Vec<Vec<NodeId>> = pages.into_iter().map(|w| w.mcids).collect();
+    let struct_root = structure::write(
+        &mut pdf,
+        &mut alloc,
+        &structure,
+        &refs.ids,
+        &marks,
+        &annots,
+    );
     pdf.pages(tree)
         .kids(refs.ids.iter().copied())
         .count(refs.ids.len() as i32);
@@ -147,8 +187,7 @@ pub fn write_to(
     write_navigation_and_metadata(
         &mut pdf,
         &mut alloc,
-        catalog,
-        tree,
+        [catalog, tree, struct_root],
         &refs,
         &links,
         &outline,
@@ -184,26 +223,70 @@ fn write_resources(
     id
 }
 
-/// Writes one page (`[its id, the page tree, the resources]`) with its
-/// content stream and its link annotations.
+/// A page once its content stream is written: what the rest of the file
+/// needs of it.
+struct PageOut {
+    content: Packed,
+    /// The structure node of each MCID of its content.
+    mcids: Vec<NodeId>,
+    /// The text of each of its links.
+    link_texts: Vec<String>,
+    /// The page without its items.
+    page: Page,
+}
+
+/// The text of each of the page's links: the text runs of its node.
+fn link_texts(page: &Page) -> Vec<String> {
+    page.links
+        .iter()
+        .map(|l| {
+            let mut text = String::new();
+            for p in page.items.iter().filter(|p| p.node == l.node) {
+                if let PageItem::Text(run) = &p.item {
+                    if !text.is_empty() {
+                        text.push(' ');
+                    }
+                    text.push_str(&run.text);
+                }
+            }
+            text
+        })
+        .collect()
+}
+
+/// Writes one page (`[its id, the page tree, the resources]`, its parent
+/// tree key) with its content stream and its link annotations (their keys
+/// from `next_key` on); returns the annotations.
 fn write_page(
     pdf: &mut Chunk,
     alloc: &mut Ref,
     [id, tree, resources]: [Ref; 3],
-    content: &Packed,
-    page: &Page,
-) {
+    key: i32,
+    w: &PageOut,
+    next_key: &mut i32,
+) -> Vec<Ref> {
+    let page = &w.page;
     let content_id = alloc.bump();
-    compress::stream(pdf, content_id, content);
-    let annots = links::write_annotations(pdf, alloc, page.height, &page.links);
+    compress::stream(pdf, content_id, &w.content);
+    let annots = links::write_annotations(
+        pdf,
+        alloc,
+        page.height,
+        &page.links,
+        &w.link_texts,
+        next_key,
+    );
     let mut p = pdf.page(id);
     p.parent(tree)
         .media_box(Rect::new(0.0, 0.0, page.width, page.height))
         .contents(content_id)
+        .struct_parents(key)
+        .tab_order(TabOrder::StructureOrder)
         .pair(Name(b"Resources"), resources);
     if !annots.is_empty() {
-        p.annotations(annots);
+        p.annotations(annots.iter().copied());
     }
+    annots
 }
 
 /// Writes the destinations, outline, metadata, catalog and information
@@ -213,8 +296,7 @@ fn write_page(
 fn write_navigation_and_metadata(
     pdf: &mut Pdf,
     alloc: &mut Ref,
-    catalog: Ref,
-    tree: Ref,
+    [catalog, tree, struct_root]: [Ref; 3],
     pages: &links::PageRefs,
     links: &links::Links,
     outline: &[outline::OutlineNode],
@@ -231,6 +313,11 @@ fn write_navigation_and_metadata(
     metadata::set_page_labels(&mut c, front_pages);
     c.insert(Name(b"Names")).dict().pair(Name(b"Dests"), dests);
     c.lang(TextStr(&info.language)).metadata(xmp);
+    // Tagged: a screen reader follows the structure; a viewer shows the
+    // title rather than the file name (PDF/UA).
+    c.mark_info().marked(true);
+    c.pair(Name(b"StructTreeRoot"), struct_root);
+    c.viewer_preferences().display_doc_title(true);
     metadata::set_output_intent(&mut c, profile);
     if let Some(root) = outline_root {
         c.outlines(root).page_mode(PageMode::UseOutlines);

@@ -108,7 +108,7 @@ fn inlines(inlines: &mut [Inline], removed: &mut Vec<char>) {
                 title.iter_mut().for_each(|t| removed.extend(clean(t)));
                 self::inlines(content, removed);
             }
-            Inline::Image { alt, src } => {
+            Inline::Image { alt, src, .. } => {
                 clean_alt(alt, removed);
                 if let ImageSrc::Remote(u) = src {
                     removed.extend(clean(u));

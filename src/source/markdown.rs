@@ -177,7 +177,8 @@ enum Frame {
     Strike(Vec<Inline>),
     /// URL, title, content, byte offset.
     Link(String, Option<String>, Vec<Inline>, usize),
-    Image(String, String, usize),
+    /// URL, title, alt text (its content as text), byte offset.
+    Image(String, Option<String>, String, usize),
     /// A container past `MAX_DEPTH`: its content goes to the parent.
     Flattened,
 }
@@ -351,7 +352,8 @@ impl Converter {
                 dest_url, title, ..
             } => self.open_inline(Frame::Image(
                 dest_url.into_string(),
-                title.into_string(),
+                Some(title.into_string()).filter(|t| !t.is_empty()),
+                String::new(),
                 offset,
             )),
             // Not enabled; handled so that their text is never lost.
@@ -436,9 +438,9 @@ impl Converter {
                     line,
                 })
             }
-            Frame::Image(url, alt, offset) => {
+            Frame::Image(url, title, alt, offset) => {
                 let src = images.resolve(&url, offset);
-                self.push_inline(Inline::Image { src, alt })
+                self.push_inline(Inline::Image { src, alt, title })
             }
         }
     }
@@ -477,13 +479,13 @@ impl Converter {
     fn text(&mut self, t: &str) {
         match self.stack.last_mut() {
             Some(Frame::Code(_, text)) => text.push_str(t),
-            Some(Frame::Image(_, alt, _)) => alt.push_str(t),
+            Some(Frame::Image(_, _, alt, _)) => alt.push_str(t),
             _ => self.push_inline(Inline::Text(t.to_string())),
         }
     }
 
     fn push_inline(&mut self, inline: Inline) {
-        if let Some(Frame::Image(_, alt, _)) = self.stack.last_mut() {
+        if let Some(Frame::Image(_, _, alt, _)) = self.stack.last_mut() {
             // Formatting inside alt text: keep its text only.
             crate::model::visit_inline_text(std::slice::from_ref(&inline), &mut |t| {
                 alt.push_str(t)
@@ -652,11 +654,11 @@ fn paragraph_block(inlines: Vec<Inline>) -> Option<Block> {
     if inlines.is_empty() {
         return None;
     }
-    if let [Inline::Image { src, alt }] = inlines.as_slice() {
+    if let [Inline::Image { src, alt, title }] = inlines.as_slice() {
         return Some(Block::Image {
             src: src.clone(),
             alt: alt.clone(),
-            title: None,
+            title: title.clone(),
         });
     }
     Some(Block::Paragraph(inlines))

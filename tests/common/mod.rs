@@ -234,29 +234,37 @@ pub fn verapdf(pdf: &Path, flavour: &str) -> Vec<String> {
     text.lines().map(str::to_string).collect()
 }
 
-/// A PDF that claims PDF/A-2b meets it (veraPDF finds nothing), and one
-/// that does not claim it fails only for the reason it may not: it shows a
-/// character no font has (.notdef), and has no claim.
+/// A PDF that claims PDF/A-2a and PDF/UA-1 meets both (veraPDF finds
+/// nothing in either), and one that claims neither fails only for the
+/// reason it may not: it shows a character no font has (.notdef), and has
+/// no claim.
 pub fn assert_pdfa_kept(pdf: &Path) {
     let bytes = std::fs::read(pdf).unwrap();
-    let claims = bytes.windows(11).any(|w| w == b"pdfaid:part");
-    let failed = verapdf(pdf, "2b");
-    if claims {
-        assert!(
-            failed.is_empty(),
-            "{pdf:?} claims PDF/A-2b but veraPDF finds:\n{}",
-            failed.join("\n")
-        );
-    } else {
-        let rules: Vec<&str> = failed
-            .iter()
-            .map(|l| l.split(' ').next().unwrap_or(""))
-            .collect();
-        assert!(
-            rules == ["6.2.11.8-1", "6.6.4-1"],
-            "{pdf:?} makes no PDF/A claim, which only a missing glyph excuses; veraPDF finds:\n{}",
-            failed.join("\n")
-        );
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let (pdfa, pdfua) = (has(b"pdfaid:part"), has(b"<pdfuaid:part>"));
+    assert_eq!(pdfa, pdfua, "{pdf:?} claims one of PDF/A and PDF/UA only");
+    for (flavour, excused) in [
+        ("2a", &["6.2.11.8-1", "6.6.4-1"][..]),
+        ("ua1", &["5-1", "7.21.8-1"][..]),
+    ] {
+        let failed = verapdf(pdf, flavour);
+        if pdfa {
+            assert!(
+                failed.is_empty(),
+                "{pdf:?} claims {flavour} but veraPDF finds:\n{}",
+                failed.join("\n")
+            );
+        } else {
+            let rules: Vec<&str> = failed
+                .iter()
+                .map(|l| l.split(' ').next().unwrap_or(""))
+                .collect();
+            assert!(
+                rules == excused,
+                "{pdf:?} makes no {flavour} claim, which only a missing glyph excuses; veraPDF finds:\n{}",
+                failed.join("\n")
+            );
+        }
     }
 }
 

@@ -8,7 +8,8 @@ use crate::model::{Article, Section};
 
 use super::super::inline::hyphen;
 use super::{
-    Align, BlockRole, Elem, FlowBuilder, PageItem, Placed, Point, Rgb, RichText, TextStyle,
+    Align, BlockRole, Elem, FlowBuilder, Kind, PageItem, Placed, Point, Rgb, RichText, TextStyle,
+    Tree, UNTAGGED,
 };
 
 impl FlowBuilder<'_> {
@@ -25,18 +26,20 @@ impl FlowBuilder<'_> {
     ) {
         let start = self.elems.len();
         let warned = self.warnings.len();
+        let nodes = self.tree.len();
         self.article_start(section, article, first, first_in_section);
         self.article(article);
         if !self.style.compact {
             self.tighten_if_it_saves_a_page(
                 section,
                 article,
-                start,
-                warned,
+                [start, warned, nodes],
                 first,
                 first_in_section,
             );
         }
+        self.parent = Tree::ROOT;
+        self.node = UNTAGGED;
         debug_assert!(!self.keep_next && !self.opening_next && self.decos.is_empty());
     }
 
@@ -47,8 +50,7 @@ impl FlowBuilder<'_> {
         &mut self,
         section: &Section,
         article: &Article,
-        start: usize,
-        warned: usize,
+        [start, warned, nodes]: [usize; 3],
         first: bool,
         first_in_section: bool,
     ) {
@@ -60,6 +62,7 @@ impl FlowBuilder<'_> {
         }
         let loose = self.elems.split_off(start);
         let loose_warnings = self.warnings.split_off(warned);
+        let loose_nodes = self.tree.nodes.split_off(nodes);
         let saved = self.style.clone();
         self.style.leading -= 0.5;
         self.tight = true;
@@ -74,6 +77,8 @@ impl FlowBuilder<'_> {
             self.elems.extend(loose);
             self.warnings.truncate(warned);
             self.warnings.extend(loose_warnings);
+            self.tree.truncate(nodes);
+            self.tree.nodes.extend(loose_nodes);
         }
     }
 
@@ -88,6 +93,12 @@ impl FlowBuilder<'_> {
     ) {
         self.article = Some(Arc::from(a.id.as_str()));
         self.lang = hyphen::language(&a.meta.language);
+        self.parent = Tree::ROOT;
+        self.parent = self.tag(Kind::Art);
+        if !same_language(&a.meta.language, &self.digest.meta.language) {
+            self.tree.node_mut(self.parent).lang = Some(a.meta.language.clone());
+        }
+        self.headings = Default::default();
         self.missing.clear();
         // On pages in columns the head spans them; the body fills them.
         self.span = self.style.columns > 1;
@@ -173,7 +184,7 @@ impl FlowBuilder<'_> {
                 .tracking(0.07);
             let rt = RichText::styled(&t.to_uppercase(), st);
             let k = sz.kicker;
-            self.head_line(&rt, k.size, k.leading, 0.0);
+            self.head_line(&rt, Kind::P, k.size, k.leading, 0.0);
         }
         self.role = BlockRole::Title;
         let em = if self.tight {
@@ -184,12 +195,12 @@ impl FlowBuilder<'_> {
         let head = self.style.body_size * em;
         let rt = RichText::styled(&a.meta.title, TextStyle::serif(head).bold().no_hyphens());
         let leading = head * sz.headline_leading;
-        self.head_line(&rt, head, leading, sp.headline_before);
+        self.head_line(&rt, Kind::H(1), head, leading, sp.headline_before);
         self.role = BlockRole::Paragraph;
         if let Some(author) = &a.meta.author {
             let b = sz.byline;
             let rt = RichText::styled(&format!("By {author}"), TextStyle::serif(b.size).italic());
-            self.head_line(&rt, b.size, b.leading, sp.byline_before);
+            self.head_line(&rt, Kind::P, b.size, b.leading, sp.byline_before);
         }
         let source_line: Vec<String> = [
             a.meta.source.clone(),
@@ -204,19 +215,20 @@ impl FlowBuilder<'_> {
             let l = sz.source_line;
             let st = TextStyle::sans(l.size).color(Rgb::GREY).tracking(0.02);
             let rt = RichText::styled(&source_line.join("  ·  "), st);
-            self.head_line(&rt, l.size, l.leading, sp.source_line_before);
+            self.head_line(&rt, Kind::P, l.size, l.leading, sp.source_line_before);
         }
         if let Some(s) = &a.meta.summary {
             let l = sz.summary;
             let st = TextStyle::serif(l.size).italic().color(Rgb::GREY);
             let rt = RichText::styled(s, st);
-            self.head_line(&rt, l.size, l.leading, sp.summary_before);
+            self.head_line(&rt, Kind::P, l.size, l.leading, sp.summary_before);
         }
     }
 
-    /// One line group of the head: the full measure, left aligned, kept
-    /// with what follows.
-    fn head_line(&mut self, rt: &RichText, size: f32, leading: f32, before: f32) {
+    /// One line group of the head (a node of `kind`): the full measure,
+    /// left aligned, kept with what follows.
+    fn head_line(&mut self, rt: &RichText, kind: Kind, size: f32, leading: f32, before: f32) {
+        self.tag(kind);
         let full = self.full();
         self.push_lines(rt, full, 0.0, Align::Left, size, leading, before);
         self.keep_next = true;
@@ -251,4 +263,11 @@ impl FlowBuilder<'_> {
             );
         }
     }
+}
+
+/// Whether two BCP 47 tags name the same language (`en-GB` and `en` do:
+/// a screen reader needs a change of language, not of region).
+fn same_language(a: &str, b: &str) -> bool {
+    let primary = |t: &str| t.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    primary(a) == primary(b)
 }

@@ -6,7 +6,8 @@ use crate::model::{has_scheme, Article, Attribution};
 
 use super::super::LinkTarget;
 use super::{
-    Align, Band, BlockRole, Elem, FlowBuilder, PageItem, Placed, Point, Rgb, RichText, TextStyle,
+    Align, Band, BlockRole, Elem, FlowBuilder, Kind, PageItem, Placed, Point, Rgb, RichText,
+    TextStyle,
 };
 
 /// The fields shown, in order: name, text and link.
@@ -66,6 +67,7 @@ impl FlowBuilder<'_> {
             .tracking(0.07);
         let rt = RichText::styled("ABOUT THIS ARTICLE", st);
         self.role = BlockRole::Label;
+        self.tag(Kind::P);
         self.push_lines(&rt, full, 0.0, Align::Left, l.size, l.leading, 0.0);
         self.role = BlockRole::Paragraph;
         let rows = fields(&a.meta.attribution());
@@ -84,6 +86,7 @@ impl FlowBuilder<'_> {
             rt.push(&text, TextStyle::sans(size), link.as_ref(), 0.0, false);
             rt.finish();
             let before = self.style.spacing.attribution.row_before;
+            let row = self.tag(Kind::P);
             let first = self.push_lines(&rt, value, 0.0, Align::Left, size, leading, before);
             // Keep the block together.
             for e in &mut self.elems[first..] {
@@ -93,7 +96,8 @@ impl FlowBuilder<'_> {
             let lines = self.set_bare(&lab, label_w, Align::Left);
             if let (Some(line), Some(e)) = (lines.into_iter().next(), self.elems.get_mut(first)) {
                 let y = e.baseline;
-                line.place(0.0, y, BlockRole::Label, &mut e.items, &mut e.links);
+                let name = self.tree.add(Kind::Lbl, row);
+                super::place_first(e, line, 0.0, y, name);
             }
         }
         self.keep_next = false;
@@ -122,6 +126,7 @@ impl FlowBuilder<'_> {
         rt.finish();
         let full = self.full();
         self.keep_next = true;
+        self.tag(Kind::P);
         let before = self.style.spacing.attribution.row_before;
         let first = self.push_lines(
             &rt,

@@ -2,7 +2,8 @@
 
 use super::super::inline::Family;
 use super::{
-    inline, line_elem, Align, Band, BlockRole, Deco, Elem, FlowBuilder, RichText, TextStyle,
+    inline, line_elem, Align, Band, BlockRole, Deco, Elem, FlowBuilder, Kind, RichText, Tags,
+    TextStyle,
 };
 
 impl FlowBuilder<'_> {
@@ -20,6 +21,7 @@ impl FlowBuilder<'_> {
         let cols = (((band.measure - 2.0 * pad) / cw).floor() as usize).max(10);
         let rows = wrap(text, cols);
         self.role = BlockRole::Code;
+        let node = self.tag(Kind::Code);
         self.decos.push(Deco::Shade {
             x: band.x,
             w: band.measure,
@@ -42,7 +44,14 @@ impl FlowBuilder<'_> {
                 .into_iter()
                 .next()
                 .unwrap_or_default();
-            let mut e = line_elem(line, band.x + pad, baseline, leading, BlockRole::Code);
+            let mut e = line_elem(
+                line,
+                band.x + pad,
+                baseline,
+                leading,
+                BlockRole::Code,
+                Tags::of(node),
+            );
             e.break_before = k >= 2 && n - k >= 2;
             self.push(e);
         }

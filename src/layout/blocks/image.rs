@@ -7,7 +7,8 @@ use crate::model::{Article, Asset, AssetId, ImageFormat, ImageSrc};
 
 use super::super::LinkTarget;
 use super::{
-    Align, Band, BlockRole, Elem, FlowBuilder, PageItem, Placed, Point, Rgb, RichText, TextStyle,
+    Align, Band, BlockRole, Elem, FlowBuilder, Kind, NodeId, PageItem, Placed, Point, Rgb,
+    RichText, Tags, TextStyle, UNTAGGED,
 };
 
 impl FlowBuilder<'_> {
@@ -28,6 +29,7 @@ impl FlowBuilder<'_> {
                 if !caption.is_empty() {
                     self.keep_next = true;
                     self.role = BlockRole::Caption;
+                    self.tag(Kind::Caption);
                     let c = self.style.sizes.caption;
                     let st = TextStyle::serif(c.size).italic().color(Rgb::GREY);
                     let rt = RichText::styled(caption, st);
@@ -44,6 +46,7 @@ impl FlowBuilder<'_> {
                 rt.push(&label, st, Some(&link), 0.0, false);
                 rt.finish();
                 self.role = BlockRole::Figure;
+                self.tag(Kind::P);
                 self.push_lines(
                     &rt,
                     band,
@@ -85,13 +88,37 @@ impl FlowBuilder<'_> {
         if asset.format == ImageFormat::Svg {
             self.svg_placeholder(&mut e, a, asset, alt, Point::new(x, 0.0), w, h);
         } else {
-            e.items.push(Placed::new(
-                Point::new(x, 0.0),
-                PageItem::Image { asset: id, w, h },
-                BlockRole::Figure,
-            ));
+            let node = self.figure_node(a, asset, alt);
+            e.items.push(
+                Placed::new(
+                    Point::new(x, 0.0),
+                    PageItem::Image { asset: id, w, h },
+                    BlockRole::Figure,
+                )
+                .tagged(node),
+            );
         }
         e
+    }
+
+    /// The `Figure` node of an image described by `alt`; without a
+    /// description the image is decorative (an artifact) and a warning
+    /// says so, since a screen reader can say nothing of it.
+    fn figure_node(&mut self, a: &Article, asset: &Asset, alt: &str) -> NodeId {
+        if alt.trim().is_empty() {
+            self.warnings.push(
+                Diagnostic::warning(format!(
+                    "the image {} has no description, so the PDF marks it as decoration that screen readers skip",
+                    asset.name
+                ))
+                .at(&a.path)
+                .hint("describe it in the Markdown: ![what the image shows](file)"),
+            );
+            return UNTAGGED;
+        }
+        let node = self.tree.add(Kind::Figure, self.parent);
+        self.tree.node_mut(node).alt = Some(alt.trim().to_string());
+        node
     }
 
     /// A band with the image's description inside, and a warning.
@@ -129,10 +156,19 @@ impl FlowBuilder<'_> {
             self.style.spacing.image.placeholder_min_measure,
         );
         let lines = self.set_bare(&rt, (w - 2.0 * inset).max(min), Align::Center);
+        // The placeholder's text is what a reader hears.
+        let node = self.tree.add(Kind::P, self.parent);
         let total = lines.len() as f32 * p.leading;
         for (k, line) in lines.into_iter().enumerate() {
             let y = (h - total) / 2.0 + p.size + k as f32 * p.leading;
-            line.place(x + inset, y, BlockRole::Figure, &mut e.items, &mut e.links);
+            line.place(
+                x + inset,
+                y,
+                BlockRole::Figure,
+                Tags::of(node),
+                &mut e.items,
+                &mut e.links,
+            );
         }
         self.warnings.push(
             Diagnostic::warning(format!(

@@ -3,7 +3,7 @@
 
 use crate::model::{Article, Block};
 
-use super::{Align, Band, BlockRole, FlowBuilder};
+use super::{Align, Band, BlockRole, FlowBuilder, Kind};
 
 impl FlowBuilder<'_> {
     pub(super) fn list(
@@ -23,6 +23,13 @@ impl FlowBuilder<'_> {
         };
         let list_first = self.elems.len();
         let mut item_starts = Vec::with_capacity(items.len());
+        let list = self.tree.add(
+            Kind::L {
+                numbered: start.is_some(),
+            },
+            self.parent,
+        );
+        let outer = std::mem::replace(&mut self.parent, list);
         for (i, item) in items.iter().enumerate() {
             item_starts.push(self.elems.len());
             let marker = match start {
@@ -36,6 +43,7 @@ impl FlowBuilder<'_> {
             };
             self.list_item(a, item, &marker, inner, inset, rtl);
         }
+        self.parent = outer;
         // Orphan and widow control for whole items.
         if items.len() > 2 {
             for k in [item_starts[1], item_starts[items.len() - 1]] {
@@ -70,12 +78,17 @@ impl FlowBuilder<'_> {
     ) {
         self.after_para = false;
         let first = self.elems.len();
+        let li = self.tree.add(Kind::LI, self.parent);
+        let label = self.tree.add(Kind::Lbl, li);
+        let body = self.tree.add(Kind::LBody, li);
+        let outer = std::mem::replace(&mut self.parent, body);
         for (k, b) in item.iter().enumerate() {
             match b {
                 // Paragraphs in a list are set without indent, close together.
                 Block::Paragraph(content) => {
                     let rt = self.rich(a, content, self.body());
                     self.role = BlockRole::ListItem;
+                    self.tag(Kind::P);
                     let sp = &self.style.spacing.list;
                     let before = if k == 0 {
                         sp.item_before
@@ -95,6 +108,7 @@ impl FlowBuilder<'_> {
                 other => self.block(a, other, inner),
             }
         }
+        self.parent = outer;
         if first < self.elems.len() {
             if let Some(line) = self.label(marker, self.body().no_hyphens(), inset) {
                 let gap = self.style.body_size * self.style.spacing.list.marker_gap_em;
@@ -109,7 +123,7 @@ impl FlowBuilder<'_> {
                 } else {
                     self.style.leading * 0.75
                 };
-                line.place(x, y, BlockRole::Label, &mut e.items, &mut e.links);
+                super::place_first(e, line, x, y, label);
             }
         }
     }

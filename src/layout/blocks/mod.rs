@@ -33,6 +33,7 @@ use super::fonts::FontSet;
 use super::inline::shape::Shaper;
 use super::inline::{self, Align, Line, ParaOpts, RichText, TextStyle};
 use super::style::PageStyle;
+use super::tags::{HeadingLevels, Kind, NodeId, Tags, Tree, UNTAGGED};
 use super::units::{Point, Rgb};
 use super::{BlockRole, PageItem, Placed};
 
@@ -53,7 +54,8 @@ struct Band {
 }
 
 /// The whole digest as one flow of strips, with the warnings found on the
-/// way (characters no font has, images that cannot be drawn).
+/// way (characters no font has, images that cannot be drawn); the strips'
+/// structure nodes are added to `tree`, an article under its root.
 ///
 /// Articles are set in parallel: each one starts from the same state (a new
 /// page, or a rule in compact mode) and only looks at its own strips, so a
@@ -64,6 +66,7 @@ pub fn flow(
     digest: &Digest,
     fonts: &Arc<FontSet>,
     style: &PageStyle,
+    tree: &mut Tree,
 ) -> (Vec<Elem>, Vec<Diagnostic>) {
     // Where each article stands (its outline flags depend on that alone).
     let mut jobs = Vec::new();
@@ -85,7 +88,7 @@ pub fn flow(
     // they are freed.
     let batch = rayon::current_num_threads().max(1) * 4;
     for jobs in jobs.chunks(batch) {
-        let parts: Vec<(Vec<Elem>, Vec<Diagnostic>)> = jobs
+        let parts: Vec<(Vec<Elem>, Vec<Diagnostic>, Tree)> = jobs
             .par_iter()
             .map_init(
                 Shaper::new,
@@ -98,8 +101,20 @@ pub fn flow(
                 },
             )
             .collect();
-        for (e, w) in parts {
-            elems.extend(e.iter().cloned());
+        for (e, w, part) in parts {
+            // Each article numbered its nodes from 0 (its root standing for
+            // the document's).
+            let map = tree.graft(part, Tree::ROOT);
+            elems.extend(e.iter().map(|e| {
+                let mut e = e.clone();
+                for p in &mut e.items {
+                    p.node = map.id(p.node);
+                }
+                for l in &mut e.links {
+                    l.node = map.id(l.node);
+                }
+                e
+            }));
             warnings.extend(w);
         }
     }
@@ -137,6 +152,13 @@ struct FlowBuilder<'d> {
     /// The strips pushed span every column (the head, on pages set in
     /// columns).
     span: bool,
+    /// The article's structure, its root standing for the document.
+    tree: Tree,
+    /// The node new blocks go into (the article, a quote, a list item…).
+    parent: NodeId,
+    /// The node of the lines set next (like [`Self::role`]).
+    node: NodeId,
+    headings: HeadingLevels,
 }
 
 impl<'d> FlowBuilder<'d> {
@@ -160,11 +182,38 @@ impl<'d> FlowBuilder<'d> {
             para_role: BlockRole::Paragraph,
             outline_level: 1,
             span: false,
+            tree: Tree::new(),
+            parent: Tree::ROOT,
+            node: UNTAGGED,
+            headings: HeadingLevels::default(),
         }
     }
 
-    fn finish(self) -> (Vec<Elem>, Vec<Diagnostic>) {
-        (self.elems, self.warnings)
+    fn finish(self) -> (Vec<Elem>, Vec<Diagnostic>, Tree) {
+        (self.elems, self.warnings, self.tree)
+    }
+
+    /// A new node of `kind` in the current container, which the lines set
+    /// next are part of.
+    fn tag(&mut self, kind: Kind) -> NodeId {
+        self.node = self.tree.add(kind, self.parent);
+        self.node
+    }
+
+    /// Runs `f` with a new node of `kind` as the container of the blocks it
+    /// sets; returns the node.
+    fn within(&mut self, kind: Kind, f: impl FnOnce(&mut Self)) -> NodeId {
+        let node = self.tree.add(kind, self.parent);
+        let outer = std::mem::replace(&mut self.parent, node);
+        f(self);
+        self.parent = outer;
+        node
+    }
+
+    /// The nodes for `rt` set as [`Self::node`]: a `Link` inside it for
+    /// each of its links.
+    fn tags_for(&mut self, rt: &RichText) -> Tags {
+        self.tree.with_links(self.node, rt.links)
     }
 
     fn body(&self) -> TextStyle {
@@ -242,10 +291,11 @@ impl<'d> FlowBuilder<'d> {
         let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
         let n = lines.len();
         let baseline = inline::baseline_in(leading, size);
+        let tags = self.tags_for(rt);
         let mut after_hyphen = false;
         for (k, line) in lines.into_iter().enumerate() {
             let hyphenated = line.hyphenated;
-            let mut e = line_elem(line, band.x, baseline, leading, self.role);
+            let mut e = line_elem(line, band.x, baseline, leading, self.role, tags);
             // No page ends after the first line (orphan), before the last
             // (widow) or in the middle of a hyphenated word: the reader
             // would turn the page mid-word. The line breaker allows at most
@@ -302,12 +352,35 @@ impl<'d> FlowBuilder<'d> {
 }
 
 /// One line as a strip of height `leading`, its baseline at `baseline`.
-fn line_elem(line: Line, x: f32, baseline: f32, leading: f32, role: BlockRole) -> Elem {
+fn line_elem(
+    line: Line,
+    x: f32,
+    baseline: f32,
+    leading: f32,
+    role: BlockRole,
+    tags: Tags,
+) -> Elem {
     let mut e = Elem {
         height: leading,
         baseline,
         ..Elem::default()
     };
-    line.place(x, baseline, role, &mut e.items, &mut e.links);
+    line.place(x, baseline, role, tags, &mut e.items, &mut e.links);
     e
+}
+
+/// Places `line` (a list marker, a note number, a field's name) at
+/// `(x, baseline)` in `e`, before the strip's other items so that it is
+/// read first.
+fn place_first(e: &mut Elem, line: Line, x: f32, baseline: f32, node: NodeId) {
+    let mut items = Vec::new();
+    line.place(
+        x,
+        baseline,
+        BlockRole::Label,
+        Tags::of(node),
+        &mut items,
+        &mut e.links,
+    );
+    e.items.splice(0..0, items);
 }

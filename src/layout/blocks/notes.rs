@@ -3,7 +3,7 @@
 
 use crate::model::{Article, Block, Footnote};
 
-use super::{Align, Band, BlockRole, Elem, FlowBuilder, Rgb, RichText, TextStyle};
+use super::{Align, Band, BlockRole, Elem, FlowBuilder, Kind, Rgb, RichText, TextStyle};
 
 impl FlowBuilder<'_> {
     pub(super) fn notes(&mut self, a: &Article, notes: &[Footnote]) {
@@ -18,6 +18,7 @@ impl FlowBuilder<'_> {
             .tracking(0.07);
         let rt = RichText::styled("NOTES", st);
         self.role = BlockRole::Label;
+        self.tag(Kind::P);
         let before = self.style.leading * self.style.spacing.notes.label_before_lines;
         self.push_lines(&rt, full, 0.0, Align::Left, l.size, l.leading, before);
         self.keep_next = true;
@@ -37,11 +38,16 @@ impl FlowBuilder<'_> {
     fn note(&mut self, a: &Article, note: &Footnote, band: Band, size: f32) {
         let leading = (size * 1.3).round();
         let first = self.elems.len();
+        let node = self.tree.add(Kind::Note, self.parent);
+        self.tree.node_mut(node).id = Some(format!("{}-fn{}", a.id, note.number));
+        let number = self.tree.add(Kind::Lbl, node);
+        let outer = std::mem::replace(&mut self.parent, node);
         for (k, b) in note.content.iter().enumerate() {
             match b {
                 Block::Paragraph(content) => {
                     let rt = self.rich(a, content, TextStyle::serif(size));
                     self.role = BlockRole::Note;
+                    self.tag(Kind::P);
                     self.push_lines(
                         &rt,
                         band,
@@ -59,6 +65,7 @@ impl FlowBuilder<'_> {
                 other => self.block(a, other, band),
             }
         }
+        self.parent = outer;
         if first == self.elems.len() {
             self.push(Elem {
                 height: leading,
@@ -75,7 +82,7 @@ impl FlowBuilder<'_> {
             leading * 0.75
         };
         if let Some(line) = label {
-            line.place(0.0, y, BlockRole::Label, &mut e.items, &mut e.links);
+            super::place_first(e, line, 0.0, y, number);
         }
     }
 }

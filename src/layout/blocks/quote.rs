@@ -2,7 +2,7 @@
 
 use crate::model::{Article, Block};
 
-use super::{Band, BlockRole, Deco, Elem, FlowBuilder, PageItem, Placed, Point, Rgb};
+use super::{Band, BlockRole, Deco, Elem, FlowBuilder, Kind, PageItem, Placed, Point, Rgb};
 
 impl FlowBuilder<'_> {
     pub(super) fn quote(&mut self, a: &Article, inner: &[Block], band: Band) {
@@ -17,7 +17,7 @@ impl FlowBuilder<'_> {
         });
         let first = self.elems.len();
         let outer = std::mem::replace(&mut self.para_role, BlockRole::Quote);
-        self.blocks(a, inner, inner_band);
+        self.within(Kind::BlockQuote, |b| b.blocks(a, inner, inner_band));
         self.para_role = outer;
         self.decos.pop();
         let space = self.space();

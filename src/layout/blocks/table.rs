@@ -8,7 +8,7 @@ use crate::diag::Diagnostic;
 use crate::model::{Align as ColAlign, Article, Inline, Table};
 
 use super::{
-    inline, Align, Band, BlockRole, Elem, FlowBuilder, PageItem, ParaOpts, Placed, Point, Rgb,
+    inline, Align, Band, BlockRole, Elem, FlowBuilder, Kind, PageItem, ParaOpts, Placed, Point, Rgb,
     RichText, TextStyle,
 };
 
@@ -183,8 +183,11 @@ impl FlowBuilder<'_> {
             )
         };
         let mut header: Option<Arc<Elem>> = None;
+        let table = self.tree.add(Kind::Table, self.parent);
+        let outside = std::mem::replace(&mut self.parent, table);
         if let Some(head) = head {
-            let mut e = self.row(grid, head);
+            self.parent = self.tree.add(Kind::THead, table);
+            let mut e = self.row(grid, head, Kind::TH);
             e.items.push(rule(0.0, outer));
             let h = e.height;
             e.items.push(rule(h, under_head));
@@ -195,8 +198,9 @@ impl FlowBuilder<'_> {
             self.keep_next = true;
         }
         let n = rows.len();
+        self.parent = self.tree.add(Kind::TBody, table);
         for (k, cells) in rows.iter().enumerate() {
-            let mut e = self.row(grid, cells);
+            let mut e = self.row(grid, cells, Kind::TD);
             if k == 0 && head.is_none() {
                 e.items.push(rule(0.0, outer));
                 e.space_before = self.space();
@@ -209,6 +213,7 @@ impl FlowBuilder<'_> {
             e.header = header.clone();
             self.push(e);
         }
+        self.parent = outside;
     }
 
     /// Each column's natural width (its cells on one line) and minimum
@@ -229,8 +234,10 @@ impl FlowBuilder<'_> {
         (max_w, min_w)
     }
 
-    /// One row as a strip as tall as its tallest cell.
-    fn row(&mut self, grid: &Grid, cells: &[RichText]) -> Elem {
+    /// One row as a strip as tall as its tallest cell, its cells nodes of
+    /// `kind` (header or data).
+    fn row(&mut self, grid: &Grid, cells: &[RichText], kind: Kind) -> Elem {
+        let tr = self.tree.add(Kind::TR, self.parent);
         let (leading, pad_x, pad_y) = (grid.leading, grid.pad_x, grid.pad_y);
         let baseline = inline::baseline_in(leading, grid.size);
         let mut e = Elem::default();
@@ -245,12 +252,15 @@ impl FlowBuilder<'_> {
             };
             let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
             rows = rows.max(lines.len());
+            self.node = self.tree.add(kind, tr);
+            let tags = self.tags_for(rt);
             for (k, line) in lines.into_iter().enumerate() {
                 let y = pad_y + baseline + k as f32 * leading;
                 line.place(
                     x + pad_x,
                     y,
                     BlockRole::TableCell,
+                    tags,
                     &mut e.items,
                     &mut e.links,
                 );

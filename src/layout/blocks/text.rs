@@ -4,7 +4,7 @@ use crate::model::{Article, ImageSrc, Inline, Target};
 
 use super::super::inline::Family;
 use super::super::LinkTarget;
-use super::{Align, Band, BlockRole, FlowBuilder, RichText, TextStyle};
+use super::{Align, Band, BlockRole, FlowBuilder, Kind, RichText, TextStyle};
 
 impl FlowBuilder<'_> {
     /// A heading: kept with what follows, with its destination and outline
@@ -40,6 +40,8 @@ impl FlowBuilder<'_> {
         };
         let rt = self.rich(a, content, st.no_hyphens());
         self.role = BlockRole::Heading(level);
+        let h = self.headings.next(level);
+        self.tag(Kind::H(h));
         let first = self.push_lines(&rt, band, 0.0, Align::Left, st.size, lead, before);
         if let Some(e) = self.elems.get_mut(first) {
             let dest = format!("{}/{}", a.id, id);
@@ -67,6 +69,7 @@ impl FlowBuilder<'_> {
         };
         let leading = self.style.leading;
         self.role = self.para_role;
+        self.tag(Kind::P);
         self.push_lines(
             &rt,
             band,
@@ -119,7 +122,7 @@ impl FlowBuilder<'_> {
                     let target = self.link_target(a, url);
                     self.inlines(a, content, st, target.as_ref().or(link), strike, rt);
                 }
-                Inline::Image { src, alt } => {
+                Inline::Image { src, alt, .. } => {
                     let label = format!("[Image: {}]", if alt.is_empty() { "" } else { alt });
                     let target = match src {
                         ImageSrc::Remote(u) => Some(LinkTarget::Url(u.clone())),

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::super::units::{Point, Rgb};
-use super::super::{LinkArea, LinkTarget, PageItem, PlacedGlyph, TextRun};
+use super::super::{LinkArea, LinkTarget, NodeId, PageItem, PlacedGlyph, TextRun};
 use super::items::Items;
 use super::linebreak::{self, Kind, KpItem, INF};
 use super::shape::{Glyph, Shaped};
@@ -76,6 +76,9 @@ fn end_hang(items: &Items, end: usize) -> f32 {
         }
     }
 }
+
+/// The text of the space kept at the end of a line (see [`arrange`]).
+const LINE_END_SPACE: &str = " ";
 
 /// A glyph at its x on the line; the added hyphen carries its own text.
 type Positioned = (f32, Glyph, Option<&'static str>);
@@ -150,6 +153,18 @@ fn arrange(shaped: &Shaped, b: &Items, spec: &LineSpec) -> (Vec<Positioned>, f32
             }
             Kind::Penalty => {}
         }
+    }
+    // A line that ends at a space keeps it, drawn at the line's end with
+    // no width: text taken from the PDF (a screen reader's, a copy) then
+    // has a space between the line's last word and the next line's first,
+    // as pdfTeX's "fake spaces" do.
+    if let Some(g) = b
+        .kp
+        .get(range.end)
+        .filter(|k| k.kind == Kind::Glue)
+        .and_then(|_| b.glyphs[range.end].clone().next())
+    {
+        placed.push((x, glyphs[g], Some(LINE_END_SPACE)));
     }
     if let Some(Some(h)) = b.hyphens.get(range.end) {
         let g = Glyph {
@@ -239,8 +254,8 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Lin
         width: width + shift.min(0.0),
         ..Line::default()
     };
-    let mut run: Option<(Point, TextRun)> = None;
-    let mut link: Option<(f32, f32, LinkTarget, f32)> = None;
+    let mut run: Option<OpenRun> = None;
+    let mut link: Option<(f32, f32, &LinkTarget, u16, f32)> = None;
     let mut strike: Option<(f32, f32, f32, Rgb)> = None;
     for (i, (gx, g, extra)) in placed.iter().enumerate() {
         // Bidi controls draw nothing; the space glyph the shaper puts for
@@ -252,7 +267,7 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Lin
         let span = &rt.spans[g.span as usize];
         let st = &span.style;
         let gx = gx + shift;
-        let (origin, r) = run_for(&mut run, &mut line, rt, placed, i, gx);
+        let (origin, r, _) = run_for(&mut run, &mut line, rt, placed, i, gx);
         let from = r.text.len() as u32;
         match extra {
             Some(t) => r.text.push_str(t),
@@ -263,21 +278,26 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Lin
         r.glyphs.push(PlacedGlyph {
             gid: g.gid,
             x: gx + g.dx - origin.x,
-            advance: g.advance,
+            // The kept space takes no room.
+            advance: if *extra == Some(LINE_END_SPACE) {
+                0.0
+            } else {
+                g.advance
+            },
             text: (from, r.text.len() as u32),
         });
         // Link areas and strike-through lines follow their spans.
-        let end_x = gx + g.advance;
+        let end_x = gx + r.glyphs.last().map_or(0.0, |p| p.advance);
         match (&mut link, &span.link) {
-            (Some((_, e, t, h)), Some(l)) if t == l => {
+            (Some((_, e, _, no, h)), Some(_)) if *no == span.link_no => {
                 *e = end_x;
                 *h = h.max(st.size);
             }
             (cur, l) => {
-                if let Some((s, e, t, h)) = cur.take() {
-                    line.links.push(link_area(s, e, t, h));
+                if let Some(done) = cur.take() {
+                    line.links.push(link_area(done));
                 }
-                *cur = l.as_ref().map(|l| (gx, end_x, l.clone(), st.size));
+                *cur = l.as_ref().map(|l| (gx, end_x, l, span.link_no, st.size));
             }
         }
         match (&mut strike, span.strike) {
@@ -293,10 +313,10 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Lin
         }
     }
     if let Some(done) = run.take() {
-        line.items.push((done.0, PageItem::Text(done.1)));
+        line.items.push((done.0, PageItem::Text(done.1), done.2));
     }
-    if let Some((s, e, t, h)) = link.take() {
-        line.links.push(link_area(s, e, t, h));
+    if let Some(done) = link.take() {
+        line.links.push(link_area(done));
     }
     if let Some(done) = strike.take() {
         push_strike(&mut line, done);
@@ -304,30 +324,33 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Lin
     line
 }
 
+/// A text run being filled: its origin, and the link it is part of.
+type OpenRun = (Point, TextRun, u16);
+
 /// The run glyph `i` (at `gx`) goes into: the current one if it has the
-/// glyph's face, size, colour and baseline, else a new one (the finished
-/// run moves to the line).
+/// glyph's face, size, colour, baseline and link, else a new one (the
+/// finished run moves to the line).
 fn run_for<'r>(
-    run: &'r mut Option<(Point, TextRun)>,
+    run: &'r mut Option<OpenRun>,
     line: &mut Line,
     rt: &RichText,
     placed: &[Positioned],
     i: usize,
     gx: f32,
-) -> &'r mut (Point, TextRun) {
+) -> &'r mut OpenRun {
     let key_of = |g: &Glyph| {
         let span = &rt.spans[g.span as usize];
-        (g.face, span.style.size, span.style.color, span.rise)
+        (g.face, span.style.size, span.style.color, span.rise, span.link_no)
     };
     let g = &placed[i].1;
     let span = &rt.spans[g.span as usize];
     let key = key_of(g);
-    let same = run
-        .as_ref()
-        .is_some_and(|(p, r)| (r.face, r.size, r.color, -p.y) == (key.0, key.1, key.2, key.3));
+    let same = run.as_ref().is_some_and(|(p, r, no)| {
+        (r.face, r.size, r.color, -p.y, *no) == (key.0, key.1, key.2, key.3, key.4)
+    });
     if !same {
         if let Some(done) = run.take() {
-            line.items.push((done.0, PageItem::Text(done.1)));
+            line.items.push((done.0, PageItem::Text(done.1), done.2));
         }
         // Size the run once: it holds its glyphs for the whole build.
         let (mut n, mut bytes) = (0, 0);
@@ -350,18 +373,22 @@ fn run_for<'r>(
                 glyphs: Vec::with_capacity(n),
                 text: String::with_capacity(bytes),
             },
+            span.link_no,
         ));
     }
     run.as_mut().expect("run")
 }
 
-fn link_area(start: f32, end: f32, target: LinkTarget, size: f32) -> LinkArea {
+/// A link's area on the line; its node is the link's number in the text
+/// until [`super::Line::place`] gives it the link's node.
+fn link_area((start, end, target, no, size): (f32, f32, &LinkTarget, u16, f32)) -> LinkArea {
     LinkArea {
         x: start,
         y: -size * 0.9,
         w: end - start,
         h: size * 1.2,
-        target,
+        target: target.clone(),
+        node: NodeId::from(no),
     }
 }
 
@@ -374,5 +401,6 @@ fn push_strike(line: &mut Line, (start, end, size, color): (f32, f32, f32, Rgb))
             thickness: size * 0.06,
             color,
         },
+        0,
     ));
 }

@@ -25,6 +25,7 @@ pub use text::{Family, RichText, Span, TextStyle};
 
 use super::fonts::{FontSet, Han};
 use super::units::Point;
+use super::tags::Tags;
 use super::{BlockRole, LinkArea, PageItem, Placed};
 use linebreak::Params;
 use shape::Shaper;
@@ -78,7 +79,8 @@ impl ParaOpts {
 /// One set line: items relative to the start of its baseline.
 #[derive(Debug, Clone, Default)]
 pub struct Line {
-    pub items: Vec<(Point, PageItem)>,
+    /// Each item with the number of the link it is part of (0: none).
+    pub items: Vec<(Point, PageItem, u16)>,
     pub links: Vec<LinkArea>,
     pub width: f32,
     /// The line ends inside a word (at a hyphenation point or after a
@@ -93,24 +95,24 @@ pub fn baseline_in(leading: f32, size: f32) -> f32 {
 }
 
 impl Line {
-    /// Moves the line's items (as `role`) and link areas into `items` and
-    /// `links`, its baseline starting at `(x, baseline)`.
+    /// Moves the line's items (as `role`, part of `tags`) and link areas
+    /// into `items` and `links`, its baseline starting at `(x, baseline)`.
     pub fn place(
         self,
         x: f32,
         baseline: f32,
         role: BlockRole,
+        tags: Tags,
         items: &mut Vec<Placed>,
         links: &mut Vec<LinkArea>,
     ) {
-        items.extend(
-            self.items
-                .into_iter()
-                .map(|(p, it)| Placed::new(p.offset(x, baseline), it, role)),
-        );
+        items.extend(self.items.into_iter().map(|(p, it, no)| {
+            Placed::new(p.offset(x, baseline), it, role).tagged(tags.link(no))
+        }));
         links.extend(self.links.into_iter().map(|l| LinkArea {
             x: l.x + x,
             y: l.y + baseline,
+            node: tags.link(l.node as u16),
             ..l
         }));
     }

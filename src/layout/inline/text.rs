@@ -91,6 +91,9 @@ pub struct Span {
     /// Raised by this much (superscripts), in points.
     pub rise: f32,
     pub link: Option<LinkTarget>,
+    /// Which link of the text this span is part of, from 1 (0: none); a
+    /// link whose text changes style is one link.
+    pub link_no: u16,
     pub strike: bool,
 }
 
@@ -101,6 +104,8 @@ pub struct RichText {
     pub spans: Vec<Span>,
     /// Byte offsets of explicit line breaks.
     pub forced: Vec<usize>,
+    /// How many links the text holds.
+    pub links: u16,
 }
 
 impl RichText {
@@ -137,13 +142,30 @@ impl RichText {
             }
         }
         if self.text.len() > start {
+            let link_no = self.link_no(link, start);
             self.spans.push(Span {
                 range: start..self.text.len(),
                 style,
                 rise,
                 link: link.cloned(),
+                link_no,
                 strike,
             });
+        }
+    }
+
+    /// The number of the link a span from `start` is part of: the previous
+    /// span's when it ends there with the same target, else a new one.
+    fn link_no(&mut self, link: Option<&LinkTarget>, start: usize) -> u16 {
+        let Some(link) = link else { return 0 };
+        match self.spans.last() {
+            Some(s) if s.link.as_ref() == Some(link) && s.range.end == start => {
+                s.link_no
+            }
+            _ => {
+                self.links += 1;
+                self.links
+            }
         }
     }
 
@@ -158,11 +180,13 @@ impl RichText {
             }
         }
         if self.text.len() > start {
+            let link_no = self.link_no(link, start);
             self.spans.push(Span {
                 range: start..self.text.len(),
                 style,
                 rise: 0.0,
                 link: link.cloned(),
+                link_no,
                 strike: false,
             });
         }
