@@ -13,8 +13,8 @@ use super::flow::Elem;
 use super::furniture::{label_style, Setter, Stack};
 use super::inline::{Align, RichText, TextStyle};
 use super::style::{CoverSizes, CoverSpacing, PageStyle, Rules};
-use super::units::{Point, Rgb};
 use super::tags::{Kind, NodeId, Tags, Tree};
+use super::units::{Point, Rgb};
 use super::{BlockRole, LinkTarget, Page, PageItem, Placed};
 
 /// Destination names of the matter this module makes.
@@ -360,7 +360,15 @@ pub fn contents(
     tree: &mut Tree,
 ) -> Vec<Elem> {
     let sect = tree.add(Kind::Sect, Tree::ROOT);
-    let mut elems = heading(&digest.meta.title, "Contents", CONTENTS, set, style, tree, sect);
+    let mut elems = heading(
+        &digest.meta.title,
+        "Contents",
+        CONTENTS,
+        set,
+        style,
+        tree,
+        sect,
+    );
     let toc = tree.add(Kind::Toc, sect);
     let sp = &style.spacing.contents;
     let mut keep = true;
@@ -420,7 +428,15 @@ pub fn sources(
     tree: &mut Tree,
 ) -> Vec<Elem> {
     let sect = tree.add(Kind::Sect, Tree::ROOT);
-    let mut elems = heading(&digest.meta.title, "Sources", SOURCES, set, style, tree, sect);
+    let mut elems = heading(
+        &digest.meta.title,
+        "Sources",
+        SOURCES,
+        set,
+        style,
+        tree,
+        sect,
+    );
     let detail = style.sizes.entry_detail;
     let st = TextStyle::sans(detail.size).color(Rgb::GREY);
     let para = BlockRole::Paragraph;
@@ -430,7 +446,14 @@ pub fn sources(
         // Each entry is a paragraph: the article's line (a link to it),
         // then its address (a link) and rights.
         let p = tree.add(Kind::P, sect);
-        let mut s = entry(a, number.as_deref(), false, set, style, tree.add(Kind::Link, p));
+        let mut s = entry(
+            a,
+            number.as_deref(),
+            false,
+            set,
+            style,
+            tree.add(Kind::Link, p),
+        );
         if let Some(url) = &a.meta.url {
             let link = LinkTarget::Url(url.clone());
             let mut rt = RichText::new();
@@ -541,7 +564,15 @@ fn entry(
     if leaders {
         leaders_and_number(&mut s, title, number, size, set, style, link);
     } else {
-        let baseline = s.add(title, BlockRole::Paragraph, tags, 0.0, size, size * 1.3, 0.0);
+        let baseline = s.add(
+            title,
+            BlockRole::Paragraph,
+            tags,
+            0.0,
+            size,
+            size * 1.3,
+            0.0,
+        );
         let line = set.line(
             number,
             TextStyle::serif(size * 0.95),
@@ -549,7 +580,14 @@ fn entry(
             Align::Right,
         );
         let role = BlockRole::Paragraph;
-        line.place(0.0, baseline, role, tags, &mut s.elem.items, &mut s.elem.links);
+        line.place(
+            0.0,
+            baseline,
+            role,
+            tags,
+            &mut s.elem.items,
+            &mut s.elem.links,
+        );
     }
     let mut parts: Vec<String> = Vec::new();
     if let Some(src) = &a.meta.source {
@@ -598,12 +636,27 @@ fn leaders_and_number(
 ) {
     let tags = Tags::of(node);
     let last_width = title.last().map_or(0.0, |l| l.width);
-    let baseline = s.add(title, BlockRole::Paragraph, tags, 0.0, size, size * 1.3, 0.0);
+    let baseline = s.add(
+        title,
+        BlockRole::Paragraph,
+        tags,
+        0.0,
+        size,
+        size * 1.3,
+        0.0,
+    );
     let st = TextStyle::serif(size);
     let num_w = set.width(number, st);
     let line = set.line(number, st, style.measure, Align::Right);
     let role = BlockRole::Paragraph;
-    line.place(0.0, baseline, role, tags, &mut s.elem.items, &mut s.elem.links);
+    line.place(
+        0.0,
+        baseline,
+        role,
+        tags,
+        &mut s.elem.items,
+        &mut s.elem.links,
+    );
 
     let dot = set.line(".", st.color(Rgb::GREY), 100.0, Align::Left);
     let Some((_, PageItem::Text(proto), _)) = dot.items.first() else {
@@ -652,5 +705,13 @@ fn add_label(s: &mut Stack, text: &str, set: &mut Setter, style: &PageStyle, nod
         style.measure,
         Align::Left,
     );
-    s.add(lines, BlockRole::Label, Tags::of(node), 0.0, k.size, k.leading, 0.0);
+    s.add(
+        lines,
+        BlockRole::Label,
+        Tags::of(node),
+        0.0,
+        k.size,
+        k.leading,
+        0.0,
+    );
 }

@@ -9,8 +9,8 @@ use super::fonts::FontSet;
 use super::inline::shape::Shaper;
 use super::inline::{self, Align, Line, ParaOpts, RichText, TextStyle};
 use super::style::PageStyle;
-use super::units::{Point, Rgb};
 use super::tags::{NodeId, Tags, UNTAGGED};
+use super::units::{Point, Rgb};
 use super::{BlockRole, LinkArea, LinkTarget, Page, PageItem, Placed};
 
 /// Sets short texts outside the article flow. Characters no font has were
@@ -160,11 +160,25 @@ pub fn decorate(
         };
         let x = style.margin_left;
         let line = set.line(&label, head_label, style.measure, Align::Left);
-        line.place(x, baseline, artifact, untagged, &mut page.items, &mut page.links);
+        line.place(
+            x,
+            baseline,
+            artifact,
+            untagged,
+            &mut page.items,
+            &mut page.links,
+        );
         let room = style.measure - label_w - 18.0;
         let title = fit(set, title, head_title, room);
         let line = set.line(&title, head_title, style.measure, Align::Right);
-        line.place(x, baseline, artifact, untagged, &mut page.items, &mut page.links);
+        line.place(
+            x,
+            baseline,
+            artifact,
+            untagged,
+            &mut page.items,
+            &mut page.links,
+        );
         page.items.push(Placed::new(
             Point::new(x, baseline + style.leading * 0.6),
             PageItem::hline(style.measure, 0.4, Rgb::RULE),

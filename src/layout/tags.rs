@@ -30,7 +30,9 @@ pub enum Kind {
     P,
     BlockQuote,
     /// A list, numbered or not.
-    L { numbered: bool },
+    L {
+        numbered: bool,
+    },
     LI,
     Lbl,
     LBody,
@@ -254,10 +256,7 @@ mod tests {
     #[test]
     fn heading_levels_never_skip() {
         let mut h = HeadingLevels::default();
-        let got: Vec<u8> = [1, 3, 3, 2, 4, 1, 6]
-            .iter()
-            .map(|&l| h.next(l))
-            .collect();
+        let got: Vec<u8> = [1, 3, 3, 2, 4, 1, 6].iter().map(|&l| h.next(l)).collect();
         assert_eq!(got, [2, 3, 3, 3, 4, 2, 3]);
     }
 

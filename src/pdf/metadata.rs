@@ -214,17 +214,31 @@ fn pdfua_extension_schema(x: &mut Xml) {
         "rdf:Description",
         &[
             ("rdf:about", ""),
-            ("xmlns:pdfaExtension", "http://www.aiim.org/pdfa/ns/extension/"),
+            (
+                "xmlns:pdfaExtension",
+                "http://www.aiim.org/pdfa/ns/extension/",
+            ),
             ("xmlns:pdfaSchema", "http://www.aiim.org/pdfa/ns/schema#"),
-            ("xmlns:pdfaProperty", "http://www.aiim.org/pdfa/ns/property#"),
+            (
+                "xmlns:pdfaProperty",
+                "http://www.aiim.org/pdfa/ns/property#",
+            ),
         ],
     )
     .newline();
     let resource = [("rdf:parseType", "Resource")];
     x.open("pdfaExtension:schemas", &[]).open("rdf:Bag", &[]);
     x.open("rdf:li", &resource);
-    x.element("pdfaSchema:schema", &[], "PDF/UA Universal Accessibility Schema");
-    x.element("pdfaSchema:namespaceURI", &[], "http://www.aiim.org/pdfua/ns/id/");
+    x.element(
+        "pdfaSchema:schema",
+        &[],
+        "PDF/UA Universal Accessibility Schema",
+    );
+    x.element(
+        "pdfaSchema:namespaceURI",
+        &[],
+        "http://www.aiim.org/pdfua/ns/id/",
+    );
     x.element("pdfaSchema:prefix", &[], "pdfuaid");
     x.open("pdfaSchema:property", &[]).open("rdf:Seq", &[]);
     x.open("rdf:li", &resource);
@@ -236,8 +250,12 @@ fn pdfua_extension_schema(x: &mut Xml) {
         &[],
         "Indicates, which part of ISO 14289 standard is followed",
     );
-    x.close("rdf:li").close("rdf:Seq").close("pdfaSchema:property");
-    x.close("rdf:li").close("rdf:Bag").close("pdfaExtension:schemas");
+    x.close("rdf:li")
+        .close("rdf:Seq")
+        .close("pdfaSchema:property");
+    x.close("rdf:li")
+        .close("rdf:Bag")
+        .close("pdfaExtension:schemas");
     x.close("rdf:Description").newline();
 }
 

@@ -171,14 +171,8 @@ pub fn write_to(
         }
     }
     let marks: Vec<Vec<NodeId>> = pages.into_iter().map(|w| w.mcids).collect();
-    let struct_root = structure::write(
-        &mut pdf,
-        &mut alloc,
-        &structure,
-        &refs.ids,
-        &marks,
-        &annots,
-    );
+    let struct_root =
+        structure::write(&mut pdf, &mut alloc, &structure, &refs.ids, &marks, &annots);
     pdf.pages(tree)
         .kids(refs.ids.iter().copied())
         .count(refs.ids.len() as i32);
@@ -384,20 +378,41 @@ mod tests {
                         w: 100.0,
                         h: 12.0,
                         target: LinkTarget::Internal("a2".into()),
+                        node: crate::layout::UNTAGGED,
                     })
                     .into_iter()
                     .collect(),
                 ..Page::default()
             };
-            let content = Packed::new(Vec::new(), compress::LEVEL);
-            write_page(&mut pdf, &mut alloc, [id, tree, resources], &content, &page);
+            let w = PageOut {
+                content: Packed::new(Vec::new(), compress::LEVEL),
+                mcids: Vec::new(),
+                link_texts: vec![String::new(); page.links.len()],
+                page,
+            };
+            let mut key = 2;
+            write_page(
+                &mut pdf,
+                &mut alloc,
+                [id, tree, resources],
+                i as i32,
+                &w,
+                &mut key,
+            );
         }
         pdf.pages(tree).kids(refs.ids.iter().copied()).count(2);
+        let root = structure::write(
+            &mut pdf,
+            &mut alloc,
+            &layout::Tree::new(),
+            &refs.ids,
+            &[vec![], vec![]],
+            &[],
+        );
         write_navigation_and_metadata(
             &mut pdf,
             &mut alloc,
-            catalog,
-            tree,
+            [catalog, tree, root],
             &refs,
             links,
             outline,
@@ -467,7 +482,7 @@ mod tests {
         assert!(has(&pdf, "(a1)[3 0 R/XYZ null 750 null]"));
         assert!(!has(&pdf, "/XYZ null 790 null"), "a second a1 was kept");
         // The link: no border, printed, jumps by name; its page lists it.
-        assert!(has(&pdf, "/Border[0 0 0]/F 4/Dest(a2)"));
+        assert!(has(&pdf, "/Border[0 0 0]/F 4/Contents(Go to a2)/Dest(a2)"));
         assert!(has(&pdf, "/Rect[10 768 110 780]"));
         assert!(has(&pdf, "/Annots["));
         // Information dictionary, file id and XMP.
@@ -483,6 +498,13 @@ mod tests {
             "<xmp:ModifyDate>2023-11-14T22:13:20Z</xmp:ModifyDate>"
         ));
         assert!(has(&pdf, "<pdfaid:part>2</pdfaid:part>"));
+        assert!(has(&pdf, "<pdfaid:conformance>A</pdfaid:conformance>"));
+        assert!(has(&pdf, "<pdfuaid:part>1</pdfuaid:part>"));
+        // Tagged, with a structure tree the pages and links point into.
+        assert!(has(&pdf, "/MarkInfo<</Marked true>>"));
+        assert!(has(&pdf, "/StructParents 1/Tabs/S"));
+        assert!(has(&pdf, "/DisplayDocTitle true"));
+        assert!(has(&pdf, "/Contents(Go to a2)"));
         assert!(has(&pdf, "/OutputIntents[<</Type/OutputIntent/S/GTS_PDFA1"));
     }
 

@@ -156,7 +156,9 @@ fn write_elements(
     let mut ids = Vec::new();
     for (i, node) in tree.nodes.iter().enumerate() {
         let Some(id) = refs[i] else { continue };
-        let mut e = pdf.indirect(id).start::<pdf_writer::writers::StructElement>();
+        let mut e = pdf
+            .indirect(id)
+            .start::<pdf_writer::writers::StructElement>();
         e.custom_kind(Name(node.kind.name().as_bytes()));
         e.parent(if i == Tree::ROOT as usize {
             root

@@ -268,6 +268,11 @@ impl FlowBuilder<'_> {
 /// Whether two BCP 47 tags name the same language (`en-GB` and `en` do:
 /// a screen reader needs a change of language, not of region).
 fn same_language(a: &str, b: &str) -> bool {
-    let primary = |t: &str| t.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let primary = |t: &str| {
+        t.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
     primary(a) == primary(b)
 }

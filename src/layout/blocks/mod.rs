@@ -352,14 +352,7 @@ impl<'d> FlowBuilder<'d> {
 }
 
 /// One line as a strip of height `leading`, its baseline at `baseline`.
-fn line_elem(
-    line: Line,
-    x: f32,
-    baseline: f32,
-    leading: f32,
-    role: BlockRole,
-    tags: Tags,
-) -> Elem {
+fn line_elem(line: Line, x: f32, baseline: f32, leading: f32, role: BlockRole, tags: Tags) -> Elem {
     let mut e = Elem {
         height: leading,
         baseline,

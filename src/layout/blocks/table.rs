@@ -8,8 +8,8 @@ use crate::diag::Diagnostic;
 use crate::model::{Align as ColAlign, Article, Inline, Table};
 
 use super::{
-    inline, Align, Band, BlockRole, Elem, FlowBuilder, Kind, PageItem, ParaOpts, Placed, Point, Rgb,
-    RichText, TextStyle,
+    inline, Align, Band, BlockRole, Elem, FlowBuilder, Kind, PageItem, ParaOpts, Placed, Point,
+    Rgb, RichText, TextStyle,
 };
 
 /// Columns in groups that fit `avail` at their minimum widths: all of them

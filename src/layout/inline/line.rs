@@ -158,11 +158,10 @@ fn arrange(shaped: &Shaped, b: &Items, spec: &LineSpec) -> (Vec<Positioned>, f32
     // no width: text taken from the PDF (a screen reader's, a copy) then
     // has a space between the line's last word and the next line's first,
     // as pdfTeX's "fake spaces" do.
-    if let Some(g) = b
-        .kp
-        .get(range.end)
-        .filter(|k| k.kind == Kind::Glue)
-        .and_then(|_| b.glyphs[range.end].clone().next())
+    if let Some(g) =
+        b.kp.get(range.end)
+            .filter(|k| k.kind == Kind::Glue)
+            .and_then(|_| b.glyphs[range.end].clone().next())
     {
         placed.push((x, glyphs[g], Some(LINE_END_SPACE)));
     }
@@ -340,7 +339,13 @@ fn run_for<'r>(
 ) -> &'r mut OpenRun {
     let key_of = |g: &Glyph| {
         let span = &rt.spans[g.span as usize];
-        (g.face, span.style.size, span.style.color, span.rise, span.link_no)
+        (
+            g.face,
+            span.style.size,
+            span.style.color,
+            span.rise,
+            span.link_no,
+        )
     };
     let g = &placed[i].1;
     let span = &rt.spans[g.span as usize];

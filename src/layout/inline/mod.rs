@@ -24,8 +24,8 @@ pub mod text;
 pub use text::{Family, RichText, Span, TextStyle};
 
 use super::fonts::{FontSet, Han};
-use super::units::Point;
 use super::tags::Tags;
+use super::units::Point;
 use super::{BlockRole, LinkArea, PageItem, Placed};
 use linebreak::Params;
 use shape::Shaper;
@@ -106,9 +106,11 @@ impl Line {
         items: &mut Vec<Placed>,
         links: &mut Vec<LinkArea>,
     ) {
-        items.extend(self.items.into_iter().map(|(p, it, no)| {
-            Placed::new(p.offset(x, baseline), it, role).tagged(tags.link(no))
-        }));
+        items.extend(
+            self.items.into_iter().map(|(p, it, no)| {
+                Placed::new(p.offset(x, baseline), it, role).tagged(tags.link(no))
+            }),
+        );
         links.extend(self.links.into_iter().map(|l| LinkArea {
             x: l.x + x,
             y: l.y + baseline,
@@ -228,7 +230,7 @@ mod tests {
 
     fn line_text(l: &Line) -> String {
         let mut s = String::new();
-        for (_, it) in &l.items {
+        for (_, it, _) in &l.items {
             if let PageItem::Text(r) = it {
                 s.push_str(&r.text);
             }
@@ -240,7 +242,7 @@ mod tests {
     /// edge of its last, and how far each may hang into the margin.
     fn extent(l: &Line) -> ((f32, f32), (f32, f32)) {
         let mut glyphs = Vec::new();
-        for (p, it) in &l.items {
+        for (p, it, _) in &l.items {
             if let PageItem::Text(r) = it {
                 for g in &r.glyphs {
                     let c = &r.text[g.text.0 as usize..g.text.1 as usize];
@@ -409,7 +411,7 @@ mod tests {
                 "line {i} {t:?} is {} wide",
                 l.width
             );
-            for (p, it) in &l.items {
+            for (p, it, _) in &l.items {
                 if let PageItem::Text(r) = it {
                     assert!(p.x >= -0.01 && p.x + r.width() <= measure + 0.01, "{t:?}");
                 }
@@ -487,7 +489,7 @@ mod tests {
     fn line_end(l: &Line) -> f32 {
         l.items
             .iter()
-            .filter_map(|(p, it)| match it {
+            .filter_map(|(p, it, _)| match it {
                 PageItem::Text(r) => r.glyphs.last().map(|g| p.x + g.x + g.advance),
                 _ => None,
             })
@@ -496,7 +498,7 @@ mod tests {
 
     fn glyphs_of(l: &Line) -> Vec<(f32, String)> {
         let mut out = Vec::new();
-        for (p, it) in &l.items {
+        for (p, it, _) in &l.items {
             if let PageItem::Text(r) = it {
                 for g in &r.glyphs {
                     out.push((
@@ -529,7 +531,7 @@ mod tests {
         let right = x + l
             .items
             .iter()
-            .find_map(|(_, it)| match it {
+            .find_map(|(_, it, _)| match it {
                 PageItem::Text(r) => r.glyphs.last().map(|g| g.advance),
                 _ => None,
             })
@@ -573,7 +575,7 @@ mod tests {
         let end = last
             .items
             .iter()
-            .filter_map(|(p, it)| match it {
+            .filter_map(|(p, it, _)| match it {
                 PageItem::Text(r) => r.glyphs.last().map(|g| p.x + g.x + g.advance),
                 _ => None,
             })
@@ -660,7 +662,7 @@ mod tests {
                 let ((left, lead), (right, hang)) = extent(l);
                 proptest::prop_assert!(right <= measure + hang + 0.01, "line {} ends at {} in {}: {:?}", i, right, measure, line_text(l));
                 proptest::prop_assert!(left >= -lead - 0.01, "line {} starts at {}", i, left);
-                for (p, it) in &l.items {
+                for (p, it, _) in &l.items {
                     if let PageItem::Text(r) = it {
                         proptest::prop_assert!(p.x >= -lead - 0.01 && p.x + r.width() <= measure + hang + 0.01);
                     }

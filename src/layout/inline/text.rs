@@ -159,9 +159,7 @@ impl RichText {
     fn link_no(&mut self, link: Option<&LinkTarget>, start: usize) -> u16 {
         let Some(link) = link else { return 0 };
         match self.spans.last() {
-            Some(s) if s.link.as_ref() == Some(link) && s.range.end == start => {
-                s.link_no
-            }
+            Some(s) if s.link.as_ref() == Some(link) && s.range.end == start => s.link_no,
             _ => {
                 self.links += 1;
                 self.links
