@@ -13,7 +13,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use pressbook::layout::inline::shape::{Segment, Shaper};
 use pressbook::layout::inline::{self, Align, ParaOpts, RichText, TextStyle};
-use pressbook::layout::{blocks, fonts::Role, inline::hyphen, paginate, FontSet, PageStyle};
+use pressbook::layout::{blocks, fonts::Role, inline::hyphen, paginate, FontSet, PageStyle, Tree};
 use pressbook::model::{Block, Digest, Inline};
 
 /// A 100-article corpus, generated once per run.
@@ -129,11 +129,11 @@ fn pdf_stages(c: &mut Criterion) {
 
     // The whole flow of strips (all block kinds, parallel over articles).
     g.bench_function("flow (blocks::flow)", |b| {
-        b.iter(|| blocks::flow(digest, &fonts, &style))
+        b.iter(|| blocks::flow(digest, &fonts, &style, &mut Tree::new()))
     });
 
     // Pagination of a prebuilt flow.
-    let (elems, _) = blocks::flow(digest, &fonts, &style);
+    let (elems, _) = blocks::flow(digest, &fonts, &style, &mut Tree::new());
     g.bench_function("pagination", |b| {
         b.iter(|| paginate::paginate(elems.clone(), &style))
     });

@@ -189,3 +189,113 @@ fn a_missing_glyph_drops_the_claims() {
         "the refusal does not name the article:\n{err}"
     );
 }
+
+/// A digest of `body` in one article, with `extra` manifest lines and the
+/// bundled faces only.
+fn one_article(name: &str, extra: &str, body: &str, files: &[(&str, &[u8])]) -> std::path::PathBuf {
+    let manifest = format!(
+        "title = \"Tagged\"\nlanguage = \"en\"\ndate = \"2026-05-04\"\narticles = [\"a.md\"]\n{extra}\n[fonts]\nsystem = false\n"
+    );
+    let article = format!("---\ntitle: One article\n---\n\n{body}\n");
+    let mut all: Vec<(&str, &[u8])> = vec![
+        ("pressbook.toml", manifest.as_bytes()),
+        ("a.md", article.as_bytes()),
+    ];
+    all.extend_from_slice(files);
+    write_digest(name, &all)
+}
+
+/// A paragraph that runs over a page break, and in two columns over a
+/// column break, is one element holding all its words, in order.
+#[test]
+fn text_across_pages_and_columns_stays_one_element() {
+    // Short words: nothing is hyphenated, so the text comes back as written.
+    let words = [
+        "the", "tide", "ran", "out", "past", "each", "pier", "and", "mast",
+    ];
+    let para: Vec<&str> = (0..2500)
+        .map(|i| words[(i * 7 + i / 9) % words.len()])
+        .collect();
+    let para = para.join(" ");
+    for (name, extra) in [
+        ("tagged-pages", "page_size = \"A5\""),
+        ("tagged-columns", "page_size = \"A4\"\n[style]\ncolumns = 2"),
+    ] {
+        let dir = one_article(
+            name,
+            extra,
+            &format!("{para}.\n\nA short last paragraph."),
+            &[],
+        );
+        let out = scratch(&format!("{name}-out"));
+        let pdf = only_with_ext(&build(&dir, &out, "pdf"), "pdf");
+        let tree = struct_text(&pdf);
+        // The element's text, one line per page or column it is on.
+        let texts = element_texts(&tree);
+        let long = texts
+            .iter()
+            .find(|(_, t)| t.starts_with(&para[..20]))
+            .unwrap_or_else(|| panic!("{name}: no element holds the paragraph:\n{tree}"));
+        assert_eq!(long.1, format!("{para}."), "{name}: words lost or moved");
+        assert!(long.0 >= 2, "{name}: the paragraph did not cross a break");
+    }
+}
+
+/// Each element's text in `tree`: how many stretches (pages, columns) it
+/// is on, and their text joined.
+fn element_texts(tree: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut open = false;
+    for l in tree.lines().map(str::trim) {
+        if let Some(t) = l.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            if !open {
+                out.push((0, String::new()));
+                open = true;
+            }
+            let last = out.last_mut().unwrap();
+            last.0 += 1;
+            last.1.push_str(t);
+        } else {
+            open = false;
+        }
+    }
+    out
+}
+
+/// An image without a description is decoration to a screen reader: no
+/// `Figure`, a warning naming the image and what to do; the file still
+/// meets PDF/UA-1 (checked in `build`).
+#[test]
+fn an_image_without_description_is_an_artifact() {
+    let photo = std::fs::read(fixture("structure").join("articles/images/photo.png")).unwrap();
+    let dir = one_article(
+        "tagged-no-alt",
+        "",
+        "Before the image.\n\n![](photo.png)\n\nAfter the image.",
+        &[("photo.png", &photo)],
+    );
+    let out = scratch("tagged-no-alt-out");
+    let o = pressbook(&[
+        "build",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+    ]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("photo.png")
+            && err.contains("no description")
+            && err.contains("![what the image shows]"),
+        "no warning about the image without a description:\n{err}"
+    );
+    let pdf = only_with_ext(
+        &build(&dir, &scratch("tagged-no-alt-checked"), "pdf"),
+        "pdf",
+    );
+    let tree = struct_text(&pdf);
+    assert!(!tree.contains("Figure"), "{tree}");
+    assert!(tree.contains("\"Before the image.\"") && tree.contains("\"After the image.\""));
+}

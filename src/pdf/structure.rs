@@ -4,6 +4,7 @@
 //! in the content (which is reading order); and the parent tree that takes
 //! a page's MCIDs and an annotation back to their elements.
 
+use pdf_writer::writers::StructChildren;
 use pdf_writer::{Chunk, Finish, Name, Ref, Str, TextStr};
 
 use crate::layout::tags::Kind;
@@ -156,15 +157,16 @@ fn write_elements(
     let mut ids = Vec::new();
     for (i, node) in tree.nodes.iter().enumerate() {
         let Some(id) = refs[i] else { continue };
-        let mut e = pdf
-            .indirect(id)
-            .start::<pdf_writer::writers::StructElement>();
-        e.custom_kind(Name(node.kind.name().as_bytes()));
-        e.parent(if i == Tree::ROOT as usize {
+        // A plain dictionary: `/Type /StructElem` is optional, and with
+        // thousands of elements its bytes count.
+        let mut e = pdf.indirect(id).dict();
+        e.pair(Name(b"S"), Name(node.kind.name().as_bytes()));
+        let parent = if i == Tree::ROOT as usize {
             root
         } else {
             refs[node.parent as usize].expect("a present node's parent is present")
-        });
+        };
+        e.pair(Name(b"P"), parent);
         let kids = &shape.kids[i];
         // The element's page: marked content on it is given by MCID alone.
         let home = kids.iter().find_map(|k| match k {
@@ -172,16 +174,16 @@ fn write_elements(
             Kid::Element(_) => None,
         });
         if let Some(p) = home {
-            e.page(pages[p]);
+            e.pair(Name(b"Pg"), pages[p]);
         }
         if let Some(alt) = &node.alt {
-            e.alt(TextStr(alt));
+            e.pair(Name(b"Alt"), TextStr(alt));
         }
         if let Some(lang) = &node.lang {
-            e.lang(TextStr(lang));
+            e.pair(Name(b"Lang"), TextStr(lang));
         }
         if let Some(note) = &node.id {
-            e.id(Str(note.as_bytes()));
+            e.pair(Name(b"ID"), Str(note.as_bytes()));
             ids.push((note.clone(), id));
         }
         match node.kind {
@@ -200,7 +202,7 @@ fn write_elements(
             }
             _ => {}
         }
-        let mut k = e.children();
+        let mut k = e.insert(Name(b"K")).start::<StructChildren>();
         for kid in kids {
             match *kid {
                 Kid::Content(p, mcid) if Some(p) == home => {
