@@ -68,13 +68,23 @@ fn scripts_fixture_builds_strict_with_every_face_embedded_and_subset() {
     let (_, pdf, all) = built();
     assert!(!all.contains("no font has"), "{all}");
     assert_qpdf_clean(pdf);
-    // With every character in a font, it claims PDF/A-2b and meets it, CJK
-    // faces (OpenType with CFF outlines) included.
+    // With every character in a font, it claims PDF/A-2a and PDF/UA-1 and
+    // meets them, CJK faces (OpenType with CFF outlines) included.
     assert!(std::fs::read(pdf)
         .unwrap()
         .windows(11)
         .any(|w| w == b"pdfaid:part"));
     assert_pdfa_kept(pdf);
+    // A screen reader gets right-to-left text in reading order, not as
+    // drawn: the headlines as written, each one element.
+    let tree = tool("pdfinfo", &["-struct-text", s(pdf)]);
+    for title in ["الميناء يفتح أرصفته من جديد", "ספרייה חדשה בלב השכונה"]
+    {
+        assert!(
+            tree.contains(&format!("\"{title}\"")),
+            "{title} is not in the structure tree in reading order:\n{tree}"
+        );
+    }
     let fonts = tool("pdffonts", &[s(pdf)]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(rows.len() >= 5, "{fonts}");

@@ -224,9 +224,14 @@ impl TextRun {
         &self.text[g.text.0 as usize..g.text.1 as usize]
     }
 
-    /// Width from the run start to the end of the last glyph.
+    /// Width from the run start to the right end of its rightmost glyph
+    /// (glyphs are in reading order, which is not left to right in
+    /// right-to-left text).
     pub fn width(&self) -> f32 {
-        self.glyphs.last().map_or(0.0, |g| g.x + g.advance)
+        self.glyphs
+            .iter()
+            .map(|g| g.x + g.advance)
+            .fold(0.0, f32::max)
     }
 }
 

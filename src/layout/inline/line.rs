@@ -109,7 +109,8 @@ pub fn place(
         // Justified: the line starts in the left margin by what hangs there.
         _ => -spec.hang.0,
     };
-    let mut line = finalize(rt, &placed, width, shift);
+    let bidi = rtl || placed.iter().any(|p| p.1.level > 0);
+    let mut line = finalize(rt, &placed, width, shift, bidi);
     line.hyphenated = items
         .kp
         .get(spec.items.end)
@@ -247,13 +248,19 @@ fn reorder(placed: &mut Vec<Positioned>, width: f32, base: u8) {
 }
 
 /// Groups positioned glyphs into runs of one face, size, colour and
-/// baseline, and follows their spans' links and strike-through.
-fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Line {
+/// baseline, and follows their spans' links and strike-through. On a line
+/// with right-to-left text (`bidi`) the glyphs are placed in visual order,
+/// but each run's glyphs and the runs themselves are then put in logical
+/// (reading) order, positions kept: text taken from the PDF, which is
+/// read in content order, is then the source text, not its mirror.
+fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32, bidi: bool) -> Line {
     let mut line = Line {
         width: width + shift.min(0.0),
         ..Line::default()
     };
     let mut run: Option<OpenRun> = None;
+    // Where each run starts in the text (bidi lines only).
+    let mut starts: Vec<(usize, u32)> = Vec::new();
     let mut link: Option<(f32, f32, &LinkTarget, u16, f32)> = None;
     let mut strike: Option<(f32, f32, f32, Rgb)> = None;
     for (i, (gx, g, extra)) in placed.iter().enumerate() {
@@ -266,7 +273,17 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Lin
         let span = &rt.spans[g.span as usize];
         let st = &span.style;
         let gx = gx + shift;
-        let (origin, r, _) = run_for(&mut run, &mut line, rt, placed, i, gx);
+        let open = run_for(&mut run, &mut line, &mut starts, rt, placed, i, gx);
+        if bidi {
+            // The added hyphen ends its word.
+            let at = if *extra == Some("-") {
+                u32::MAX
+            } else {
+                g.cluster
+            };
+            open.clusters.push(at);
+        }
+        let (origin, r) = (open.origin, &mut open.run);
         let from = r.text.len() as u32;
         match extra {
             Some(t) => r.text.push_str(t),
@@ -312,7 +329,7 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Lin
         }
     }
     if let Some(done) = run.take() {
-        line.items.push((done.0, PageItem::Text(done.1), done.2));
+        close(done, &mut line, &mut starts);
     }
     if let Some(done) = link.take() {
         line.links.push(link_area(done));
@@ -320,11 +337,64 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Lin
     if let Some(done) = strike.take() {
         push_strike(&mut line, done);
     }
+    if bidi {
+        // Runs in reading order (strike-through rules after them).
+        let mut key = vec![u32::MAX; line.items.len()];
+        for (i, at) in starts {
+            key[i] = at;
+        }
+        let mut keyed: Vec<_> = key.into_iter().zip(line.items.drain(..)).collect();
+        keyed.sort_by_key(|k| k.0);
+        line.items = keyed.into_iter().map(|k| k.1).collect();
+    }
     line
 }
 
-/// A text run being filled: its origin, and the link it is part of.
-type OpenRun = (Point, TextRun, u16);
+/// A text run being filled.
+struct OpenRun {
+    origin: Point,
+    run: TextRun,
+    /// The link it is part of.
+    link_no: u16,
+    /// Where each glyph's text is in the paragraph (on bidi lines only).
+    clusters: Vec<u32>,
+}
+
+/// Moves a finished run to the line: on a bidi line with its glyphs in
+/// logical order, and its start noted in `starts`.
+fn close(mut open: OpenRun, line: &mut Line, starts: &mut Vec<(usize, u32)>) {
+    if !open.clusters.is_empty() {
+        if open.clusters.windows(2).any(|w| w[0] > w[1]) {
+            logical_order(&mut open.run, &open.clusters);
+        }
+        let first = open.clusters.iter().copied().min().unwrap_or(u32::MAX);
+        starts.push((line.items.len(), first));
+    }
+    line.items
+        .push((open.origin, PageItem::Text(open.run), open.link_no));
+}
+
+/// Reorders `run`'s glyphs (and its text) by where their text is in the
+/// paragraph; glyphs of one cluster keep their order.
+fn logical_order(run: &mut TextRun, clusters: &[u32]) {
+    let mut order: Vec<usize> = (0..run.glyphs.len()).collect();
+    order.sort_by_key(|&i| clusters[i]);
+    let mut text = String::with_capacity(run.text.len());
+    let glyphs = order
+        .iter()
+        .map(|&i| {
+            let g = run.glyphs[i];
+            let from = text.len() as u32;
+            text.push_str(&run.text[g.text.0 as usize..g.text.1 as usize]);
+            PlacedGlyph {
+                text: (from, text.len() as u32),
+                ..g
+            }
+        })
+        .collect();
+    run.glyphs = glyphs;
+    run.text = text;
+}
 
 /// The run glyph `i` (at `gx`) goes into: the current one if it has the
 /// glyph's face, size, colour, baseline and link, else a new one (the
@@ -332,6 +402,7 @@ type OpenRun = (Point, TextRun, u16);
 fn run_for<'r>(
     run: &'r mut Option<OpenRun>,
     line: &mut Line,
+    starts: &mut Vec<(usize, u32)>,
     rt: &RichText,
     placed: &[Positioned],
     i: usize,
@@ -350,12 +421,13 @@ fn run_for<'r>(
     let g = &placed[i].1;
     let span = &rt.spans[g.span as usize];
     let key = key_of(g);
-    let same = run.as_ref().is_some_and(|(p, r, no)| {
-        (r.face, r.size, r.color, -p.y, *no) == (key.0, key.1, key.2, key.3, key.4)
+    let same = run.as_ref().is_some_and(|o| {
+        let r = &o.run;
+        (r.face, r.size, r.color, -o.origin.y, o.link_no) == (key.0, key.1, key.2, key.3, key.4)
     });
     if !same {
         if let Some(done) = run.take() {
-            line.items.push((done.0, PageItem::Text(done.1), done.2));
+            close(done, line, starts);
         }
         // Size the run once: it holds its glyphs for the whole build.
         let (mut n, mut bytes) = (0, 0);
@@ -369,17 +441,18 @@ fn run_for<'r>(
                 None => h.text_len as usize,
             };
         }
-        *run = Some((
-            Point::new(gx, -span.rise),
-            TextRun {
+        *run = Some(OpenRun {
+            origin: Point::new(gx, -span.rise),
+            run: TextRun {
                 face: g.face,
                 size: span.style.size,
                 color: span.style.color,
                 glyphs: Vec::with_capacity(n),
                 text: String::with_capacity(bytes),
             },
-            span.link_no,
-        ));
+            link_no: span.link_no,
+            clusters: Vec::new(),
+        });
     }
     run.as_mut().expect("run")
 }

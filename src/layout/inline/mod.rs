@@ -490,12 +490,13 @@ mod tests {
         l.items
             .iter()
             .filter_map(|(p, it, _)| match it {
-                PageItem::Text(r) => r.glyphs.last().map(|g| p.x + g.x + g.advance),
+                PageItem::Text(r) => Some(p.x + r.width()),
                 _ => None,
             })
             .fold(0.0f32, f32::max)
     }
 
+    /// The line's glyphs as shown, left to right, with their text.
     fn glyphs_of(l: &Line) -> Vec<(f32, String)> {
         let mut out = Vec::new();
         for (p, it, _) in &l.items {
@@ -508,7 +509,13 @@ mod tests {
                 }
             }
         }
+        out.sort_by(|a, b| a.0.total_cmp(&b.0));
         out
+    }
+
+    /// The line's text as shown, left to right.
+    fn shown(l: &Line) -> String {
+        glyphs_of(l).into_iter().map(|g| g.1).collect()
     }
 
     #[test]
@@ -517,14 +524,18 @@ mod tests {
         // English around it from the left. (No bundled face has Hebrew: its
         // letters are boxes, which still stand in their places.)
         let l = &lines_in("abc אבג def", "en", 400.0, Align::Justify, 0.0)[0];
-        assert_eq!(line_text(l), "abc גבא def");
+        assert_eq!(shown(l), "abc גבא def");
+        // The runs and glyphs themselves are in reading order (what a PDF
+        // reader extracts).
+        assert_eq!(line_text(l), "abc אבג def");
         let xs: Vec<f32> = glyphs_of(l).iter().map(|g| g.0).collect();
         assert!(xs.windows(2).all(|w| w[0] <= w[1]), "{xs:?}");
         // A Hebrew paragraph: its first word at the right, the English
         // phrase inside it left to right, and the line set from the right.
         let lines = lines_in("אבג abc def דהו", "he", 400.0, Align::Justify, 0.0);
         let l = &lines[0];
-        assert_eq!(line_text(l), "והד abc def גבא");
+        assert_eq!(shown(l), "והד abc def גבא");
+        assert_eq!(line_text(l), "אבג abc def דהו");
         let g = glyphs_of(l);
         let (x, last) = g.last().unwrap();
         assert_eq!(last, "א");
@@ -571,15 +582,7 @@ mod tests {
             "ends at {last_glyph}"
         );
         // The last line is set from the right too.
-        let last = lines.last().unwrap();
-        let end = last
-            .items
-            .iter()
-            .filter_map(|(p, it, _)| match it {
-                PageItem::Text(r) => r.glyphs.last().map(|g| p.x + g.x + g.advance),
-                _ => None,
-            })
-            .fold(0.0f32, f32::max);
+        let end = line_end(lines.last().unwrap());
         assert!((end - measure).abs() < 0.5, "last line ends at {end}");
     }
 
