@@ -10,7 +10,7 @@ use super::items::Items;
 use super::linebreak::{self, Kind, KpItem, INF};
 use super::shape::{Glyph, Shaped};
 use super::text::RichText;
-use super::{Align, Line, ParaOpts};
+use super::{Align, Line, ParaOpts, ADDED};
 
 /// One line between two breaks.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,8 +109,7 @@ pub fn place(
         // Justified: the line starts in the left margin by what hangs there.
         _ => -spec.hang.0,
     };
-    let bidi = rtl || placed.iter().any(|p| p.1.level > 0);
-    let mut line = finalize(rt, &placed, width, shift, bidi);
+    let mut line = finalize(rt, &placed, width, shift);
     line.hyphenated = items
         .kp
         .get(spec.items.end)
@@ -248,19 +247,13 @@ fn reorder(placed: &mut Vec<Positioned>, width: f32, base: u8) {
 }
 
 /// Groups positioned glyphs into runs of one face, size, colour and
-/// baseline, and follows their spans' links and strike-through. On a line
-/// with right-to-left text (`bidi`) the glyphs are placed in visual order,
-/// but each run's glyphs and the runs themselves are then put in logical
-/// (reading) order, positions kept: text taken from the PDF, which is
-/// read in content order, is then the source text, not its mirror.
-fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32, bidi: bool) -> Line {
+/// baseline, and follows their spans' links and strike-through.
+fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Line {
     let mut line = Line {
         width: width + shift.min(0.0),
         ..Line::default()
     };
     let mut run: Option<OpenRun> = None;
-    // Where each run starts in the text (bidi lines only).
-    let mut starts: Vec<(usize, u32)> = Vec::new();
     let mut link: Option<(f32, f32, &LinkTarget, u16, f32)> = None;
     let mut strike: Option<(f32, f32, f32, Rgb)> = None;
     for (i, (gx, g, extra)) in placed.iter().enumerate() {
@@ -273,16 +266,7 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32, bidi: 
         let span = &rt.spans[g.span as usize];
         let st = &span.style;
         let gx = gx + shift;
-        let open = run_for(&mut run, &mut line, &mut starts, rt, placed, i, gx);
-        if bidi {
-            // The added hyphen ends its word.
-            let at = if *extra == Some("-") {
-                u32::MAX
-            } else {
-                g.cluster
-            };
-            open.clusters.push(at);
-        }
+        let open = run_for(&mut run, &mut line, rt, placed, i, gx);
         let (origin, r) = (open.origin, &mut open.run);
         let from = r.text.len() as u32;
         match extra {
@@ -329,23 +313,13 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32, bidi: 
         }
     }
     if let Some(done) = run.take() {
-        close(done, &mut line, &mut starts);
+        close(done, &mut line);
     }
     if let Some(done) = link.take() {
         line.links.push(link_area(done));
     }
     if let Some(done) = strike.take() {
         push_strike(&mut line, done);
-    }
-    if bidi {
-        // Runs in reading order (strike-through rules after them).
-        let mut key = vec![u32::MAX; line.items.len()];
-        for (i, at) in starts {
-            key[i] = at;
-        }
-        let mut keyed: Vec<_> = key.into_iter().zip(line.items.drain(..)).collect();
-        keyed.sort_by_key(|k| k.0);
-        line.items = keyed.into_iter().map(|k| k.1).collect();
     }
     line
 }
@@ -354,46 +328,14 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32, bidi: 
 struct OpenRun {
     origin: Point,
     run: TextRun,
-    /// The link it is part of.
+    /// The link it is part of ([`ADDED`]: none, and not in the text).
     link_no: u16,
-    /// Where each glyph's text is in the paragraph (on bidi lines only).
-    clusters: Vec<u32>,
 }
 
-/// Moves a finished run to the line: on a bidi line with its glyphs in
-/// logical order, and its start noted in `starts`.
-fn close(mut open: OpenRun, line: &mut Line, starts: &mut Vec<(usize, u32)>) {
-    if !open.clusters.is_empty() {
-        if open.clusters.windows(2).any(|w| w[0] > w[1]) {
-            logical_order(&mut open.run, &open.clusters);
-        }
-        let first = open.clusters.iter().copied().min().unwrap_or(u32::MAX);
-        starts.push((line.items.len(), first));
-    }
+/// Moves a finished run to the line.
+fn close(open: OpenRun, line: &mut Line) {
     line.items
         .push((open.origin, PageItem::Text(open.run), open.link_no));
-}
-
-/// Reorders `run`'s glyphs (and its text) by where their text is in the
-/// paragraph; glyphs of one cluster keep their order.
-fn logical_order(run: &mut TextRun, clusters: &[u32]) {
-    let mut order: Vec<usize> = (0..run.glyphs.len()).collect();
-    order.sort_by_key(|&i| clusters[i]);
-    let mut text = String::with_capacity(run.text.len());
-    let glyphs = order
-        .iter()
-        .map(|&i| {
-            let g = run.glyphs[i];
-            let from = text.len() as u32;
-            text.push_str(&run.text[g.text.0 as usize..g.text.1 as usize]);
-            PlacedGlyph {
-                text: (from, text.len() as u32),
-                ..g
-            }
-        })
-        .collect();
-    run.glyphs = glyphs;
-    run.text = text;
 }
 
 /// The run glyph `i` (at `gx`) goes into: the current one if it has the
@@ -402,37 +344,37 @@ fn logical_order(run: &mut TextRun, clusters: &[u32]) {
 fn run_for<'r>(
     run: &'r mut Option<OpenRun>,
     line: &mut Line,
-    starts: &mut Vec<(usize, u32)>,
     rt: &RichText,
     placed: &[Positioned],
     i: usize,
     gx: f32,
 ) -> &'r mut OpenRun {
-    let key_of = |g: &Glyph| {
+    let key_of = |(_, g, extra): &Positioned| {
         let span = &rt.spans[g.span as usize];
-        (
-            g.face,
-            span.style.size,
-            span.style.color,
-            span.rise,
-            span.link_no,
-        )
+        // The hyphen added at a break is a run of its own: it is not in
+        // the text, so it is no part of what a screen reader hears.
+        let link = if *extra == Some("-") {
+            ADDED
+        } else {
+            span.link_no
+        };
+        (g.face, span.style.size, span.style.color, span.rise, link)
     };
     let g = &placed[i].1;
     let span = &rt.spans[g.span as usize];
-    let key = key_of(g);
+    let key = key_of(&placed[i]);
     let same = run.as_ref().is_some_and(|o| {
         let r = &o.run;
         (r.face, r.size, r.color, -o.origin.y, o.link_no) == (key.0, key.1, key.2, key.3, key.4)
     });
     if !same {
         if let Some(done) = run.take() {
-            close(done, line, starts);
+            close(done, line);
         }
         // Size the run once: it holds its glyphs for the whole build.
         let (mut n, mut bytes) = (0, 0);
-        for (_, h, e) in placed[i..].iter() {
-            if key_of(h) != key {
+        for p @ (_, h, e) in placed[i..].iter() {
+            if key_of(p) != key {
                 break;
             }
             n += 1;
@@ -450,8 +392,7 @@ fn run_for<'r>(
                 glyphs: Vec::with_capacity(n),
                 text: String::with_capacity(bytes),
             },
-            link_no: span.link_no,
-            clusters: Vec::new(),
+            link_no: key.4,
         });
     }
     run.as_mut().expect("run")
