@@ -453,27 +453,6 @@ fn page_model_summary(dir: &Path) -> String {
     s
 }
 
-/// Compares `got` with the golden file `path`. A missing golden file is a
-/// failure, not a pass; `PRESSBOOK_BLESS=1` writes it (and any that
-/// differ) instead.
-fn check_golden(path: &Path, got: &str) {
-    if std::env::var_os("PRESSBOOK_BLESS").is_some() {
-        std::fs::write(path, got).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!(
-            "the golden file {} cannot be read ({e}); run with PRESSBOOK_BLESS=1 to write it",
-            path.display()
-        )
-    });
-    assert!(
-        got == want,
-        "the page model differs from {}; if that is intended, run with PRESSBOOK_BLESS=1\n--- got:\n{got}",
-        path.display()
-    );
-}
-
 #[test]
 fn golden_page_model_of_the_letter_fixture() {
     let dir = fixture("pdf-letter");

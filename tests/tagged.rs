@@ -20,26 +20,6 @@ fn struct_text(pdf: &Path) -> String {
     String::from_utf8(o.stdout).expect("pdfinfo prints UTF-8")
 }
 
-/// Compares with a golden file; `PRESSBOOK_BLESS=1` writes it instead. A
-/// missing golden file fails.
-fn check_golden(path: &Path, got: &str) {
-    if std::env::var_os("PRESSBOOK_BLESS").is_some() {
-        std::fs::write(path, got).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!(
-            "{} cannot be read ({e}); run with PRESSBOOK_BLESS=1 to write it",
-            path.display()
-        )
-    });
-    assert!(
-        got == want,
-        "the structure tree differs from {}; if that is intended, run with PRESSBOOK_BLESS=1\n--- got:\n{got}",
-        path.display()
-    );
-}
-
 /// The element names of `tree` (one per line of `pdfinfo -struct-text`),
 /// in order.
 fn elements(tree: &str) -> Vec<&str> {
@@ -281,14 +261,7 @@ fn an_image_without_description_is_an_artifact() {
         &[("photo.png", &photo)],
     );
     let out = scratch("tagged-no-alt-out");
-    let o = pressbook(&[
-        "build",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-    ]);
+    let o = pdf_build(&dir, &out, &[]);
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(

@@ -359,16 +359,7 @@ pub fn contents(
     style: &PageStyle,
     tree: &mut Tree,
 ) -> Vec<Elem> {
-    let sect = tree.add(Kind::Sect, Tree::ROOT);
-    let mut elems = heading(
-        &digest.meta.title,
-        "Contents",
-        CONTENTS,
-        set,
-        style,
-        tree,
-        sect,
-    );
+    let (mut elems, sect) = heading(&digest.meta.title, "Contents", CONTENTS, set, style, tree);
     let toc = tree.add(Kind::Toc, sect);
     let sp = &style.spacing.contents;
     let mut keep = true;
@@ -427,16 +418,7 @@ pub fn sources(
     style: &PageStyle,
     tree: &mut Tree,
 ) -> Vec<Elem> {
-    let sect = tree.add(Kind::Sect, Tree::ROOT);
-    let mut elems = heading(
-        &digest.meta.title,
-        "Sources",
-        SOURCES,
-        set,
-        style,
-        tree,
-        sect,
-    );
+    let (mut elems, sect) = heading(&digest.meta.title, "Sources", SOURCES, set, style, tree);
     let detail = style.sizes.entry_detail;
     let st = TextStyle::sans(detail.size).color(Rgb::GREY);
     let para = BlockRole::Paragraph;
@@ -494,7 +476,8 @@ pub fn sources(
 
 /// The opening of a front or back matter page: a label with the digest's
 /// title, a headline, a hairline. Starts a page, carries a destination and
-/// an outline entry; its texts go into `sect`.
+/// an outline entry. Its texts go into a new `Sect` of the document, which
+/// is returned for the rest of the page.
 fn heading(
     digest_title: &str,
     title: &str,
@@ -502,8 +485,8 @@ fn heading(
     set: &mut Setter,
     style: &PageStyle,
     tree: &mut Tree,
-    sect: NodeId,
-) -> Vec<Elem> {
+) -> (Vec<Elem>, NodeId) {
+    let sect = tree.add(Kind::Sect, Tree::ROOT);
     let mut s = Stack::new(0.0);
     add_label(&mut s, digest_title, set, style, tree.add(Kind::P, sect));
     let size = style.body_size * style.sizes.headline_em;
@@ -532,7 +515,7 @@ fn heading(
     e.opening = true;
     e.dests = vec![dest.to_string()];
     e.outline = vec![(0, title.to_string(), Some(dest.to_string()))];
-    vec![e]
+    (vec![e], sect)
 }
 
 /// One article's entry: its headline (with dot leaders when `leaders`)

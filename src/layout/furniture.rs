@@ -141,16 +141,7 @@ pub fn decorate(
         };
         let line = set.line(&number, folio, style.measure, Align::Center);
         let y = style.height - style.margin_bottom * 0.5;
-        let artifact = BlockRole::Pagination;
-        let untagged = Tags::of(UNTAGGED);
-        line.place(
-            style.margin_left,
-            y,
-            artifact,
-            untagged,
-            &mut page.items,
-            &mut page.links,
-        );
+        pagination(line, style.margin_left, y, page);
 
         if i < front || page.opening || !style.running_heads {
             continue;
@@ -160,31 +151,30 @@ pub fn decorate(
         };
         let x = style.margin_left;
         let line = set.line(&label, head_label, style.measure, Align::Left);
-        line.place(
-            x,
-            baseline,
-            artifact,
-            untagged,
-            &mut page.items,
-            &mut page.links,
-        );
+        pagination(line, x, baseline, page);
         let room = style.measure - label_w - 18.0;
         let title = fit(set, title, head_title, room);
         let line = set.line(&title, head_title, style.measure, Align::Right);
-        line.place(
-            x,
-            baseline,
-            artifact,
-            untagged,
-            &mut page.items,
-            &mut page.links,
-        );
+        pagination(line, x, baseline, page);
         page.items.push(Placed::new(
             Point::new(x, baseline + style.leading * 0.6),
             PageItem::hline(style.measure, 0.4, Rgb::RULE),
-            artifact,
+            BlockRole::Pagination,
         ));
     }
+}
+
+/// Places a line of furniture (a folio, a running head) on `page`: a
+/// pagination artifact, which no screen reader reads.
+fn pagination(line: Line, x: f32, baseline: f32, page: &mut Page) {
+    line.place(
+        x,
+        baseline,
+        BlockRole::Pagination,
+        Tags::of(UNTAGGED),
+        &mut page.items,
+        &mut page.links,
+    );
 }
 
 /// `text` cut at a word and ended with an ellipsis so that it fits `room`.

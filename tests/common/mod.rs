@@ -268,6 +268,27 @@ pub fn assert_pdfa_kept(pdf: &Path) {
     }
 }
 
+/// Compares `got` with the golden file `path`. A missing golden file is a
+/// failure, not a pass; `PRESSBOOK_BLESS=1` writes it (and any that
+/// differ) instead.
+pub fn check_golden(path: &Path, got: &str) {
+    if std::env::var_os("PRESSBOOK_BLESS").is_some() {
+        std::fs::write(path, got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "the golden file {} cannot be read ({e}); run with PRESSBOOK_BLESS=1 to write it",
+            path.display()
+        )
+    });
+    assert!(
+        got == want,
+        "the output differs from the golden file {}; if that is intended, run with PRESSBOOK_BLESS=1\n--- got:\n{got}",
+        path.display()
+    );
+}
+
 /// `qpdf --check` passes.
 pub fn assert_qpdf_clean(pdf: &Path) {
     let q = Command::new("qpdf")
