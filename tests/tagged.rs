@@ -160,6 +160,14 @@ fn a_missing_glyph_drops_the_claims() {
         ],
     );
     let out = scratch("tagged-notdef-out");
+    let o = pdf_build(&dir, &scratch("tagged-notdef-warned"), &[]);
+    let warned = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success()
+            && warned.contains("A rare letter")
+            && warned.contains("claims neither PDF/A nor PDF/UA"),
+        "the build does not say why the file makes no claim:\n{warned}"
+    );
     let pdf = only_with_ext(&build(&dir, &out, "pdf"), "pdf");
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(!bytes.windows(11).any(|w| w == b"pdfaid:part"));

@@ -216,7 +216,7 @@ fn verapdf_server() -> std::sync::MutexGuard<'static, checker::Checker> {
     })
 }
 
-/// veraPDF's failed rules for `pdf` as `flavour` (`2b`, `ua1`): one line
+/// veraPDF's failed rules for `pdf` as `flavour` (`2a`, `ua1`): one line
 /// per rule, `CLAUSE-TEST xCOUNT: MESSAGE (at WHERE)`.
 pub fn verapdf(pdf: &Path, flavour: &str) -> Vec<String> {
     let report = report_path(pdf, &format!("verapdf-{flavour}.txt"));

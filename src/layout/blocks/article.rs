@@ -255,7 +255,7 @@ impl FlowBuilder<'_> {
                 .join(", ");
             self.warnings.push(
                 Diagnostic::warning(format!(
-                    "no font has these characters of \u{201c}{}\u{201d}, so the PDF shows empty boxes: {chars}",
+                    "no font has these characters of \u{201c}{}\u{201d}, so the PDF shows empty boxes and claims neither PDF/A nor PDF/UA: {chars}",
                     a.meta.title
                 ))
                 .at(&a.path)
