@@ -75,6 +75,20 @@ fn scripts_fixture_builds_strict_with_every_face_embedded_and_subset() {
         .windows(11)
         .any(|w| w == b"pdfaid:part"));
     assert_pdfa_kept(pdf);
+    // Right-to-left glyphs are drawn (and stored) in visual order, so each
+    // element with such text carries it in reading order as /ActualText,
+    // which screen readers read instead (poppler's `pdfinfo -struct-text`
+    // prints the content).
+    let bytes = std::fs::read(pdf).unwrap();
+    for title in ["الميناء يفتح أرصفته من جديد", "ספרייה חדשה בלב השכונה"]
+    {
+        let hex: String = title.encode_utf16().map(|u| format!("{u:04X}")).collect();
+        let actual = format!("/ActualText<FEFF{hex}>");
+        assert!(
+            bytes.windows(actual.len()).any(|w| w == actual.as_bytes()),
+            "no /ActualText in reading order for {title}"
+        );
+    }
     let fonts = tool("pdffonts", &[s(pdf)]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(rows.len() >= 5, "{fonts}");

@@ -99,6 +99,9 @@ pub struct Node {
     pub lang: Option<String>,
     /// A note's identifier (PDF/UA wants one on every `Note`).
     pub id: Option<String>,
+    /// Its text in reading order, where the content (drawn left to right)
+    /// does not give it: text with right-to-left script.
+    pub actual: Option<String>,
 }
 
 /// The nodes of a document; node 0 is its root (the `Document`).
@@ -124,6 +127,7 @@ impl Tree {
                 alt: None,
                 lang: None,
                 id: None,
+                actual: None,
             }],
         }
     }
@@ -136,6 +140,7 @@ impl Tree {
             alt: None,
             lang: None,
             id: None,
+            actual: None,
         });
         (self.nodes.len() - 1) as NodeId
     }
@@ -178,6 +183,20 @@ impl Tree {
             }
         }
         tags
+    }
+
+    /// Notes that `node` holds `text`: when the text has right-to-left
+    /// script, its glyphs are drawn (and stored) in visual order, so the
+    /// node carries the text in reading order for a screen reader.
+    pub fn set_text(&mut self, node: NodeId, text: &str) {
+        if node == UNTAGGED || !crate::direction::may_hold_rtl(text) {
+            return;
+        }
+        let reading: String = text
+            .chars()
+            .filter(|&c| !matches!(c as u32, 0x200E..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069))
+            .collect();
+        self.node_mut(node).actual = Some(reading);
     }
 
     /// Forgets the nodes from `len` on (a part set again).
@@ -258,6 +277,21 @@ mod tests {
         let mut h = HeadingLevels::default();
         let got: Vec<u8> = [1, 3, 3, 2, 4, 1, 6].iter().map(|&l| h.next(l)).collect();
         assert_eq!(got, [2, 3, 3, 3, 4, 2, 3]);
+    }
+
+    #[test]
+    fn right_to_left_text_is_kept_in_reading_order() {
+        let mut t = Tree::new();
+        let latin = t.add(Kind::P, Tree::ROOT);
+        let hebrew = t.add(Kind::P, Tree::ROOT);
+        t.set_text(latin, "A harbour reopens");
+        t.set_text(hebrew, "ספרייה \u{2068}2026\u{2069} חדשה");
+        t.set_text(UNTAGGED, "ספרייה");
+        assert_eq!(t.nodes[latin as usize].actual, None);
+        assert_eq!(
+            t.nodes[hebrew as usize].actual.as_deref(),
+            Some("ספרייה 2026 חדשה")
+        );
     }
 
     #[test]

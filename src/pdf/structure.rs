@@ -179,6 +179,9 @@ fn write_elements(
         if let Some(alt) = &node.alt {
             e.pair(Name(b"Alt"), TextStr(alt));
         }
+        if let Some(text) = &node.actual {
+            e.pair(Name(b"ActualText"), TextStr(text));
+        }
         if let Some(lang) = &node.lang {
             e.pair(Name(b"Lang"), TextStr(lang));
         }
