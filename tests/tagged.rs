@@ -136,6 +136,9 @@ fn structure_tree_of_every_block_kind() {
     assert!(has("/Lang(fr)"));
     assert!(has("/Contents(link to an example)"));
     assert!(has("/Tabs/S"));
+    // Left-to-right text needs no /ActualText (dates are isolated with
+    // bidi controls, which do not make a text right to left).
+    assert!(!has("/ActualText"));
 }
 
 /// A character no font has is drawn as .notdef, which PDF/A and PDF/UA

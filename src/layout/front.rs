@@ -379,6 +379,7 @@ pub fn contents(
             let item = tree.add(Kind::Toci, toc);
             let link = tree.add(Kind::Link, item);
             let mut e = entry(a, number.as_deref(), true, set, style, link).elem;
+            entry_text(tree, link, a, number.as_deref());
             e.break_before = !keep;
             keep = false;
             elems.push(e);
@@ -429,14 +430,9 @@ pub fn sources(
         // Each entry is a paragraph: the article's line (a link to it),
         // then its address (a link) and rights.
         let p = tree.add(Kind::P, sect);
-        let mut s = entry(
-            a,
-            number.as_deref(),
-            false,
-            set,
-            style,
-            tree.add(Kind::Link, p),
-        );
+        let link = tree.add(Kind::Link, p);
+        let mut s = entry(a, number.as_deref(), false, set, style, link);
+        entry_text(tree, link, a, number.as_deref());
         if let Some(url) = &a.meta.url {
             let link = LinkTarget::Url(url.clone());
             let mut rt = RichText::new();
@@ -573,16 +569,7 @@ fn entry(
             &mut s.elem.links,
         );
     }
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(src) = &a.meta.source {
-        parts.push(src.clone());
-    }
-    if let Some(au) = &a.meta.author {
-        parts.push(au.clone());
-    }
-    if let Some(d) = a.meta.date {
-        parts.push(super::inline::isolate(&d.to_string()));
-    }
+    let parts = details(a);
     if !parts.is_empty() {
         let detail = style.sizes.entry_detail;
         let st = TextStyle::sans(detail.size).color(Rgb::GREY);
@@ -603,6 +590,32 @@ fn entry(
     }
     s.link_all(LinkTarget::Internal(a.id.clone()), style.measure, link);
     s
+}
+
+/// An entry's small grey line: source, author, date.
+fn details(a: &Article) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(src) = &a.meta.source {
+        parts.push(src.clone());
+    }
+    if let Some(au) = &a.meta.author {
+        parts.push(au.clone());
+    }
+    if let Some(d) = a.meta.date {
+        parts.push(super::inline::isolate(&d.to_string()));
+    }
+    parts
+}
+
+/// What an entry's `Link` says, in reading order (for right-to-left
+/// titles, whose glyphs are stored in visual order).
+fn entry_text(tree: &mut Tree, link: NodeId, a: &Article, number: Option<&str>) {
+    let mut text = a.meta.title.clone();
+    for part in number.into_iter().map(str::to_string).chain(details(a)) {
+        text.push(' ');
+        text.push_str(&part);
+    }
+    tree.set_text(link, &text);
 }
 
 /// Adds `title`'s lines, then dot leaders from the end of its last line to

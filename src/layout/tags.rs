@@ -192,11 +192,14 @@ impl Tree {
         if node == UNTAGGED || !crate::direction::may_hold_rtl(text) {
             return;
         }
+        // Without the bidi controls (a date is isolated in any text).
         let reading: String = text
             .chars()
             .filter(|&c| !matches!(c as u32, 0x200E..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069))
             .collect();
-        self.node_mut(node).actual = Some(reading);
+        if crate::direction::may_hold_rtl(&reading) {
+            self.node_mut(node).actual = Some(reading);
+        }
     }
 
     /// Forgets the nodes from `len` on (a part set again).
@@ -284,7 +287,7 @@ mod tests {
         let mut t = Tree::new();
         let latin = t.add(Kind::P, Tree::ROOT);
         let hebrew = t.add(Kind::P, Tree::ROOT);
-        t.set_text(latin, "A harbour reopens");
+        t.set_text(latin, "A harbour reopens \u{2068}2026-11-28\u{2069}");
         t.set_text(hebrew, "ספרייה \u{2068}2026\u{2069} חדשה");
         t.set_text(UNTAGGED, "ספרייה");
         assert_eq!(t.nodes[latin as usize].actual, None);
