@@ -31,7 +31,7 @@ fn build_both(dir: &Path, name: &str, extra: &[&str]) -> (PathBuf, PathBuf, Stri
 fn assert_valid(epub: &Path, pdf: &Path) {
     assert_epub_valid(epub);
     assert_qpdf_clean(pdf);
-    assert_pdfa_kept(pdf);
+    assert_claims_kept(pdf);
 }
 
 /// All text of the EPUB's article pages.

@@ -74,7 +74,7 @@ fn scripts_fixture_builds_strict_with_every_face_embedded_and_subset() {
         .unwrap()
         .windows(11)
         .any(|w| w == b"pdfaid:part"));
-    assert_pdfa_kept(pdf);
+    assert_claims_kept(pdf);
     // Right-to-left glyphs are drawn (and stored) in visual order, so each
     // element with such text carries it in reading order as /ActualText,
     // which screen readers read instead (poppler's `pdfinfo -struct-text`

@@ -93,8 +93,7 @@ impl Cover<'_> {
             Kind::P
         };
         let node = self.tree.add(kind, self.sect);
-        self.tree.set_text(node, &rt.text);
-        let tags = self.tree.with_links(node, rt.links);
+        let tags = self.tree.text(node, &rt.text, rt.links);
         for line in self.set.lines(&rt, self.measure, Align::Left) {
             let baseline = self.y + 0.92 * size;
             line.place(

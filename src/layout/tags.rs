@@ -172,6 +172,13 @@ impl Tree {
         map
     }
 
+    /// The tags of `text`, with its `links`, set as `node`: the text noted
+    /// ([`Self::set_text`]) and its links added.
+    pub fn text(&mut self, node: NodeId, text: &str, links: u16) -> Tags {
+        self.set_text(node, text);
+        self.with_links(node, links)
+    }
+
     /// The tags of text set as `node`: a `Link` inside it for each of the
     /// text's `links` (none when the text is untagged).
     pub fn with_links(&mut self, node: NodeId, links: u16) -> Tags {

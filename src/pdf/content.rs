@@ -22,7 +22,7 @@ enum Mark {
 impl Mark {
     fn of(p: &Placed) -> Mark {
         let content = matches!(p.item, PageItem::Text(_) | PageItem::Image { .. });
-        if content && p.node != UNTAGGED && !p.role.is_artifact() {
+        if content && p.node != UNTAGGED {
             Mark::Node(p.node)
         } else {
             Mark::Artifact {

@@ -8,7 +8,8 @@
 use pdf_writer::types::{ActionType, AnnotationFlags, AnnotationType};
 use pdf_writer::{Chunk, Name, Null, Rect, Ref, Str, TextStr};
 
-use crate::layout::{Document, LinkArea, LinkTarget, UNTAGGED};
+use super::structure::Annot;
+use crate::layout::{Document, LinkArea, LinkTarget, NodeId, Page, UNTAGGED};
 
 /// A named place on a page.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,31 +81,53 @@ pub(super) fn write_destinations(
     id
 }
 
-/// Writes the annotations of one page's links: URLs as URI actions,
-/// internal links by destination name; printed, with no visible border.
-/// Returns them for the page's `/Annots`.
+/// The link annotations written so far that belong to a `Link` element,
+/// with their parent tree keys (from `first_key` on, after the pages').
+pub(super) struct Annots {
+    pub first_key: i32,
+    pub written: Vec<Annot>,
+}
+
+impl Annots {
+    /// Notes annotation `id` on page `page` as part of `node`; returns its
+    /// `/StructParent` key.
+    fn add(&mut self, id: Ref, page: usize, node: NodeId) -> i32 {
+        let key = self.first_key + self.written.len() as i32;
+        self.written.push(Annot {
+            id,
+            page,
+            node,
+            key,
+        });
+        key
+    }
+}
+
+/// Writes the annotations of the links of page `index`: URLs as URI
+/// actions, internal links by destination name; printed, with no visible
+/// border, described by their text (`texts`); those of a `Link` element
+/// are added to `annots`. Returns them for the page's `/Annots`.
 pub(super) fn write_annotations(
     pdf: &mut Chunk,
     alloc: &mut Ref,
-    page_height: f32,
-    links: &[LinkArea],
+    index: usize,
+    page: &Page,
     texts: &[String],
-    next_key: &mut i32,
+    annots: &mut Annots,
 ) -> Vec<Ref> {
-    links
+    page.links
         .iter()
         .zip(texts)
         .map(|(l, text)| {
             let id = alloc.bump();
             let mut a = pdf.annotation(id);
             a.subtype(AnnotationType::Link)
-                .rect(rect(page_height, l))
+                .rect(rect(page.height, l))
                 .border(0.0, 0.0, 0.0, None)
                 .flags(AnnotationFlags::PRINT)
                 .contents(TextStr(&description(l, text)));
             if l.node != UNTAGGED {
-                a.struct_parent(*next_key);
-                *next_key += 1;
+                a.struct_parent(annots.add(id, index, l.node));
             }
             match &l.target {
                 LinkTarget::Url(url) => {
@@ -121,7 +144,6 @@ pub(super) fn write_annotations(
         .collect()
 }
 
-/// A link's rectangle in PDF coordinates (its top-left corner flipped).
 /// What a screen reader says of a link (its `/Contents`): its text, else
 /// where it goes.
 fn description(l: &LinkArea, text: &str) -> String {
@@ -133,6 +155,7 @@ fn description(l: &LinkArea, text: &str) -> String {
     }
 }
 
+/// A link's rectangle in PDF coordinates (its top-left corner flipped).
 fn rect(page_height: f32, l: &LinkArea) -> Rect {
     Rect::new(l.x, page_height - l.y - l.h, l.x + l.w, page_height - l.y)
 }

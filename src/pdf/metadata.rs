@@ -26,7 +26,7 @@ pub(super) struct DocInfo {
     /// Whether the file claims PDF/A-2a and PDF/UA-1 (in the XMP): only
     /// when it meets them, which a page showing a missing glyph (.notdef)
     /// does not.
-    pub pdfa: bool,
+    pub conforms: bool,
 }
 
 impl DocInfo {
@@ -49,7 +49,7 @@ impl DocInfo {
             modified: m.modified,
             language: m.language.clone(),
             uuid: m.uuid,
-            pdfa: true,
+            conforms: true,
         }
     }
 }
@@ -178,7 +178,7 @@ pub(super) fn xmp(info: &DocInfo) -> String {
     x.element("xmpMM:DocumentID", &[], &format!("uuid:{}", info.uuid))
         .newline();
     x.close("rdf:Description");
-    if info.pdfa {
+    if info.conforms {
         x.open(
             "rdf:Description",
             &[

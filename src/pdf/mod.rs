@@ -145,31 +145,21 @@ pub fn write_to(
     };
     let resources = write_resources(&mut pdf, &mut alloc, &fonts, &images);
     // Pages are keys 0.. of the parent tree, link annotations after them.
-    let mut next_key = pages.len() as i32;
-    let mut annots = Vec::new();
+    let mut annots = links::Annots {
+        first_key: pages.len() as i32,
+        written: Vec::new(),
+    };
     for (i, (w, &id)) in pages.iter().zip(&refs.ids).enumerate() {
-        let first_key = next_key;
-        let ids = write_page(
+        write_page(
             &mut pdf,
             &mut alloc,
             [id, tree, resources],
-            i as i32,
+            i,
             w,
-            &mut next_key,
+            &mut annots,
         );
-        let mut key = first_key;
-        for (l, annot) in w.page.links.iter().zip(ids) {
-            if l.node != layout::UNTAGGED {
-                annots.push(structure::Annot {
-                    id: annot,
-                    page: i,
-                    node: l.node,
-                    key,
-                });
-                key += 1;
-            }
-        }
     }
+    let annots = annots.written;
     let marks: Vec<Vec<NodeId>> = pages.into_iter().map(|w| w.mcids).collect();
     let struct_root =
         structure::write(&mut pdf, &mut alloc, &structure, &refs.ids, &marks, &annots);
@@ -177,7 +167,7 @@ pub fn write_to(
         .kids(refs.ids.iter().copied())
         .count(refs.ids.len() as i32);
     let mut info = metadata::DocInfo::of(digest);
-    info.pdfa = !used.shows_notdef();
+    info.conforms = !used.shows_notdef();
     write_navigation_and_metadata(
         &mut pdf,
         &mut alloc,
@@ -248,39 +238,31 @@ fn link_texts(page: &Page) -> Vec<String> {
         .collect()
 }
 
-/// Writes one page (`[its id, the page tree, the resources]`, its parent
-/// tree key) with its content stream and its link annotations (their keys
-/// from `next_key` on); returns the annotations.
+/// Writes page `index` (`[its id, the page tree, the resources]`; its
+/// parent tree key is its index) with its content stream and its link
+/// annotations, which are added to `annots`.
 fn write_page(
     pdf: &mut Chunk,
     alloc: &mut Ref,
     [id, tree, resources]: [Ref; 3],
-    key: i32,
+    index: usize,
     w: &PageOut,
-    next_key: &mut i32,
-) -> Vec<Ref> {
+    annots: &mut links::Annots,
+) {
     let page = &w.page;
     let content_id = alloc.bump();
     compress::stream(pdf, content_id, &w.content);
-    let annots = links::write_annotations(
-        pdf,
-        alloc,
-        page.height,
-        &page.links,
-        &w.link_texts,
-        next_key,
-    );
+    let ids = links::write_annotations(pdf, alloc, index, page, &w.link_texts, annots);
     let mut p = pdf.page(id);
     p.parent(tree)
         .media_box(Rect::new(0.0, 0.0, page.width, page.height))
         .contents(content_id)
-        .struct_parents(key)
+        .struct_parents(index as i32)
         .tab_order(TabOrder::StructureOrder)
         .pair(Name(b"Resources"), resources);
-    if !annots.is_empty() {
-        p.annotations(annots.iter().copied());
+    if !ids.is_empty() {
+        p.annotations(ids);
     }
-    annots
 }
 
 /// Writes the destinations, outline, metadata, catalog and information
@@ -342,7 +324,7 @@ mod tests {
             modified: t,
             language: "en-GB".into(),
             uuid: uuid::Uuid::nil(),
-            pdfa: true,
+            conforms: true,
         }
     }
 
@@ -390,14 +372,17 @@ mod tests {
                 link_texts: vec![String::new(); page.links.len()],
                 page,
             };
-            let mut key = 2;
+            let mut annots = links::Annots {
+                first_key: 2,
+                written: Vec::new(),
+            };
             write_page(
                 &mut pdf,
                 &mut alloc,
                 [id, tree, resources],
-                i as i32,
+                i,
                 &w,
-                &mut key,
+                &mut annots,
             );
         }
         pdf.pages(tree).kids(refs.ids.iter().copied()).count(2);

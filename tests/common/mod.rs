@@ -71,7 +71,7 @@ pub fn build(dir: &Path, out: &Path, format: &str) -> Vec<PathBuf> {
     for book in &files {
         match book.extension().and_then(|e| e.to_str()) {
             Some("epub") => assert_ace_clean(&[book]),
-            Some("pdf") => assert_pdfa_kept(book),
+            Some("pdf") => assert_claims_kept(book),
             _ => {}
         }
     }
@@ -238,7 +238,7 @@ pub fn verapdf(pdf: &Path, flavour: &str) -> Vec<String> {
 /// nothing in either), and one that claims neither fails only for the
 /// reason it may not: it shows a character no font has (.notdef), and has
 /// no claim.
-pub fn assert_pdfa_kept(pdf: &Path) {
+pub fn assert_claims_kept(pdf: &Path) {
     let bytes = std::fs::read(pdf).unwrap();
     let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     let (pdfa, pdfua) = (has(b"pdfaid:part"), has(b"<pdfuaid:part>"));

@@ -213,8 +213,7 @@ impl<'d> FlowBuilder<'d> {
     /// The nodes for `rt` set as [`Self::node`]: a `Link` inside it for
     /// each of its links.
     fn tags_for(&mut self, rt: &RichText) -> Tags {
-        self.tree.set_text(self.node, &rt.text);
-        self.tree.with_links(self.node, rt.links)
+        self.tree.text(self.node, &rt.text, rt.links)
     }
 
     fn body(&self) -> TextStyle {
