@@ -543,30 +543,9 @@ fn entry(
     if leaders {
         leaders_and_number(&mut s, title, number, size, set, style, link);
     } else {
-        let baseline = s.add(
-            title,
-            BlockRole::Paragraph,
-            tags,
-            0.0,
-            size,
-            size * 1.3,
-            0.0,
-        );
-        let line = set.line(
-            number,
-            TextStyle::serif(size * 0.95),
-            style.measure,
-            Align::Right,
-        );
-        let role = BlockRole::Paragraph;
-        line.place(
-            0.0,
-            baseline,
-            role,
-            tags,
-            &mut s.elem.items,
-            &mut s.elem.links,
-        );
+        let st = TextStyle::serif(size * 0.95);
+        let number = set.line(number, st, style.measure, Align::Right);
+        s.title_and_number(title, number, size, tags);
     }
     let parts = details(a);
     if !parts.is_empty() {
@@ -630,29 +609,11 @@ fn leaders_and_number(
     style: &PageStyle,
     node: NodeId,
 ) {
-    let tags = Tags::of(node);
     let last_width = title.last().map_or(0.0, |l| l.width);
-    let baseline = s.add(
-        title,
-        BlockRole::Paragraph,
-        tags,
-        0.0,
-        size,
-        size * 1.3,
-        0.0,
-    );
     let st = TextStyle::serif(size);
     let num_w = set.width(number, st);
     let line = set.line(number, st, style.measure, Align::Right);
-    let role = BlockRole::Paragraph;
-    line.place(
-        0.0,
-        baseline,
-        role,
-        tags,
-        &mut s.elem.items,
-        &mut s.elem.links,
-    );
+    let baseline = s.title_and_number(title, line, size, Tags::of(node));
 
     let dot = set.line(".", st.color(Rgb::GREY), 100.0, Align::Left);
     let Some((_, PageItem::Text(proto), _)) = dot.items.first() else {

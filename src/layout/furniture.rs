@@ -95,6 +95,23 @@ impl Stack {
         baseline
     }
 
+    /// Adds an entry's `title` (type of `size`) and its page `number` (a
+    /// line set flush right), on the title's last baseline, both part of
+    /// `tags`. Returns that baseline.
+    pub fn title_and_number(
+        &mut self,
+        title: Vec<Line>,
+        number: Line,
+        size: f32,
+        tags: Tags,
+    ) -> f32 {
+        let role = BlockRole::Paragraph;
+        let baseline = self.add(title, role, tags, 0.0, size, size * 1.3, 0.0);
+        let e = &mut self.elem;
+        number.place(0.0, baseline, role, tags, &mut e.items, &mut e.links);
+        baseline
+    }
+
     /// Makes the whole strip, `w` wide, one link (of the `Link` `node`).
     pub fn link_all(&mut self, target: LinkTarget, w: f32, node: NodeId) {
         let h = self.elem.height;
