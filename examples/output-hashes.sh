@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Records the SHA-256 of every book pressbook builds from input/ and from each
-# fixture (EPUB and PDF), so a refactoring can prove its output is unchanged:
+# fixture (EPUB, PDF and KEPUB), so a refactoring can prove its output is unchanged:
 #   bash examples/output-hashes.sh > before.txt   # on the old code
 #   bash examples/output-hashes.sh | diff before.txt -
 # Also builds a generated 40-article corpus (both layouts and page sizes are
@@ -27,5 +27,13 @@ for dir in input tests/fixtures/* "$work/corpus"; do
     done
   else
     echo "build-failed  $name"
+  fi
+  # Kobo's flavour is not part of `all`.
+  if "$bin" build "$dir" --out "$out-kepub" -f kepub -q --allow-outside >/dev/null 2>&1; then
+    for f in "$out-kepub"/*; do
+      printf '%s  %s/%s\n' "$(sha256sum < "$f" | cut -c1-64)" "$name" "$(basename "$f")"
+    done
+  else
+    echo "build-failed  $name (kepub)"
   fi
 done

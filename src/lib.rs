@@ -1,40 +1,34 @@
 //! pressbook: a folder of articles in, an EPUB 3 and a typeset PDF out.
 //!
-//! The pipeline runs one way:
-//! [`manifest`] + [`source`] → [`digest`] (loading, into the [`model`]) →
-//! one [`Renderer`] per output format ([`epub`]; [`layout`] → [`pdf`]) →
-//! [`output`] (atomic writes). The binary's `cmd/` modules parse arguments
-//! and call [`build`], [`check`] or the other entry points.
+//! The pipeline runs one way, one crate a stage (ARCHITECTURE.md):
+//! [`pressbook_model`] (manifest, article files, loading into the model) →
+//! one [`Renderer`] per output format ([`pressbook_epub`];
+//! [`pressbook_layout`] → [`pressbook_pdf`]) → [`output`] (atomic writes).
+//! [`pressbook_collect`] writes article files upstream of it all and
+//! [`pressbook_deliver`] mails finished books downstream. This crate holds
+//! what the command line calls: [`build`], [`check`] and the other entry
+//! points; the binary's `cmd/` modules parse arguments and call them.
 //!
 //! Errors: a problem in the user's input is a [`Diagnostic`] naming its
 //! file, line and a hint, collected so one run reports them all; failed
 //! operations (a file that cannot be written) carry an `anyhow` chain of
 //! causes. Both reach the command line as one [`Error`].
 
-pub mod collect;
+pub use pressbook_collect as collect;
+pub use pressbook_deliver as deliver;
+pub use pressbook_epub as epub;
+pub use pressbook_layout as layout;
+pub use pressbook_layout::cover;
+pub use pressbook_model::{
+    diag, digest, direction, house, links, manifest, model, output, render, source, typography, xml,
+};
+pub use pressbook_pdf as pdf;
+
 pub mod corpus;
-pub mod cover;
-pub mod deliver;
-pub mod diag;
-pub mod digest;
-pub mod direction;
-pub mod epub;
-pub mod fonts;
-pub mod house;
-pub mod layout;
-pub mod links;
 pub mod listing;
-pub mod manifest;
-pub mod model;
-pub mod output;
-pub mod pdf;
-pub mod render;
 pub mod scaffold;
-pub mod source;
 pub mod term;
-pub mod typography;
 pub mod watch;
-pub mod xml;
 
 use std::path::{Path, PathBuf};
 

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # (on a fresh 2-core machine this overlaps minutes of each).
 mkdir -p target
 compile_log=target/test-compile.log
-cargo test --release --lib --test suite --no-run >"$compile_log" 2>&1 &
+cargo test --release --workspace --lib --test suite --no-run >"$compile_log" 2>&1 &
 compile_pid=$!
 trap 'kill "$compile_pid" 2>/dev/null || true' EXIT
 
@@ -87,4 +87,4 @@ if ! wait "$compile_pid"; then
 fi
 
 # The library's unit tests and the one end-to-end binary (tests/main.rs).
-cargo test --release --lib --test suite "$@"
+cargo test --release --workspace --lib --test suite "$@"
