@@ -176,7 +176,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             r.render(&digest, &path, opts.strict)
                 .map_err(|e| match e.downcast::<Refused>() {
                     Ok(Refused(found)) => {
-                        let mut diags = diag::Diagnostics::new();
+                        let mut diags = diag::Sink::new();
                         found.into_iter().for_each(|d| diags.push(d));
                         diags.make_strict();
                         Error::Problems(diags.into_vec())
@@ -214,7 +214,7 @@ fn prepare_out_dir(dir: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Diagnostics as a printable report, compiler style, optionally coloured.
+/// Sink as a printable report, compiler style, optionally coloured.
 pub fn render_diagnostics(diags: &[Diagnostic], color: bool) -> String {
     let mut s = String::new();
     for d in diags {

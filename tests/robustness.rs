@@ -223,7 +223,7 @@ proptest! {
     fn mutated_manifests_never_panic(muts in proptest::collection::vec(mutation(), 1..6)) {
         let text = std::fs::read_to_string(repo().join("input/pressbook.toml")).unwrap();
         let mutated = apply(&text, &muts);
-        let mut diags = pressbook::diag::Diagnostics::new();
+        let mut diags = pressbook::diag::Sink::new();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             pressbook::manifest::parse(&mutated, &repo().join("input"), Path::new("pressbook.toml"), false, &mut diags)
         }));

@@ -3,7 +3,7 @@
 
 use clap::ValueEnum;
 use pressbook::deliver::device::{self, Device};
-use pressbook::diag::Diagnostics;
+use pressbook::diag::Sink;
 use pressbook::epub::Flavour;
 use pressbook::{term, Error};
 
@@ -50,7 +50,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         let cx = device::Context {
             language_stated: language_stated(&manifest),
         };
-        let mut found = Diagnostics::new();
+        let mut found = Sink::new();
         for f in device::preflight(device, &name, book.get_ref(), &cx)? {
             found.push(f);
         }

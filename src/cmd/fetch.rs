@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use pressbook::collect::{self, http::NetOptions, Collector, Event, FetchOptions};
-use pressbook::diag::Diagnostics;
+use pressbook::diag::Sink;
 use pressbook::manifest::{self, Manifest};
 use pressbook::Error;
 
@@ -35,7 +35,7 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 
 /// The digest's manifest, or every problem that keeps it from being read.
 fn manifest(dir: &Path) -> Result<Manifest, Error> {
-    let mut diags = Diagnostics::new();
+    let mut diags = Sink::new();
     match manifest::load(dir, true, &mut diags) {
         Some(m) if !diags.has_errors() => Ok(m),
         _ => Err(Error::Problems(diags.into_vec())),

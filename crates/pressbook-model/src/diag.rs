@@ -1,6 +1,6 @@
-//! Diagnostics: one type for every problem any stage finds.
+//! Sink: one type for every problem any stage finds.
 //!
-//! Stages push into a [`Diagnostics`] collector instead of returning at the
+//! Stages push into a [`Sink`] collector instead of returning at the
 //! first problem, so a run reports everything wrong at once, like a compiler.
 
 use std::fmt;
@@ -106,23 +106,35 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// A collector of diagnostics for one run.
+/// Where every stage reports problems (typst's `Sink`): loading, collecting,
+/// layout and writing push into the one sink of a run, which keeps them in
+/// order and drops exact repeats. What is fatal is the caller's decision
+/// ([`Sink::make_strict`] for `--strict`), never a stage's.
 #[derive(Debug, Default, Clone)]
-pub struct Diagnostics {
+pub struct Sink {
     items: Vec<Diagnostic>,
 }
 
-impl Diagnostics {
+impl Sink {
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds `d` unless the same problem was reported already.
     pub fn push(&mut self, d: Diagnostic) {
-        self.items.push(d);
+        if !self.items.contains(&d) {
+            self.items.push(d);
+        }
     }
 
-    pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+    pub fn warn(&mut self, message: impl Into<String>) {
+        self.push(Diagnostic::warning(message));
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        for d in other {
+            self.push(d);
+        }
     }
 
     pub fn has_errors(&self) -> bool {
@@ -131,6 +143,10 @@ impl Diagnostics {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
@@ -146,6 +162,14 @@ impl Diagnostics {
         for d in &mut self.items {
             d.severity = Severity::Error;
         }
+    }
+}
+
+impl IntoIterator for Sink {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
     }
 }
 
@@ -179,6 +203,21 @@ mod tests {
             d.to_string(),
             "error: unknown key `titel`\n  --> digest/pressbook.toml:3:1\n  help: did you mean `title`?"
         );
+    }
+
+    #[test]
+    fn the_sink_keeps_order_and_drops_repeats() {
+        let mut sink = Sink::new();
+        sink.warn("b");
+        sink.push(Diagnostic::error("a").at("x.md"));
+        sink.warn("b");
+        sink.push(Diagnostic::error("a").at("y.md"));
+        let messages: Vec<String> = sink.iter().map(|d| d.to_string()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].starts_with("warning: b"));
+        assert!(!sink.iter().next().unwrap().is_error());
+        sink.make_strict();
+        assert!(sink.iter().all(Diagnostic::is_error));
     }
 
     #[test]

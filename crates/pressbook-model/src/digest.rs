@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Sink};
 use crate::house::House;
 use crate::manifest::{self, ArticleOrder, ArticleRef, EpubSettings, Manifest, PdfSettings};
 use crate::model::{Article, Digest, DigestMeta, Section};
@@ -52,8 +52,8 @@ pub struct Loaded {
 
 /// Loads and validates a digest folder. Every problem found is in the
 /// returned diagnostics; the result is `None` when any of them is an error.
-pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Diagnostics) {
-    let mut diags = Diagnostics::new();
+pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Sink) {
+    let mut diags = Sink::new();
     let Some(manifest) = manifest::load(dir, opts.allow_outside, &mut diags) else {
         return (None, diags);
     };
@@ -89,7 +89,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Diagnostics) {
 }
 
 /// The EPUB's settings: `[style] css` read, which must be UTF-8 text.
-fn epub_settings(m: &Manifest, diags: &mut Diagnostics) -> EpubSettings {
+fn epub_settings(m: &Manifest, diags: &mut Sink) -> EpubSettings {
     let Some(path) = &m.style.css else {
         return EpubSettings::default();
     };
@@ -132,7 +132,7 @@ fn house(
     opts: &LoadOptions,
     root: Option<&Path>,
     assets: &mut AssetStore,
-    diags: &mut Diagnostics,
+    diags: &mut Sink,
 ) -> House {
     let logo =
         m.style
@@ -160,7 +160,7 @@ fn house(
 /// The manifest's PDF settings with its font files checked, plus the font
 /// files dropped into the digest's own `fonts/` folder as fallbacks (in
 /// file-name order, so the output does not depend on the directory listing).
-fn pdf_settings(m: &Manifest, root: Option<&Path>, diags: &mut Diagnostics) -> PdfSettings {
+fn pdf_settings(m: &Manifest, root: Option<&Path>, diags: &mut Sink) -> PdfSettings {
     let mut pdf = m.pdf.clone();
     let manifest_path = m.dir.join(manifest::MANIFEST_NAME);
     for p in pdf.fonts.files() {
@@ -229,7 +229,7 @@ fn existing(
     refs: Vec<(usize, ArticleRef)>,
     m: &Manifest,
     root: Option<&Path>,
-    diags: &mut Diagnostics,
+    diags: &mut Sink,
 ) -> Vec<(usize, ArticleRef)> {
     let manifest_path = m.dir.join(manifest::MANIFEST_NAME);
     refs.into_iter()
@@ -269,7 +269,7 @@ fn assemble(
     m: &Manifest,
     opts: &LoadOptions,
     root: Option<&Path>,
-    diags: &mut Diagnostics,
+    diags: &mut Sink,
 ) -> Digest {
     let (group_titles, refs) = article_refs(m, diags);
     let refs = existing(refs, m, root, diags);
@@ -301,7 +301,7 @@ fn assemble(
 /// index of its group.
 type Refs = (Vec<Option<String>>, Vec<(usize, ArticleRef)>);
 
-fn article_refs(m: &Manifest, diags: &mut Diagnostics) -> Refs {
+fn article_refs(m: &Manifest, diags: &mut Sink) -> Refs {
     match &m.order {
         ArticleOrder::Sections(plans) => (
             plans.iter().map(|p| Some(p.title.clone())).collect(),
@@ -331,12 +331,12 @@ fn load_articles(
     m: &Manifest,
     opts: &LoadOptions,
     root: Option<&Path>,
-    diags: &mut Diagnostics,
+    diags: &mut Sink,
 ) -> (Vec<Vec<Article>>, AssetStore) {
-    let loaded: Vec<(usize, Option<Article>, Diagnostics, AssetStore)> = refs
+    let loaded: Vec<(usize, Option<Article>, Sink, AssetStore)> = refs
         .par_iter()
         .map(|(group, r)| {
-            let mut d = Diagnostics::new();
+            let mut d = Sink::new();
             let mut store = AssetStore::confined_to(root.map(Path::to_path_buf));
             let a = source::load_article(&r.path, &m.language, &opts.limits, &mut store, &mut d);
             (*group, a, d, store)
@@ -376,7 +376,7 @@ fn into_groups(
 }
 
 /// A section without articles is a warning; a digest without any, an error.
-fn warn_empty(groups: &[(Option<String>, Vec<Article>)], m: &Manifest, diags: &mut Diagnostics) {
+fn warn_empty(groups: &[(Option<String>, Vec<Article>)], m: &Manifest, diags: &mut Sink) {
     for (title, articles) in groups {
         if articles.is_empty() && !diags.has_errors() {
             let mut d = Diagnostic::warning(match title {
@@ -498,7 +498,7 @@ fn group_by_front_matter(articles: Vec<Article>) -> Vec<(Option<String>, Vec<Art
 }
 
 /// Every `.md`/`.txt` under `DIR/articles`, sorted by path.
-fn discover(dir: &Path, diags: &mut Diagnostics) -> Vec<ArticleRef> {
+fn discover(dir: &Path, diags: &mut Sink) -> Vec<ArticleRef> {
     let root = dir.join("articles");
     let mut found: Vec<PathBuf> = Vec::new();
     let mut pending = vec![root.clone()];

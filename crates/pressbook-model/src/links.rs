@@ -13,14 +13,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Sink};
 use crate::model::{resolve_link, Article, Block, Digest, ImageSrc, Inline, Target};
 
 /// Schemes that stay links.
 const WEB_SCHEMES: &[&str] = &["http", "https", "mailto"];
 
 /// Applies the policy to every article of `digest`.
-pub fn enforce(digest: &mut Digest, diags: &mut Diagnostics) {
+pub fn enforce(digest: &mut Digest, diags: &mut Sink) {
     let anchors: HashMap<String, HashSet<String>> = digest
         .articles()
         .map(|a| (a.id.clone(), anchors(a)))
@@ -82,7 +82,7 @@ struct Policy<'a> {
     from_path: std::path::PathBuf,
     files: &'a HashMap<std::path::PathBuf, String>,
     anchors: &'a HashMap<String, HashSet<String>>,
-    diags: &'a mut Diagnostics,
+    diags: &'a mut Sink,
 }
 
 impl Policy<'_> {

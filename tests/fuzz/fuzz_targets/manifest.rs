@@ -4,7 +4,7 @@ use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
 fuzz_target!(|text: &str| {
-    let mut diags = pressbook::diag::Diagnostics::new();
+    let mut diags = pressbook::diag::Sink::new();
     let _ = pressbook::manifest::parse(
         text,
         Path::new("/nonexistent-digest"),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use toml::de::DeTable;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Sink};
 use crate::model::{FontChoice, PageSize};
 
 pub mod edit;
@@ -134,7 +134,7 @@ pub struct ArticleRef {
 /// means the manifest could not be used at all. A manifest is returned even
 /// with errors in it (a missing article, a bad date) so that one run reports
 /// every problem; callers check `diags` before building.
-pub fn load(dir: &Path, allow_outside: bool, diags: &mut Diagnostics) -> Option<Manifest> {
+pub fn load(dir: &Path, allow_outside: bool, diags: &mut Sink) -> Option<Manifest> {
     let path = dir.join(MANIFEST_NAME);
     let text = match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -173,7 +173,7 @@ pub fn parse(
     dir: &Path,
     manifest_path: &Path,
     allow_outside: bool,
-    diags: &mut Diagnostics,
+    diags: &mut Sink,
 ) -> Option<Manifest> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let at = Place {
@@ -214,7 +214,7 @@ pub fn parse(
 
 /// Reports TOML syntax errors, keys no table knows and a missing `title`;
 /// false when any was found (the typed tables cannot be read then).
-fn known_keys_only(at: &Place, diags: &mut Diagnostics) -> bool {
+fn known_keys_only(at: &Place, diags: &mut Sink) -> bool {
     let doc = match DeTable::parse(at.text) {
         Ok(doc) => doc,
         Err(e) => {
@@ -313,7 +313,7 @@ mod tests {
 
     fn parse_text(text: &str) -> (Option<Manifest>, Vec<Diagnostic>) {
         let dir = fixture_dir();
-        let mut diags = Diagnostics::new();
+        let mut diags = Sink::new();
         let m = parse(
             text,
             dir.path(),

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{ArticleOrder, ArticleRef, Columns, FeedPlan, PdfSettings, SectionPlan, StyleSettings};
-use crate::diag::{line_col, Diagnostic, Diagnostics};
+use crate::diag::{line_col, Diagnostic, Sink};
 use crate::house::{Accent, Colour, AA_TEXT_CONTRAST};
 use crate::model::{FontChoice, PageSize};
 use crate::source::Format;
@@ -138,7 +138,7 @@ pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 5] {
 }
 
 impl TopTable {
-    pub fn title(&self, at: &Place, diags: &mut Diagnostics) -> String {
+    pub fn title(&self, at: &Place, diags: &mut Sink) -> String {
         let mut title = self.title.get_ref().trim().to_string();
         crate::source::clean::clean(&mut title);
         if title.is_empty() {
@@ -150,7 +150,7 @@ impl TopTable {
         title
     }
 
-    pub fn language(&self, at: &Place, diags: &mut Diagnostics) -> String {
+    pub fn language(&self, at: &Place, diags: &mut Sink) -> String {
         let Some(lang) = &self.language else {
             return "en".to_string();
         };
@@ -168,7 +168,7 @@ impl TopTable {
 
     /// The issue date from `date` or `week`; `None` when neither is given
     /// (loading picks today or `SOURCE_DATE_EPOCH`) or when it is wrong.
-    pub fn date(&self, at: &Place, diags: &mut Diagnostics) -> Option<NaiveDate> {
+    pub fn date(&self, at: &Place, diags: &mut Sink) -> Option<NaiveDate> {
         match (&self.date, &self.week) {
             (Some(_), Some(w)) => {
                 diags.push(
@@ -209,7 +209,7 @@ impl TopTable {
     }
 
     /// The PDF's own settings: page size, layout, Sources page and fonts.
-    pub fn pdf(&self, at: &Place, diags: &mut Diagnostics) -> PdfSettings {
+    pub fn pdf(&self, at: &Place, diags: &mut Sink) -> PdfSettings {
         let page_size = match &self.page_size {
             None => PageSize::A4,
             Some(s) => page_size(s.get_ref()).unwrap_or_else(|why| {
@@ -291,7 +291,7 @@ impl TopTable {
     }
 
     /// `[style]`'s accent (with the contrast warning) and its files.
-    pub fn style(&self, at: &Place, diags: &mut Diagnostics) -> StyleSettings {
+    pub fn style(&self, at: &Place, diags: &mut Sink) -> StyleSettings {
         let Some(t) = &self.style else {
             return StyleSettings::default();
         };
@@ -316,7 +316,7 @@ impl TopTable {
             }
             Some(accent)
         });
-        let file = |key: &str, v: &Option<Spanned<String>>, diags: &mut Diagnostics| {
+        let file = |key: &str, v: &Option<Spanned<String>>, diags: &mut Sink| {
             let v = v.as_ref()?;
             let name = v.get_ref().trim();
             if name.is_empty() {
@@ -336,7 +336,7 @@ impl TopTable {
     }
 
     /// How the articles are ordered: sections, a flat list, or discovery.
-    pub fn order(&self, at: &Place, allow_outside: bool, diags: &mut Diagnostics) -> ArticleOrder {
+    pub fn order(&self, at: &Place, allow_outside: bool, diags: &mut Sink) -> ArticleOrder {
         let mut refs = RefChecker {
             at,
             allow_outside,
@@ -374,7 +374,7 @@ impl TopTable {
 impl TopTable {
     /// The `[[feeds]]`, each with an absolute http(s) `url` and a `max` of
     /// at least 1.
-    pub fn feeds(&self, at: &Place, diags: &mut Diagnostics) -> Vec<FeedPlan> {
+    pub fn feeds(&self, at: &Place, diags: &mut Sink) -> Vec<FeedPlan> {
         let mut out = Vec::new();
         for f in self.feeds.iter().flatten() {
             let url = f.url.get_ref().trim();
@@ -412,7 +412,7 @@ impl TopTable {
         out
     }
 
-    pub fn user_agent(&self, at: &Place, diags: &mut Diagnostics) -> Option<String> {
+    pub fn user_agent(&self, at: &Place, diags: &mut Sink) -> Option<String> {
         let ua = self.user_agent.as_ref()?;
         let v = ua.get_ref().trim();
         if v.is_empty() || v.chars().any(char::is_control) {
@@ -462,7 +462,7 @@ fn feed_max(v: &toml::Value) -> Result<usize, String> {
 }
 
 impl SectionTable {
-    fn validate(&self, refs: &mut RefChecker, diags: &mut Diagnostics) -> SectionPlan {
+    fn validate(&self, refs: &mut RefChecker, diags: &mut Sink) -> SectionPlan {
         let mut title = self.title.get_ref().trim().to_string();
         crate::source::clean::clean(&mut title);
         if title.is_empty() {
@@ -512,7 +512,7 @@ struct RefChecker<'a> {
 }
 
 impl RefChecker<'_> {
-    fn check(&mut self, listed: &Spanned<String>, diags: &mut Diagnostics) -> Option<ArticleRef> {
+    fn check(&mut self, listed: &Spanned<String>, diags: &mut Sink) -> Option<ArticleRef> {
         let offset = listed.span().start;
         let (line, _) = line_col(self.at.text, offset);
         let listed = listed.get_ref();
@@ -614,11 +614,11 @@ mod style_tests {
     use std::path::Path;
 
     use super::super::{parse, Columns, Manifest};
-    use crate::diag::{Diagnostic, Diagnostics, Severity};
+    use crate::diag::{Diagnostic, Sink, Severity};
     use crate::model::PageSize;
 
     fn parse_text(text: &str) -> (Option<Manifest>, Vec<Diagnostic>) {
-        let mut diags = Diagnostics::new();
+        let mut diags = Sink::new();
         let m = parse(
             text,
             Path::new("d"),

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::assets::{AssetStore, LocalImages};
 use super::{markdown, plaintext, Limits, SourceText};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Sink};
 use crate::model::{Article, ArticleMeta, Block, Inline, PubDate};
 use markdown::{FrontMatter, FRONT_MATTER_KEYS};
 
@@ -16,7 +16,7 @@ use markdown::{FrontMatter, FRONT_MATTER_KEYS};
 pub(super) fn plaintext_article(
     src: &SourceText,
     language: &str,
-    diags: &mut Diagnostics,
+    diags: &mut Sink,
 ) -> Article {
     let path = src.origin.path();
     let parsed = plaintext::parse(&src.text);
@@ -60,7 +60,7 @@ pub(super) fn markdown_article(
     language: &str,
     limits: &Limits,
     assets: &mut AssetStore,
-    diags: &mut Diagnostics,
+    diags: &mut Sink,
 ) -> Option<Article> {
     let (path, text) = (src.origin.path(), src.text.as_str());
     let split = markdown::split_front_matter(text)
@@ -122,7 +122,7 @@ fn key_line(text: &str, key: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-fn warn_unknown_keys(front: &FrontMatter, src: &SourceText, diags: &mut Diagnostics) {
+fn warn_unknown_keys(front: &FrontMatter, src: &SourceText, diags: &mut Sink) {
     for key in front.unknown.keys() {
         let d = Diagnostic::warning(format!("unknown front-matter key `{key}` is ignored"))
             .at(src.origin.path())
@@ -135,7 +135,7 @@ fn warn_unknown_keys(front: &FrontMatter, src: &SourceText, diags: &mut Diagnost
 }
 
 /// The front matter's `date`; a value that is not a date is a warning.
-fn front_date(front: &FrontMatter, src: &SourceText, diags: &mut Diagnostics) -> Option<PubDate> {
+fn front_date(front: &FrontMatter, src: &SourceText, diags: &mut Sink) -> Option<PubDate> {
     let s = match front.date.as_ref()? {
         serde_norway::Value::String(s) => s.clone(),
         serde_norway::Value::Number(n) => n.to_string(),
@@ -161,7 +161,7 @@ fn headline(
     given: Option<&str>,
     body: &mut Vec<Block>,
     path: &Path,
-    diags: &mut Diagnostics,
+    diags: &mut Sink,
 ) -> String {
     let leading_h1 = match body.first() {
         Some(Block::Heading {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{markdown, Limits};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Sink};
 use crate::model::{Article, Asset, AssetId, Block, ImageFormat, ImageSrc, Inline};
 use markdown::ImageResolver;
 
@@ -258,7 +258,7 @@ pub(super) struct LocalImages<'a> {
     pub body_offset: usize,
     pub limits: &'a Limits,
     pub assets: &'a mut AssetStore,
-    pub diags: &'a mut Diagnostics,
+    pub diags: &'a mut Sink,
 }
 
 impl ImageResolver for LocalImages<'_> {

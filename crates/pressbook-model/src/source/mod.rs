@@ -11,7 +11,7 @@ pub mod plaintext;
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{line_col, Diagnostic, Diagnostics};
+use crate::diag::{line_col, Diagnostic, Sink};
 use crate::model::Article;
 pub use assets::AssetStore;
 
@@ -93,7 +93,7 @@ pub struct SourceText {
 
 /// Reads an article file within the size limit, as UTF-8. An empty file is
 /// an error too: there is nothing to parse.
-pub fn read(path: &Path, limits: &Limits, diags: &mut Diagnostics) -> Option<SourceText> {
+pub fn read(path: &Path, limits: &Limits, diags: &mut Sink) -> Option<SourceText> {
     let cannot_read =
         |e: std::io::Error| Diagnostic::error(format!("cannot read article: {e}")).at(path);
     let size = std::fs::metadata(path)
@@ -173,7 +173,7 @@ pub fn parse(
     language: &str,
     limits: &Limits,
     assets: &mut AssetStore,
-    diags: &mut Diagnostics,
+    diags: &mut Sink,
 ) -> Option<Article> {
     let mut article = match format {
         Format::Markdown => article::markdown_article(src, language, limits, assets, diags)?,
@@ -210,7 +210,7 @@ pub fn load_article(
     language: &str,
     limits: &Limits,
     assets: &mut AssetStore,
-    diags: &mut Diagnostics,
+    diags: &mut Sink,
 ) -> Option<Article> {
     let format = Format::of(path).unwrap_or(Format::PlainText);
     let src = read(path, limits, diags)?;
