@@ -7,6 +7,7 @@ mod common;
 
 mod cli;
 mod collect;
+mod docs;
 mod epub;
 mod errors;
 mod invariant;
