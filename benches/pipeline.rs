@@ -73,8 +73,8 @@ fn pdf_stages(c: &mut Criterion) {
     let dir = corpus();
     let loaded = load(&dir);
     let digest = &loaded.digest;
-    let fonts = Arc::new(FontSet::load(&loaded.pdf.fonts).expect("fonts"));
-    let style = PageStyle::for_settings(&loaded.pdf);
+    let fonts = Arc::new(FontSet::load(&loaded.settings.pdf.fonts).expect("fonts"));
+    let style = PageStyle::for_settings(&loaded.settings.pdf);
     let paras = paragraphs(digest);
     let lang = hyphen::language(&digest.meta.language);
 
@@ -141,7 +141,7 @@ fn pdf_stages(c: &mut Criterion) {
 
     // PDF writing of a prebuilt document (font subsetting, content streams,
     // compression).
-    let doc = pressbook::layout::layout(digest, &fonts, &style);
+    let doc = pressbook::layout::layout(digest, &fonts, &style, &mut Default::default());
     g.bench_function("pdf write", |b| {
         b.iter(|| pressbook::pdf::write(&doc, &fonts, digest).expect("pdf"))
     });

@@ -1,4 +1,5 @@
-//! `build --watch`: rebuild whenever an article, image or the manifest changes.
+//! `build --watch`: rebuild whenever an article, image or the manifest
+//! changes, from one [`Project`] kept for the whole session.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -7,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::{build, BuildOptions, BuildReport, Error};
+use crate::{BuildOptions, BuildReport, Error, Project};
 
 /// Changes closer together than this make one rebuild.
 const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -21,7 +22,7 @@ pub fn watch(
     opts: &BuildOptions,
     mut on_build: impl FnMut(Result<BuildReport, Error>),
 ) -> anyhow::Result<()> {
-    let out_dir = opts.out.clone().unwrap_or_else(|| opts.dir.join("dist"));
+    let out_dir = opts.out_dir();
     let _ = std::fs::create_dir_all(&out_dir);
     let out_dir = out_dir.canonicalize().unwrap_or(out_dir);
 
@@ -34,7 +35,8 @@ pub fn watch(
         .watch(&opts.dir, RecursiveMode::Recursive)
         .with_context(|| format!("cannot watch {}", opts.dir.display()))?;
     // Watch first, then build: a change made during the first build is not missed.
-    on_build(build(opts));
+    let mut project = None;
+    on_build(rebuild(&mut project, opts));
 
     loop {
         let event = rx.recv().context("the file watcher stopped")?;
@@ -54,8 +56,26 @@ pub fn watch(
                 }
             }
         }
-        on_build(build(opts));
+        on_build(rebuild(&mut project, opts));
     }
+}
+
+/// Loads the project (again, when there is one) and builds it. A project
+/// whose reload fails stays as it was, so the next change reloads it.
+fn rebuild(project: &mut Option<Project>, opts: &BuildOptions) -> Result<BuildReport, Error> {
+    let p = match project {
+        Some(p) => {
+            p.reload(opts.strict)?;
+            p
+        }
+        None => project.insert(Project::load(&opts.dir, &opts.load, opts.strict)?),
+    };
+    p.build(
+        &opts.outputs,
+        &opts.out_dir(),
+        opts.strict,
+        opts.progress.as_ref(),
+    )
 }
 
 /// Whether a file event should trigger a rebuild.

@@ -255,7 +255,7 @@ fn render_pages(pdf: &Path, name: &str) -> Vec<PathBuf> {
 pub(crate) fn style_of(dir: &Path) -> PageStyle {
     let (loaded, _) = pressbook::check(dir, &pressbook::LoadOptions::default(), false)
         .unwrap_or_else(|_| panic!("{dir:?} does not load"));
-    PageStyle::for_settings(&loaded.pdf)
+    PageStyle::for_settings(&loaded.settings.pdf)
 }
 
 pub(crate) fn full_check(dir: &Path, name: &str) -> PathBuf {
@@ -385,9 +385,10 @@ fn same_input_gives_byte_identical_pdf() {
     // Also within one process (nothing process-wide, such as a counter,
     // may leak into the output).
     let (loaded, _) = pressbook::check(&dir, &pressbook::LoadOptions::default(), false).unwrap();
-    let renderer = pressbook::pdf::PdfRenderer::new(loaded.pdf.clone());
     let render = || {
-        let (doc, fonts) = renderer.typeset(&loaded.digest).unwrap();
+        let mut sink = pressbook::diag::Sink::new();
+        let (doc, fonts) =
+            pressbook::pdf::typeset(&loaded.settings.pdf, &loaded.digest, &mut sink).unwrap();
         pressbook::pdf::write(&doc, &fonts, &loaded.digest).unwrap()
     };
     let (x, y) = (render(), render());
@@ -411,8 +412,8 @@ fn page_model_summary(dir: &Path) -> String {
     let (loaded, _) = pressbook::check(dir, &pressbook::LoadOptions::default(), false).unwrap();
     let digest = loaded.digest;
     let fonts = std::sync::Arc::new(FontSet::bundled());
-    let style = PageStyle::for_settings(&loaded.pdf);
-    let doc = layout::layout(&digest, &fonts, &style);
+    let style = PageStyle::for_settings(&loaded.settings.pdf);
+    let doc = layout::layout(&digest, &fonts, &style, &mut Default::default());
     let mut s = String::new();
     for (n, page) in doc.pages.iter().enumerate() {
         s.push_str(&format!(
@@ -471,8 +472,8 @@ fn page_model(dir: &Path) -> String {
     use pressbook::layout::LinkTarget;
     let (loaded, _) = pressbook::check(dir, &pressbook::LoadOptions::default(), false).unwrap();
     let fonts = std::sync::Arc::new(FontSet::bundled());
-    let style = PageStyle::for_settings(&loaded.pdf);
-    let doc = layout::layout(&loaded.digest, &fonts, &style);
+    let style = PageStyle::for_settings(&loaded.settings.pdf);
+    let doc = layout::layout(&loaded.digest, &fonts, &style, &mut Default::default());
     let mut s = String::new();
     for (n, page) in doc.pages.iter().enumerate().skip(doc.front_pages) {
         s.push_str(&format!(

@@ -200,10 +200,10 @@ proptest! {
         let result = std::panic::catch_unwind(|| {
             let (loaded, diags) = pressbook::digest::load(&dir, &pressbook::LoadOptions::default());
             match loaded {
-                Some(pressbook::Loaded { digest: d, pdf, .. }) => {
+                Some(pressbook::Loaded { digest: d, settings, .. }) => {
                     let bytes = pressbook::epub::package(&d).expect("packaging a loaded digest works");
                     assert!(bytes.len() > 1000);
-                    let (doc, fonts) = pressbook::pdf::PdfRenderer::new(pdf).typeset(&d).expect("typesetting works");
+                    let (doc, fonts) = pressbook::pdf::typeset(&settings.pdf, &d, &mut Default::default()).expect("typesetting works");
                     let pdf = pressbook::pdf::write(&doc, &fonts, &d).expect("writing the PDF works");
                     assert!(pdf.starts_with(b"%PDF"));
                 }

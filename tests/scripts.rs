@@ -168,7 +168,7 @@ fn column() -> (f32, f32) {
         false,
     )
     .unwrap_or_else(|_| panic!("the fixture does not load"));
-    let style = PageStyle::for_settings(&loaded.pdf);
+    let style = PageStyle::for_settings(&loaded.settings.pdf);
     (style.margin_left, style.margin_left + style.measure)
 }
 

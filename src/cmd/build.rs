@@ -2,8 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::ValueEnum;
-use pressbook::{term, BuildOptions, BuildReport, Error, Format};
+use pressbook::{outputs, term, BuildOptions, BuildReport, Error};
 
 use super::{DirArg, InputArgs};
 
@@ -16,8 +15,9 @@ pub struct Args {
     #[arg(long, short)]
     out: Option<PathBuf>,
     /// Which files to write.
-    #[arg(long, short, value_enum, default_value_t = FormatArg::All)]
-    format: FormatArg,
+    #[arg(long, short, default_value = outputs::ALL,
+          value_parser = clap::builder::PossibleValuesParser::new(outputs::format_values(true)))]
+    format: String,
     /// Rebuild whenever an article, image or the manifest changes.
     #[arg(long, short)]
     watch: bool,
@@ -31,28 +31,14 @@ pub struct Args {
     verbose: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Epub,
-    /// Kobo's KEPUB (NAME.kepub.epub).
-    Kepub,
-    Pdf,
-    /// EPUB and PDF.
-    All,
-}
-
 pub fn run(a: Args) -> Result<(), Error> {
     let progress = term::ProgressDisplay::new(a.verbose);
     let opts = BuildOptions {
         load: a.input.load_options(),
         dir: a.dir.dir,
         out: a.out,
-        format: match a.format {
-            FormatArg::Epub => Format::Epub,
-            FormatArg::Kepub => Format::Kepub,
-            FormatArg::Pdf => Format::Pdf,
-            FormatArg::All => Format::All,
-        },
+        outputs: outputs::select(&a.format)
+            .ok_or_else(|| Error::Usage(format!("no output format {:?}", a.format)))?,
         strict: a.input.strict,
         progress: (!a.quiet).then(|| progress.callback()),
     };

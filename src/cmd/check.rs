@@ -4,8 +4,7 @@
 use clap::ValueEnum;
 use pressbook::deliver::device::{self, Device};
 use pressbook::diag::Sink;
-use pressbook::epub::Flavour;
-use pressbook::{term, Error};
+use pressbook::{outputs, term, Error, Project};
 
 use super::{DirArg, InputArgs};
 
@@ -29,42 +28,26 @@ enum DeviceArg {
 }
 
 pub fn run(a: Args) -> Result<(), Error> {
-    let (pressbook::Loaded { digest, epub, .. }, mut warnings) =
-        pressbook::check(&a.dir.dir, &a.input.load_options(), a.input.strict)?;
+    let project = Project::load(&a.dir.dir, &a.input.load_options(), a.input.strict)?;
+    let mut warnings = project.warnings.clone();
     if let Some(d) = a.device {
         let device = match d {
             DeviceArg::Kindle => Device::Kindle,
             DeviceArg::Kobo => Device::Kobo,
             DeviceArg::Apple => Device::Apple,
         };
-        // The book the device gets: the KEPUB on a Kobo, else the EPUB,
-        // built in memory.
-        let (flavour, ext) = match device {
-            Device::Kobo => (Flavour::Kepub, "kepub.epub"),
-            _ => (Flavour::Epub, "epub"),
-        };
-        let mut book = std::io::Cursor::new(Vec::new());
-        pressbook::epub::package_flavour(&digest, flavour, &epub, &mut book)?;
-        let name = format!("{}.{ext}", pressbook::output_stem(&digest));
-        let manifest = a.dir.dir.join("pressbook.toml");
-        let cx = device::Context {
-            language_stated: language_stated(&manifest),
-        };
-        let mut found = Sink::new();
-        for f in device::preflight(device, &name, book.get_ref(), &cx)? {
-            found.push(f);
-        }
+        let mut found = preflight(&project, device)?;
         if a.input.strict {
             found.make_strict();
         }
         if found.has_errors() {
-            let mut all = warnings;
-            all.extend(found.into_vec());
-            return Err(Error::Problems(all));
+            warnings.extend(found);
+            return Err(Error::Problems(warnings));
         }
-        warnings.extend(found.into_vec());
+        warnings.extend(found);
     }
     term::print_diagnostics(&warnings);
+    let digest = project.digest();
     println!(
         "ok: {} articles in {} sections, {} warning(s)",
         digest.articles().count(),
@@ -74,11 +57,19 @@ pub fn run(a: Args) -> Result<(), Error> {
     Ok(())
 }
 
-/// Whether the manifest names the book's language itself (the default,
-/// `en`, is a guess a device preflight should point out).
-fn language_stated(manifest: &std::path::Path) -> bool {
-    std::fs::read_to_string(manifest)
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .is_some_and(|t| t.contains_key("language"))
+/// What `device` would reject or show badly in the book it gets (the KEPUB
+/// on a Kobo, else the EPUB), built in memory.
+fn preflight(project: &Project, device: Device) -> Result<Sink, Error> {
+    let name = match device {
+        Device::Kobo => "kepub",
+        _ => "epub",
+    };
+    let output = outputs::find(name).ok_or_else(|| Error::Usage(format!("no {name} output")))?;
+    let mut found = Sink::new();
+    let book = project.render_to_memory(output, &mut found)?;
+    let cx = device::Context {
+        language_stated: project.loaded().manifest.language_stated,
+    };
+    found.extend(device::preflight(device, &project.file_name(output), &book, &cx)?);
+    Ok(found)
 }

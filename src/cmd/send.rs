@@ -1,11 +1,9 @@
 //! `pressbook send`: build (or reuse) one format and mail it.
 
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::path::PathBuf;
 
-use clap::ValueEnum;
 use pressbook::deliver::{self, settings, Mail, SmtpSettings};
-use pressbook::{term, BuildOptions, Error, Format};
+use pressbook::{outputs, term, Error, Project};
 
 use super::{DirArg, InputArgs};
 
@@ -25,8 +23,9 @@ pub struct Args {
     #[arg(long, value_name = "ADDRESS")]
     from: Option<String>,
     /// Which file to send.
-    #[arg(long, short, value_enum, default_value_t = SendFormat::Epub)]
-    format: SendFormat,
+    #[arg(long, short, default_value = "epub",
+          value_parser = clap::builder::PossibleValuesParser::new(outputs::format_values(false)))]
+    format: String,
     /// Output folder [default: DIR/dist].
     #[arg(long, short)]
     out: Option<PathBuf>,
@@ -37,15 +36,9 @@ pub struct Args {
     input: InputArgs,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum SendFormat {
-    Epub,
-    Kepub,
-    Pdf,
-}
-
-fn parse_size(s: &str) -> Result<u64, String> {
-    deliver::parse_size(s).ok_or_else(|| format!("{s:?} is not a size such as 50MB or 800kB"))
+fn parse_size(s: &str) -> Result<u64, Error> {
+    deliver::parse_size(s)
+        .ok_or_else(|| Error::Usage(format!("{s:?} is not a size such as 50MB or 800kB")))
 }
 
 pub fn run(a: Args) -> Result<(), Error> {
@@ -73,36 +66,26 @@ pub fn run(a: Args) -> Result<(), Error> {
         }
     };
 
-    let (format, ext, name) = match a.format {
-        SendFormat::Epub => (Format::Epub, "epub", "EPUB"),
-        SendFormat::Kepub => (Format::Kepub, "kepub.epub", "KEPUB"),
-        SendFormat::Pdf => (Format::Pdf, "pdf", "PDF"),
-    };
-    let load = a.input.load_options();
-    let (loaded, warnings) = pressbook::check(&a.dir.dir, &load, a.input.strict)?;
-    term::print_diagnostics(&warnings);
-    let meta = &loaded.digest.meta;
-    let out_dir = a.out.clone().unwrap_or_else(|| a.dir.dir.join("dist"));
-    let path = out_dir.join(format!("{}.{ext}", pressbook::output_stem(&loaded.digest)));
+    let output = outputs::find(&a.format)
+        .ok_or_else(|| Error::Usage(format!("no output format {:?}", a.format)))?;
+    let project = Project::load(&a.dir.dir, &a.input.load_options(), a.input.strict)?;
+    term::print_diagnostics(&project.warnings);
+    let meta = &project.digest().meta;
+    let out_dir = project.out_dir(a.out.as_deref());
+    let path = project.path_of(output, &out_dir);
     let subject = format!("{}, {}", meta.title, meta.date.format("%-d %B %Y"));
     let body = format!(
-        "{subject}: the {name} is attached ({}).\n\nSent by pressbook {}.\n",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+        "{subject}: the {} is attached ({}).\n\nSent by pressbook {}.\n",
+        output.label(),
+        project.file_name(output),
         env!("CARGO_PKG_VERSION")
     );
-    let inputs: Vec<PathBuf> = loaded.digest.files.keys().cloned().collect();
-    if is_fresh(&path, &a.dir.dir, &out_dir, &inputs) {
+    if project.is_fresh(&path, &out_dir) {
         eprintln!("using {} (up to date)", path.display());
     } else {
-        let report = pressbook::build(&BuildOptions {
-            dir: a.dir.dir.clone(),
-            out: a.out.clone(),
-            format,
-            load,
-            strict: a.input.strict,
-            progress: None,
-        })?;
-        term::print_diagnostics(&report.warnings);
+        // The loaded project's warnings were printed above.
+        let report = project.build(&[output], &out_dir, a.input.strict, None)?;
+        term::print_diagnostics(&report.warnings[project.warnings.len()..]);
         for w in &report.written {
             eprintln!("{}", term::summary_line(w));
         }
@@ -132,49 +115,4 @@ pub fn run(a: Args) -> Result<(), Error> {
         smtp.masked()
     );
     Ok(())
-}
-
-/// Whether `book` is newer than everything it is built from: every file
-/// under the digest folder (outside the output folder and hidden folders),
-/// the article files (which may live outside it), and pressbook itself.
-fn is_fresh(book: &Path, dir: &Path, out_dir: &Path, articles: &[PathBuf]) -> bool {
-    let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let Some(built) = mtime(book) else {
-        return false;
-    };
-    let out_dir = out_dir.canonicalize().ok();
-    let mut newest = std::env::current_exe()
-        .ok()
-        .and_then(|p| mtime(&p))
-        .unwrap_or(SystemTime::UNIX_EPOCH);
-    for a in articles {
-        match mtime(a) {
-            Some(t) => newest = newest.max(t),
-            None => return false,
-        }
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            return false;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            let hidden = e.file_name().to_string_lossy().starts_with('.');
-            match e.file_type() {
-                Ok(t) if t.is_dir() => {
-                    if !hidden && p.canonicalize().ok() != out_dir {
-                        stack.push(p);
-                    }
-                }
-                Ok(_) => {
-                    if let Some(t) = mtime(&p) {
-                        newest = newest.max(t);
-                    }
-                }
-                Err(_) => return false,
-            }
-        }
-    }
-    built > newest
 }

@@ -11,70 +11,87 @@ use epub_builder::{
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime as ZipDateTime, ZipArchive, ZipWriter};
 
-use std::path::Path;
-
 use pressbook_model::manifest::EpubSettings;
 use pressbook_model::model::Digest;
-use pressbook_model::render::{Renderer, Written};
+use pressbook_model::diag::Sink;
+use pressbook_model::render::{Output, RenderContext, Rendered};
 use pressbook_model::typography::tie_dashes;
 use pressbook_model::xml;
 use xhtml::{Pages, CONTENTS_FILE, COVER_FILE, COVER_IMAGE, TITLE_FILE};
 
-/// The EPUB back end behind the [`Renderer`] seam, with the manifest's
-/// EPUB settings.
-#[derive(Default)]
-pub struct EpubRenderer {
-    pub settings: EpubSettings,
+/// The EPUB and its Kobo flavour behind the [`Output`] seam.
+pub struct EpubOutput {
+    pub flavour: Flavour,
 }
 
-impl Renderer for EpubRenderer {
+impl Output for EpubOutput {
     fn name(&self) -> &'static str {
-        "EPUB"
+        match self.flavour {
+            Flavour::Epub => "epub",
+            Flavour::Kepub => "kepub",
+        }
+    }
+    fn label(&self) -> &'static str {
+        match self.flavour {
+            Flavour::Epub => "EPUB",
+            Flavour::Kepub => "KEPUB",
+        }
     }
     fn extension(&self) -> &'static str {
-        "epub"
+        match self.flavour {
+            Flavour::Epub => "epub",
+            // Kobo goes by the double extension.
+            Flavour::Kepub => "kepub.epub",
+        }
     }
-    fn render(&self, digest: &Digest, path: &Path, _strict: bool) -> anyhow::Result<Written> {
-        render_flavour(self.name(), Flavour::Epub, digest, &self.settings, path)
+    fn settings_table(&self) -> &'static str {
+        "[style]"
+    }
+    fn about(&self) -> &'static str {
+        match self.flavour {
+            Flavour::Epub => "EPUB 3, for e-readers and Apple Books",
+            Flavour::Kepub => "Kobo's KEPUB (NAME.kepub.epub)",
+        }
+    }
+    fn in_all(&self) -> bool {
+        self.flavour == Flavour::Epub
+    }
+    fn render<'a>(&self, cx: RenderContext<'a>, _sink: &mut Sink) -> anyhow::Result<Rendered<'a>> {
+        let flavour = self.flavour;
+        Ok(Rendered::new(None, move |out| {
+            package_flavour(cx.digest, flavour, &cx.settings.epub, out)
+        }))
     }
 }
 
-/// The Kobo flavour (`NAME.kepub.epub`): the same book with Kobo's spans.
-#[derive(Default)]
-pub struct KepubRenderer {
-    pub settings: EpubSettings,
-}
+/// The cover picture alone, as the EPUB carries it (`NAME.cover.png`): for
+/// a newsletter, a web page or a catalogue.
+pub struct CoverOutput;
 
-impl Renderer for KepubRenderer {
+impl Output for CoverOutput {
     fn name(&self) -> &'static str {
-        "KEPUB"
+        "cover"
+    }
+    fn label(&self) -> &'static str {
+        "cover image"
     }
     fn extension(&self) -> &'static str {
-        "kepub.epub"
+        "cover.png"
     }
-    fn render(&self, digest: &Digest, path: &Path, _strict: bool) -> anyhow::Result<Written> {
-        render_flavour(self.name(), Flavour::Kepub, digest, &self.settings, path)
+    fn settings_table(&self) -> &'static str {
+        "[style]"
     }
-}
-
-fn render_flavour(
-    name: &'static str,
-    flavour: Flavour,
-    digest: &Digest,
-    settings: &EpubSettings,
-    path: &Path,
-) -> anyhow::Result<Written> {
-    let bytes = pressbook_model::output::write_buffered(path, |w| {
-        package_flavour(digest, flavour, settings, w)
-    })?;
-    Ok(Written {
-        path: path.to_path_buf(),
-        format: name,
-        bytes,
-        pages: None,
-        articles: digest.articles().count(),
-        warnings: Vec::new(),
-    })
+    fn about(&self) -> &'static str {
+        "the cover picture as a PNG (NAME.cover.png)"
+    }
+    fn in_all(&self) -> bool {
+        false
+    }
+    fn render<'a>(&self, cx: RenderContext<'a>, _sink: &mut Sink) -> anyhow::Result<Rendered<'a>> {
+        let png = pressbook_layout::cover::render_png(cx.digest)
+            .map_err(|e| anyhow::anyhow!("cannot draw the cover: {e}"))?;
+        Ok(Rendered::new(None, move |out| Ok(out.write_all(&png)?)))
+    }
 }
 
 /// Which EPUB to write: the standard one, or Kobo's KEPUB.

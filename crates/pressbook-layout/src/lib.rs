@@ -33,7 +33,7 @@ pub mod units;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use pressbook_model::diag::Diagnostic;
+use pressbook_model::diag::{Diagnostic, Sink};
 use pressbook_model::model::{AssetId, Digest};
 
 pub use fonts::{FaceId, FontSet};
@@ -53,7 +53,6 @@ pub struct Document {
     pub outline: Vec<OutlineEntry>,
     /// The logical structure the placed items belong to.
     pub tree: Tree,
-    pub warnings: Vec<Diagnostic>,
 }
 
 impl Document {
@@ -282,16 +281,21 @@ pub struct OutlineEntry {
 
 /// Lays out the whole digest: the body first, then the back and front
 /// matter that print its page numbers, then heads and folios.
-pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Document {
+pub fn layout(
+    digest: &Digest,
+    fonts: &Arc<FontSet>,
+    style: &PageStyle,
+    sink: &mut Sink,
+) -> Document {
     let style = &style.in_house(&digest.house);
     // Faces from the machine for what the set lacks, before any article
     // is set (in parallel), so that face ids are the same on every run.
     fonts.prepare(digest);
     let mut tree = Tree::new();
-    let (elems, mut warnings) = blocks::flow(digest, fonts, style, &mut tree);
+    let elems = blocks::flow(digest, fonts, style, &mut tree, sink);
     if let Some(logo) = digest.house.logo.map(|id| digest.asset(id)) {
         if logo.format == pressbook_model::model::ImageFormat::Svg {
-            warnings.push(
+            sink.push(
                 Diagnostic::warning(
                     "[style] logo is an SVG, which the PDF cannot draw: the PDF cover has no logo (the EPUB shows it)",
                 )
@@ -356,7 +360,6 @@ pub fn layout(digest: &Digest, fonts: &Arc<FontSet>, style: &PageStyle) -> Docum
         front_pages,
         outline,
         tree,
-        warnings,
     }
 }
 
@@ -480,7 +483,7 @@ mod tests {
             let n = bodies.len();
             let digest = digest(bodies);
             let style = PageStyle::new(size, compact);
-            let doc = layout(&digest, &Arc::new(FontSet::bundled()), &style);
+            let doc = layout(&digest, &Arc::new(FontSet::bundled()), &style, &mut Sink::new());
             let (left, right) = (style.margin_left, style.margin_left + style.measure);
             let bottom = style.margin_top + style.content_height();
             let mut opened = Vec::new();

@@ -9,6 +9,7 @@ use crate::diag::{Diagnostic, Sink};
 use crate::house::House;
 use crate::manifest::{self, ArticleOrder, ArticleRef, EpubSettings, Manifest, PdfSettings};
 use crate::model::{Article, Digest, DigestMeta, Section};
+use crate::render::Settings;
 use crate::source::{self, markdown::slug, AssetStore, Limits};
 use crate::typography::smart;
 
@@ -41,13 +42,13 @@ impl LoadOptions {
     }
 }
 
-/// A loaded digest folder: the model, and the manifest's settings for the
-/// renderers that read them.
+/// A loaded digest folder: the manifest, the model, and the manifest's
+/// settings for the outputs that read them.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    pub manifest: Manifest,
     pub digest: Digest,
-    pub pdf: PdfSettings,
-    pub epub: EpubSettings,
+    pub settings: Settings,
 }
 
 /// Loads and validates a digest folder. Every problem found is in the
@@ -85,7 +86,15 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Sink) {
     if diags.has_errors() {
         return (None, diags);
     }
-    (Some(Loaded { digest, pdf, epub }), diags)
+    let settings = Settings { pdf, epub };
+    (
+        Some(Loaded {
+            manifest,
+            digest,
+            settings,
+        }),
+        diags,
+    )
 }
 
 /// The EPUB's settings: `[style] css` read, which must be UTF-8 text.

@@ -1,39 +1,93 @@
-//! The seam between the model and the output formats (mdBook's
-//! `Renderer`): each format implements [`Renderer`], reads the finished
-//! [`Digest`] and writes one file.
+//! The seam between the model and the outputs (mdBook's `Renderer`): each
+//! output implements [`Output`], reads the finished [`Digest`] and the
+//! manifest's settings, reports problems into the run's [`Sink`], and hands
+//! back what to write. The caller decides whether warnings are fatal
+//! (`--strict`) and writes the file atomically, so an output never sees a
+//! path, a flag or a half-written file.
 
-use std::path::{Path, PathBuf};
+use std::io::{Seek, Write};
+use std::path::PathBuf;
 
-use crate::diag::Diagnostic;
+use crate::diag::Sink;
+use crate::manifest::{EpubSettings, PdfSettings};
 use crate::model::Digest;
 
-/// One output format. Each renderer reads the finished model and writes
-/// one file; it never reaches back into loading.
-pub trait Renderer {
-    /// Human name, e.g. "EPUB".
-    fn name(&self) -> &'static str;
-    /// File extension without the dot.
-    fn extension(&self) -> &'static str;
-    /// Writes the digest to `path` (atomically). With `strict`, a renderer
-    /// that finds problems returns [`Refused`] and writes nothing.
-    fn render(&self, digest: &Digest, path: &Path, strict: bool) -> anyhow::Result<Written>;
+/// The manifest's settings tables for the outputs, read and checked once
+/// when the digest loads.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `[pdf]` and `[fonts]`, with the font files checked.
+    pub pdf: PdfSettings,
+    /// `[style] css`, read.
+    pub epub: EpubSettings,
 }
 
-/// What a renderer wrote.
+/// What an output is given.
+#[derive(Clone, Copy)]
+pub struct RenderContext<'a> {
+    pub digest: &'a Digest,
+    pub settings: &'a Settings,
+}
+
+/// One output format, registered once (the registry in the `pressbook`
+/// crate lists them); everything that names formats asks the registry.
+pub trait Output: Send + Sync {
+    /// The `--format` value, e.g. `kepub`.
+    fn name(&self) -> &'static str;
+    /// Human name, e.g. "KEPUB".
+    fn label(&self) -> &'static str;
+    /// File extension without the leading dot, e.g. `kepub.epub`.
+    fn extension(&self) -> &'static str;
+    /// The manifest table its settings come from, for the help text.
+    fn settings_table(&self) -> &'static str;
+    /// One line for `--help`.
+    fn about(&self) -> &'static str;
+    /// Whether `--format all` writes it.
+    fn in_all(&self) -> bool;
+    /// Prepares the output: everything that can find a problem (layout,
+    /// fonts) happens here, reported into `sink`; the bytes are produced
+    /// by [`Rendered::write`] only once the caller accepts the warnings.
+    fn render<'a>(&self, cx: RenderContext<'a>, sink: &mut Sink)
+        -> anyhow::Result<Rendered<'a>>;
+}
+
+/// A prepared output, ready to write.
+pub struct Rendered<'a> {
+    /// Page count, for paged formats.
+    pub pages: Option<usize>,
+    write: Box<dyn FnOnce(&mut dyn WriteSeek) -> anyhow::Result<()> + 'a>,
+}
+
+impl<'a> Rendered<'a> {
+    pub fn new(
+        pages: Option<usize>,
+        write: impl FnOnce(&mut dyn WriteSeek) -> anyhow::Result<()> + 'a,
+    ) -> Self {
+        Rendered {
+            pages,
+            write: Box::new(write),
+        }
+    }
+
+    /// Writes the bytes to `out`.
+    pub fn write(self, out: &mut dyn WriteSeek) -> anyhow::Result<()> {
+        (self.write)(out)
+    }
+}
+
+/// Where outputs write: a file, or memory (zip archives need to seek).
+pub trait WriteSeek: Write + Seek {}
+
+impl<T: Write + Seek> WriteSeek for T {}
+
+/// What a build wrote.
 #[derive(Debug, Clone)]
 pub struct Written {
     pub path: PathBuf,
+    /// The output's human name, e.g. "PDF".
     pub format: &'static str,
     pub bytes: u64,
     /// Page count, for paged formats.
     pub pages: Option<usize>,
     pub articles: usize,
-    /// Problems found while rendering (e.g. characters no font has).
-    pub warnings: Vec<Diagnostic>,
 }
-
-/// A renderer's refusal to write a file because `--strict` turns the
-/// warnings it found into errors.
-#[derive(Debug, thiserror::Error)]
-#[error("warnings are errors with --strict")]
-pub struct Refused(pub Vec<Diagnostic>);

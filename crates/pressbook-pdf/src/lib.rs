@@ -1,4 +1,4 @@
-//! The PDF back end: [`PdfRenderer`] lays the digest out with
+//! The PDF back end: [`PdfOutput`] lays the digest out with
 //! [`pressbook_layout`] and writes the finished pages, one module per PDF
 //! concern, as typst-pdf is arranged:
 //! - `content`: the bytes that draw a page;
@@ -29,7 +29,6 @@ mod outline;
 mod structure;
 
 use std::io::Write;
-use std::path::Path;
 use std::sync::Arc;
 
 use std::collections::BTreeMap;
@@ -47,52 +46,51 @@ use pressbook_layout::{
 };
 use pressbook_model::manifest::PdfSettings;
 use pressbook_model::model::{AssetId, Digest};
-use pressbook_model::render::{Refused, Renderer, Written};
+use pressbook_model::diag::Sink;
+use pressbook_model::render::{Output, RenderContext, Rendered};
 
-/// The typeset PDF behind the [`Renderer`] seam, with the manifest's PDF
-/// settings (the model itself knows no output).
-pub struct PdfRenderer {
-    settings: PdfSettings,
+/// The typeset PDF behind the [`Output`] seam (the model itself knows no
+/// output; the manifest's `[pdf]` settings come with the context).
+pub struct PdfOutput;
+
+/// Lays the digest out in its page size with its fonts, reporting what it
+/// finds (characters no font has, images it cannot draw) into `sink`.
+pub fn typeset(
+    settings: &PdfSettings,
+    digest: &Digest,
+    sink: &mut Sink,
+) -> anyhow::Result<(Document, Arc<FontSet>)> {
+    let fonts = Arc::new(FontSet::load(&settings.fonts)?);
+    let style = PageStyle::for_settings(settings);
+    let doc = layout::layout(digest, &fonts, &style, sink);
+    Ok((doc, fonts))
 }
 
-impl PdfRenderer {
-    pub fn new(settings: PdfSettings) -> Self {
-        PdfRenderer { settings }
-    }
-
-    /// Lays the digest out in its page size with its fonts.
-    pub fn typeset(&self, digest: &Digest) -> anyhow::Result<(Document, Arc<FontSet>)> {
-        let fonts = Arc::new(FontSet::load(&self.settings.fonts)?);
-        let style = PageStyle::for_settings(&self.settings);
-        let doc = layout::layout(digest, &fonts, &style);
-        Ok((doc, fonts))
-    }
-}
-
-impl Renderer for PdfRenderer {
+impl Output for PdfOutput {
     fn name(&self) -> &'static str {
+        "pdf"
+    }
+    fn label(&self) -> &'static str {
         "PDF"
     }
     fn extension(&self) -> &'static str {
         "pdf"
     }
-    fn render(&self, digest: &Digest, path: &Path, strict: bool) -> anyhow::Result<Written> {
-        let (mut doc, fonts) = self.typeset(digest)?;
-        let warnings = std::mem::take(&mut doc.warnings);
-        if strict && !warnings.is_empty() {
-            return Err(Refused(warnings).into());
-        }
+    fn settings_table(&self) -> &'static str {
+        "[pdf]"
+    }
+    fn about(&self) -> &'static str {
+        "a typeset, tagged PDF (PDF/UA-1, PDF/A-2a) for print"
+    }
+    fn in_all(&self) -> bool {
+        true
+    }
+    fn render<'a>(&self, cx: RenderContext<'a>, sink: &mut Sink) -> anyhow::Result<Rendered<'a>> {
+        let (doc, fonts) = typeset(&cx.settings.pdf, cx.digest, sink)?;
         let pages = doc.pages.len();
-        let bytes =
-            pressbook_model::output::write_buffered(path, |w| write_to(doc, &fonts, digest, w))?;
-        Ok(Written {
-            path: path.to_path_buf(),
-            format: self.name(),
-            bytes,
-            pages: Some(pages),
-            articles: digest.articles().count(),
-            warnings,
-        })
+        Ok(Rendered::new(Some(pages), move |out| {
+            write_to(doc, &fonts, cx.digest, &mut &mut *out)
+        }))
     }
 }
 

@@ -25,7 +25,6 @@ impl FlowBuilder<'_> {
         first_in_section: bool,
     ) {
         let start = self.elems.len();
-        let warned = self.warnings.len();
         let nodes = self.tree.len();
         self.article_start(section, article, first, first_in_section);
         self.article(article);
@@ -33,7 +32,7 @@ impl FlowBuilder<'_> {
             self.tighten_if_it_saves_a_page(
                 section,
                 article,
-                [start, warned, nodes],
+                [start, nodes],
                 first,
                 first_in_section,
             );
@@ -50,7 +49,7 @@ impl FlowBuilder<'_> {
         &mut self,
         section: &Section,
         article: &Article,
-        [start, warned, nodes]: [usize; 3],
+        [start, nodes]: [usize; 2],
         first: bool,
         first_in_section: bool,
     ) {
@@ -61,7 +60,6 @@ impl FlowBuilder<'_> {
             return;
         }
         let loose = self.elems.split_off(start);
-        let loose_warnings = self.warnings.split_off(warned);
         let loose_nodes = self.tree.nodes.split_off(nodes);
         let saved = self.style.clone();
         self.style.leading -= 0.5;
@@ -75,8 +73,6 @@ impl FlowBuilder<'_> {
         if tight_pages >= fill.len() {
             self.elems.truncate(start);
             self.elems.extend(loose);
-            self.warnings.truncate(warned);
-            self.warnings.extend(loose_warnings);
             self.tree.truncate(nodes);
             self.tree.nodes.extend(loose_nodes);
         }
@@ -253,7 +249,7 @@ impl FlowBuilder<'_> {
                 .map(|c| format!("{c} (U+{:04X})", *c as u32))
                 .collect::<Vec<_>>()
                 .join(", ");
-            self.warnings.push(
+            self.sink.push(
                 Diagnostic::warning(format!(
                     "no font has these characters of \u{201c}{}\u{201d}, so the PDF shows empty boxes and claims neither PDF/A nor PDF/UA: {chars}",
                     a.meta.title

@@ -106,7 +106,7 @@ impl FlowBuilder<'_> {
     /// says so, since a screen reader can say nothing of it.
     fn figure_node(&mut self, a: &Article, asset: &Asset, alt: &str) -> NodeId {
         if alt.trim().is_empty() {
-            self.warnings.push(
+            self.sink.push(
                 Diagnostic::warning(format!(
                     "the image {} has no description, so the PDF marks it as decoration that screen readers skip",
                     asset.name
@@ -170,7 +170,7 @@ impl FlowBuilder<'_> {
                 &mut e.links,
             );
         }
-        self.warnings.push(
+        self.sink.push(
             Diagnostic::warning(format!(
                 "the SVG image {} cannot be drawn in the PDF; a framed placeholder with its description stands in for it",
                 asset.name

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use pressbook_model::diag::Diagnostic;
+use pressbook_model::diag::Sink;
 use pressbook_model::model::{Article, Block, Digest};
 
 use super::flow::Elem;
@@ -53,8 +53,9 @@ struct Band {
     measure: f32,
 }
 
-/// The whole digest as one flow of strips, with the warnings found on the
-/// way (characters no font has, images that cannot be drawn); the strips'
+/// The whole digest as one flow of strips, reporting into `sink` what it
+/// finds on the way (characters no font has, images that cannot be drawn,
+/// each once: an article set again to tighten it finds the same); the strips'
 /// structure nodes are added to `tree`, an article under its root.
 ///
 /// Articles are set in parallel: each one starts from the same state (a new
@@ -67,7 +68,8 @@ pub fn flow(
     fonts: &Arc<FontSet>,
     style: &PageStyle,
     tree: &mut Tree,
-) -> (Vec<Elem>, Vec<Diagnostic>) {
+    sink: &mut Sink,
+) -> Vec<Elem> {
     // Where each article stands (its outline flags depend on that alone).
     let mut jobs = Vec::new();
     let mut first = true;
@@ -80,7 +82,6 @@ pub fn flow(
         }
     }
     let mut elems = Vec::new();
-    let mut warnings = Vec::new();
     // A few articles per worker at a time. The strips are copied into this
     // thread's memory as each batch comes in: left where the workers made
     // them, they would stay in the workers' allocator arenas, whose memory
@@ -88,7 +89,7 @@ pub fn flow(
     // they are freed.
     let batch = rayon::current_num_threads().max(1) * 4;
     for jobs in jobs.chunks(batch) {
-        let parts: Vec<(Vec<Elem>, Vec<Diagnostic>, Tree)> = jobs
+        let parts: Vec<(Vec<Elem>, Sink, Tree)> = jobs
             .par_iter()
             .map_init(
                 Shaper::new,
@@ -115,10 +116,10 @@ pub fn flow(
                 }
                 e
             }));
-            warnings.extend(w);
+            sink.extend(w);
         }
     }
-    (elems, warnings)
+    elems
 }
 
 /// Sets articles into strips, one article at a time.
@@ -128,7 +129,7 @@ struct FlowBuilder<'d> {
     style: PageStyle,
     shaper: Shaper,
     elems: Vec<Elem>,
-    warnings: Vec<Diagnostic>,
+    sink: Sink,
     article: Option<Arc<str>>,
     lang: Option<inline::hyphen::Lang>,
     /// The next strip may not be preceded by a page break.
@@ -169,7 +170,7 @@ impl<'d> FlowBuilder<'d> {
             style,
             shaper: Shaper::new(),
             elems: Vec::new(),
-            warnings: Vec::new(),
+            sink: Sink::new(),
             article: None,
             lang: None,
             keep_next: false,
@@ -189,8 +190,8 @@ impl<'d> FlowBuilder<'d> {
         }
     }
 
-    fn finish(self) -> (Vec<Elem>, Vec<Diagnostic>, Tree) {
-        (self.elems, self.warnings, self.tree)
+    fn finish(self) -> (Vec<Elem>, Sink, Tree) {
+        (self.elems, self.sink, self.tree)
     }
 
     /// A new node of `kind` in the current container, which the lines set

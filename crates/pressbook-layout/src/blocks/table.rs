@@ -104,7 +104,7 @@ impl FlowBuilder<'_> {
         }
         let groups = column_groups(&min_w, band.measure);
         if size < normal || groups.len() > 1 {
-            self.warnings.push(
+            self.sink.push(
                 Diagnostic::warning(format!(
                     "a table of {ncols} columns in \u{201c}{}\u{201d} is wider than the page: {}",
                     a.meta.title,

@@ -26,6 +26,9 @@ pub struct Manifest {
     pub editor: Option<String>,
     pub publisher: Option<String>,
     pub language: String,
+    /// Whether the manifest names the language itself (the default, `en`,
+    /// is a guess a device preflight points out).
+    pub language_stated: bool,
     pub date: Option<NaiveDate>,
     pub identifier: Option<String>,
     pub rights: Option<String>,
@@ -200,6 +203,7 @@ pub fn parse(
         editor: non_empty(&top.editor),
         publisher: non_empty(&top.publisher),
         language: top.language(&at, diags),
+        language_stated: top.language.is_some(),
         date: top.date(&at, diags),
         identifier: non_empty(&top.identifier),
         rights: non_empty(&top.rights),
