@@ -79,7 +79,9 @@ impl BuildOptions {
 
     /// The output folder: `--out`, else `DIR/dist`.
     pub fn out_dir(&self) -> PathBuf {
-        self.out.clone().unwrap_or_else(|| default_out_dir(&self.dir))
+        self.out
+            .clone()
+            .unwrap_or_else(|| default_out_dir(&self.dir))
     }
 }
 

@@ -83,7 +83,11 @@ impl Project {
 
     /// Renders `output` into memory, reporting into `sink` (for `check
     /// --device`, which inspects the book a device would get).
-    pub fn render_to_memory(&self, output: &dyn Output, sink: &mut Sink) -> anyhow::Result<Vec<u8>> {
+    pub fn render_to_memory(
+        &self,
+        output: &dyn Output,
+        sink: &mut Sink,
+    ) -> anyhow::Result<Vec<u8>> {
         let mut book = std::io::Cursor::new(Vec::new());
         output.render(self.context(), sink)?.write(&mut book)?;
         Ok(book.into_inner())
@@ -208,11 +212,7 @@ pub fn output_stem(digest: &Digest) -> String {
 }
 
 /// Loads and validates the digest at `dir`, writing nothing.
-fn load(
-    dir: &Path,
-    opts: &LoadOptions,
-    strict: bool,
-) -> Result<(Loaded, Vec<Diagnostic>), Error> {
+fn load(dir: &Path, opts: &LoadOptions, strict: bool) -> Result<(Loaded, Vec<Diagnostic>), Error> {
     let (digest, mut sink) = pressbook_model::digest::load(dir, opts);
     if strict {
         sink.make_strict();

@@ -70,6 +70,11 @@ fn preflight(project: &Project, device: Device) -> Result<Sink, Error> {
     let cx = device::Context {
         language_stated: project.loaded().manifest.language_stated,
     };
-    found.extend(device::preflight(device, &project.file_name(output), &book, &cx)?);
+    found.extend(device::preflight(
+        device,
+        &project.file_name(output),
+        &book,
+        &cx,
+    )?);
     Ok(found)
 }

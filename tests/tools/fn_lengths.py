@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Lists the longest Rust functions outside tests: `python3 tests/tools/fn_lengths.py [N]`.
 
+With `--max L`, exits 1 when a function is longer than L lines (CI: 100).
+
 Counts lines from `fn` to its closing brace, skipping `#[cfg(test)]` modules and
 files under tests/. Good enough for a table of the longest functions; strings
 and comments holding braces are stripped before counting.
@@ -44,10 +46,17 @@ def functions(path):
     return out
 
 def main():
-    top = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    args = sys.argv[1:]
+    limit = None
+    if "--max" in args:
+        i = args.index("--max")
+        limit = int(args[i + 1])
+        del args[i:i + 2]
+    top = int(args[0]) if args else 15
     fns = []
-    for p in sorted(pathlib.Path("src").rglob("*.rs")):
-        fns += functions(p)
+    for root in ["src", *sorted(str(p) for p in pathlib.Path("crates").glob("*/src"))]:
+        for p in sorted(pathlib.Path(root).rglob("*.rs")):
+            fns += functions(p)
     fns.sort(reverse=True)
     lens = sorted(f[0] for f in fns)
     print(f"{len(fns)} functions, median {lens[len(lens)//2]} lines, "
@@ -55,5 +64,8 @@ def main():
     print("| lines | function | where |\n|---:|---|---|")
     for length, where, name in fns[:top]:
         print(f"| {length} | `{name}` | {where} |")
+    if limit is not None and lens and lens[-1] > limit:
+        print(f"functions over {limit} lines: shorten them", file=sys.stderr)
+        sys.exit(1)
 
 main()

@@ -11,9 +11,9 @@ use epub_builder::{
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime as ZipDateTime, ZipArchive, ZipWriter};
 
+use pressbook_model::diag::Sink;
 use pressbook_model::manifest::EpubSettings;
 use pressbook_model::model::Digest;
-use pressbook_model::diag::Sink;
 use pressbook_model::render::{Output, RenderContext, Rendered};
 use pressbook_model::typography::tie_dashes;
 use pressbook_model::xml;

@@ -29,6 +29,7 @@ pub mod style;
 pub mod sysfonts;
 pub mod tags;
 pub mod units;
+pub mod want;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -254,22 +254,7 @@ fn plan_columns(elems: &[Elem], style: &PageStyle) -> Vec<Filled> {
             .iter()
             .map(|(placed, _)| used(elems, placed))
             .fold(0.0f32, f32::max);
-        let mut extra = Vec::new();
-        if style.column_rule && cols.len() > 1 {
-            for c in 1..cols.len() {
-                let x = style.margin_left + c as f32 * (cw + style.gutter) - style.gutter / 2.0;
-                extra.push(super::Placed::new(
-                    Point::new(x, top),
-                    PageItem::Segment {
-                        dx: 0.0,
-                        dy: height,
-                        thickness: style.spacing.rules.hairline * 0.6,
-                        color: super::Rgb::RULE,
-                    },
-                    super::BlockRole::Artifact,
-                ));
-            }
-        }
+        let mut extra = column_rules(style, top, height, cols.len());
         for (c, (placed, _)) in cols.into_iter().enumerate() {
             out.push(Filled {
                 page,
@@ -292,6 +277,30 @@ fn plan_columns(elems: &[Elem], style: &PageStyle) -> Vec<Filled> {
         }
     }
     out
+}
+
+/// The hairlines between `count` columns of `height` from `top`, when the
+/// style rules them.
+fn column_rules(style: &PageStyle, top: f32, height: f32, count: usize) -> Vec<super::Placed> {
+    if !style.column_rule {
+        return Vec::new();
+    }
+    let cw = style.column_width();
+    (1..count)
+        .map(|c| {
+            let x = style.margin_left + c as f32 * (cw + style.gutter) - style.gutter / 2.0;
+            super::Placed::new(
+                Point::new(x, top),
+                PageItem::Segment {
+                    dx: 0.0,
+                    dy: height,
+                    thickness: style.spacing.rules.hairline * 0.6,
+                    color: super::Rgb::RULE,
+                },
+                super::BlockRole::Artifact,
+            )
+        })
+        .collect()
 }
 
 /// Filled columns: each one's strips (with their y offsets) and where the

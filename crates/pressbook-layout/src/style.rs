@@ -573,7 +573,7 @@ impl PageStyle {
     }
 
     /// This style in the digest's accent, when it has one.
-    pub fn in_house(&self, house: &pressbook_model::house::House) -> Self {
+    pub fn in_house(&self, house: &pressbook_model::model::House) -> Self {
         let mut style = self.clone();
         if let Some(a) = house.accent {
             style.accent = Some(Rgb::from(a.given));

@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::fonts::{Class, Han, Want};
+use crate::want::{Class, Han, Want};
 
 /// One face on the machine, as fontdb describes it.
 #[derive(Debug, Clone)]

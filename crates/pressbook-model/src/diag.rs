@@ -173,6 +173,17 @@ impl IntoIterator for Sink {
     }
 }
 
+/// The known key closest to `key`, if it is close enough to be a typo
+/// (for "did you mean" hints).
+pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
+        .filter(|(dist, k)| *dist <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| k)
+}
+
 /// 1-based line and column of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

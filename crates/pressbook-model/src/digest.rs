@@ -6,9 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Sink};
-use crate::house::House;
 use crate::manifest::{self, ArticleOrder, ArticleRef, EpubSettings, Manifest, PdfSettings};
-use crate::model::{Article, Digest, DigestMeta, Section};
+use crate::model::{Article, Digest, DigestMeta, House, Section};
 use crate::render::Settings;
 use crate::source::{self, markdown::slug, AssetStore, Limits};
 use crate::typography::smart;
@@ -274,12 +273,7 @@ fn existing(
 }
 
 /// The model from a manifest: its articles loaded, grouped, numbered.
-fn assemble(
-    m: &Manifest,
-    opts: &LoadOptions,
-    root: Option<&Path>,
-    diags: &mut Sink,
-) -> Digest {
+fn assemble(m: &Manifest, opts: &LoadOptions, root: Option<&Path>, diags: &mut Sink) -> Digest {
     let (group_titles, refs) = article_refs(m, diags);
     let refs = existing(refs, m, root, diags);
     let (grouped, mut assets) = load_articles(&refs, group_titles.len(), m, opts, root, diags);

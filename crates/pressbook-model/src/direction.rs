@@ -82,6 +82,12 @@ pub fn paragraph_rtl(text: &str, lang_rtl: bool) -> bool {
     lang_rtl || mostly_rtl(text)
 }
 
+/// Whether `c` is a bidi control or another invisible format character,
+/// which is neither drawn nor looked for in fonts.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,19 +1,8 @@
-//! The digest's house style as every output shares it: an accent colour and
-//! a logo (the `[style]` table; what only one output reads, columns and body
-//! size for the PDF, extra CSS for the EPUB, stays with that output's
-//! settings).
+//! The colours of the house style: the `[style]` accent, checked for
+//! contrast, as every output shares it (the model's [`crate::model::House`]
+//! carries it with the logo).
 
 use std::fmt;
-
-use crate::model::AssetId;
-
-/// The accent colour and the masthead logo.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct House {
-    pub accent: Option<Accent>,
-    /// The logo, one of the digest's assets.
-    pub logo: Option<AssetId>,
-}
 
 /// The accent as given (for rules and other graphics) and as text set in it
 /// may use: darkened, when the given one is too light to read on white.

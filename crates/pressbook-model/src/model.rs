@@ -22,7 +22,18 @@ pub struct Digest {
     /// links between articles resolve without touching the disk.
     pub files: HashMap<PathBuf, String>,
     /// Accent colour and logo (`[style]`); the logo is one of `assets`.
-    pub house: crate::house::House,
+    pub house: House,
+}
+
+/// The digest's house style as every output shares it: an accent colour and
+/// a logo (the `[style]` table; what only one output reads, columns and body
+/// size for the PDF, extra CSS for the EPUB, stays with that output's
+/// settings).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct House {
+    pub accent: Option<crate::house::Accent>,
+    /// The logo, one of the digest's assets.
+    pub logo: Option<AssetId>,
 }
 
 /// Where a link in an article leads.

@@ -47,8 +47,7 @@ pub trait Output: Send + Sync {
     /// Prepares the output: everything that can find a problem (layout,
     /// fonts) happens here, reported into `sink`; the bytes are produced
     /// by [`Rendered::write`] only once the caller accepts the warnings.
-    fn render<'a>(&self, cx: RenderContext<'a>, sink: &mut Sink)
-        -> anyhow::Result<Rendered<'a>>;
+    fn render<'a>(&self, cx: RenderContext<'a>, sink: &mut Sink) -> anyhow::Result<Rendered<'a>>;
 }
 
 /// A prepared output, ready to write.

@@ -44,9 +44,9 @@ use compress::Packed;
 use pressbook_layout::{
     self as layout, Document, FaceId, FontSet, NodeId, Page, PageItem, PageStyle,
 };
+use pressbook_model::diag::Sink;
 use pressbook_model::manifest::PdfSettings;
 use pressbook_model::model::{AssetId, Digest};
-use pressbook_model::diag::Sink;
 use pressbook_model::render::{Output, RenderContext, Rendered};
 
 /// The typeset PDF behind the [`Output`] seam (the model itself knows no

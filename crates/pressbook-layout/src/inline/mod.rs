@@ -45,11 +45,7 @@ pub fn isolate(s: &str) -> String {
     format!("\u{2068}{s}\u{2069}")
 }
 
-/// Whether `c` is a bidi control or another invisible format character,
-/// which is neither drawn nor looked for in fonts.
-pub fn is_invisible_format(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}')
-}
+pub use pressbook_model::direction::is_invisible_format;
 
 /// How to set a paragraph.
 #[derive(Debug, Clone, Copy)]

@@ -72,7 +72,7 @@ pub struct UnknownKey {
 impl UnknownKey {
     /// The known key closest to this one, if it is close enough to be a typo.
     pub fn suggestion(&self) -> Option<&'static str> {
-        suggest(&self.key, self.known)
+        crate::diag::suggest(&self.key, self.known)
     }
 }
 
@@ -108,19 +108,10 @@ pub fn tables<'a, 'i>(value: &'a Spanned<DeValue<'i>>) -> Vec<&'a DeTable<'i>> {
     }
 }
 
-/// The known key closest to `key`, if it is close enough to be a typo.
-pub fn suggest(key: &str, known: &[&'static str]) -> Option<&'static str> {
-    known
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
-        .filter(|(dist, k)| *dist <= 2.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| k)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::suggest;
 
     #[derive(serde::Deserialize)]
     #[allow(dead_code)]

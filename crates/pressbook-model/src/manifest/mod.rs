@@ -12,7 +12,7 @@ pub mod edit;
 mod keys;
 mod tables;
 
-pub use keys::suggest;
+pub use crate::diag::suggest;
 use tables::{Place, TopTable};
 
 pub const MANIFEST_NAME: &str = "pressbook.toml";

@@ -614,7 +614,7 @@ mod style_tests {
     use std::path::Path;
 
     use super::super::{parse, Columns, Manifest};
-    use crate::diag::{Diagnostic, Sink, Severity};
+    use crate::diag::{Diagnostic, Severity, Sink};
     use crate::model::PageSize;
 
     fn parse_text(text: &str) -> (Option<Manifest>, Vec<Diagnostic>) {

@@ -13,11 +13,7 @@ use markdown::{FrontMatter, FRONT_MATTER_KEYS};
 
 /// A plain-text news article: paragraphs, and the attribution line for its
 /// headline, source, year and rights.
-pub(super) fn plaintext_article(
-    src: &SourceText,
-    language: &str,
-    diags: &mut Sink,
-) -> Article {
+pub(super) fn plaintext_article(src: &SourceText, language: &str, diags: &mut Sink) -> Article {
     let path = src.origin.path();
     let parsed = plaintext::parse(&src.text);
     let mut meta = ArticleMeta {
@@ -127,7 +123,7 @@ fn warn_unknown_keys(front: &FrontMatter, src: &SourceText, diags: &mut Sink) {
         let d = Diagnostic::warning(format!("unknown front-matter key `{key}` is ignored"))
             .at(src.origin.path())
             .line(key_line(&src.text, key));
-        diags.push(match crate::manifest::suggest(key, FRONT_MATTER_KEYS) {
+        diags.push(match crate::diag::suggest(key, FRONT_MATTER_KEYS) {
             Some(s) => d.hint(format!("did you mean `{s}`?")),
             None => d.hint(format!("known keys are: {}", FRONT_MATTER_KEYS.join(", "))),
         });
@@ -157,12 +153,7 @@ fn front_date(front: &FrontMatter, src: &SourceText, diags: &mut Sink) -> Option
 
 /// The headline: front matter, else a leading `# Heading`, else the file
 /// name. A leading heading that repeats the headline is dropped from the body.
-fn headline(
-    given: Option<&str>,
-    body: &mut Vec<Block>,
-    path: &Path,
-    diags: &mut Sink,
-) -> String {
+fn headline(given: Option<&str>, body: &mut Vec<Block>, path: &Path, diags: &mut Sink) -> String {
     let leading_h1 = match body.first() {
         Some(Block::Heading {
             level: 1, content, ..
