@@ -54,8 +54,11 @@ pub trait Output: Send + Sync {
 pub struct Rendered<'a> {
     /// Page count, for paged formats.
     pub pages: Option<usize>,
-    write: Box<dyn FnOnce(&mut dyn WriteSeek) -> anyhow::Result<()> + 'a>,
+    write: WriteFn<'a>,
 }
+
+/// What writes a prepared output's bytes.
+type WriteFn<'a> = Box<dyn FnOnce(&mut dyn WriteSeek) -> anyhow::Result<()> + 'a>;
 
 impl<'a> Rendered<'a> {
     pub fn new(
