@@ -129,11 +129,25 @@ fn pdf_stages(c: &mut Criterion) {
 
     // The whole flow of strips (all block kinds, parallel over articles).
     g.bench_function("flow (blocks::flow)", |b| {
-        b.iter(|| blocks::flow(digest, &fonts, &style, &mut Tree::new()))
+        b.iter(|| {
+            blocks::flow(
+                digest,
+                &fonts,
+                &style,
+                &mut Tree::new(),
+                &mut Default::default(),
+            )
+        })
     });
 
     // Pagination of a prebuilt flow.
-    let (elems, _) = blocks::flow(digest, &fonts, &style, &mut Tree::new());
+    let elems = blocks::flow(
+        digest,
+        &fonts,
+        &style,
+        &mut Tree::new(),
+        &mut Default::default(),
+    );
     g.bench_function("pagination", |b| {
         b.iter(|| paginate::paginate(elems.clone(), &style))
     });
