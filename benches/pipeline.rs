@@ -26,7 +26,7 @@ fn corpus() -> PathBuf {
 }
 
 fn load(dir: &std::path::Path) -> pressbook::Loaded {
-    let (loaded, diags) = pressbook::digest::load(dir, &pressbook::LoadOptions::default());
+    let (loaded, diags) = pressbook::load::digest(dir, &pressbook::LoadOptions::default());
     loaded.unwrap_or_else(|| panic!("corpus does not load: {diags:?}"))
 }
 

@@ -20,7 +20,7 @@ pub use pressbook_epub as epub;
 pub use pressbook_layout as layout;
 pub use pressbook_layout::cover;
 pub use pressbook_model::{
-    diag, digest, direction, house, links, manifest, model, output, render, source, typography, xml,
+    diag, direction, house, links, load, manifest, model, output, render, source, typography, xml,
 };
 pub use pressbook_pdf as pdf;
 
@@ -35,7 +35,7 @@ pub mod watch;
 use std::path::{Path, PathBuf};
 
 use diag::Diagnostic;
-pub use digest::{LoadOptions, Loaded};
+pub use load::{LoadOptions, Loaded};
 pub use project::{default_out_dir, output_stem, BuildReport, Project};
 pub use render::{Output, Written};
 

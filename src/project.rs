@@ -213,7 +213,7 @@ pub fn output_stem(digest: &Digest) -> String {
 
 /// Loads and validates the digest at `dir`, writing nothing.
 fn load(dir: &Path, opts: &LoadOptions, strict: bool) -> Result<(Loaded, Vec<Diagnostic>), Error> {
-    let (digest, mut sink) = pressbook_model::digest::load(dir, opts);
+    let (digest, mut sink) = pressbook_model::load::digest(dir, opts);
     if strict {
         sink.make_strict();
     }

@@ -198,7 +198,7 @@ proptest! {
             format!("title = \"M\"\ndate = \"2026-01-01\"\narticles = [\"articles/{}\"]\n", name.to_str().unwrap()),
         ).unwrap();
         let result = std::panic::catch_unwind(|| {
-            let (loaded, diags) = pressbook::digest::load(&dir, &pressbook::LoadOptions::default());
+            let (loaded, diags) = pressbook::load::digest(&dir, &pressbook::LoadOptions::default());
             match loaded {
                 Some(pressbook::Loaded { digest: d, settings, .. }) => {
                     let bytes = pressbook::epub::package(&d).expect("packaging a loaded digest works");

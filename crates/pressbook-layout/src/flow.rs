@@ -1,5 +1,5 @@
 //! The flow: what the blocks of the digest become before pagination. A
-//! list of strips ([`Elem`]s) that pagination places into regions;
+//! list of strips ([`Strip`]s) that pagination places into regions;
 //! blocks make them, pagination reads them, neither knows the other.
 
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use super::{LinkArea, Placed};
 
 /// A strip of the flow: never split, placed at the region's left edge.
 #[derive(Debug, Clone, Default)]
-pub struct Elem {
+pub struct Strip {
     pub height: f32,
     /// Space above it, dropped at the top of a region.
     pub space_before: f32,
@@ -21,7 +21,7 @@ pub struct Elem {
     pub new_page: bool,
     /// Repeated at the top of a region that starts with this strip (table
     /// header rows).
-    pub header: Option<Arc<Elem>>,
+    pub header: Option<Arc<Strip>>,
     /// Named destinations at this strip's top.
     pub dests: Vec<String>,
     /// Outline entries that start here: (level, title, destination).

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use pressbook_model::model::{Article, Digest, ImageFormat, Section};
 
-use super::flow::Elem;
+use super::flow::Strip;
 use super::furniture::{label_style, Setter, Stack};
 use super::inline::{Align, RichText, TextStyle};
 use super::style::{CoverSizes, CoverSpacing, PageStyle, Rules};
@@ -358,7 +358,7 @@ pub fn contents(
     set: &mut Setter,
     style: &PageStyle,
     tree: &mut Tree,
-) -> Vec<Elem> {
+) -> Vec<Strip> {
     let (mut elems, sect) = heading(&digest.meta.title, "Contents", CONTENTS, set, style, tree);
     let toc = tree.add(Kind::Toc, sect);
     let sp = &style.spacing.contents;
@@ -418,7 +418,7 @@ pub fn sources(
     set: &mut Setter,
     style: &PageStyle,
     tree: &mut Tree,
-) -> Vec<Elem> {
+) -> Vec<Strip> {
     let (mut elems, sect) = heading(&digest.meta.title, "Sources", SOURCES, set, style, tree);
     let detail = style.sizes.entry_detail;
     let st = TextStyle::sans(detail.size).color(Rgb::GREY);
@@ -481,7 +481,7 @@ fn heading(
     set: &mut Setter,
     style: &PageStyle,
     tree: &mut Tree,
-) -> (Vec<Elem>, NodeId) {
+) -> (Vec<Strip>, NodeId) {
     let sect = tree.add(Kind::Sect, Tree::ROOT);
     let mut s = Stack::new(0.0);
     add_label(&mut s, digest_title, set, style, tree.add(Kind::P, sect));

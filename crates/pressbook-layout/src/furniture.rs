@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::flow::Elem;
+use super::flow::Strip;
 use super::fonts::FontSet;
 use super::inline::shape::Shaper;
 use super::inline::{self, Align, Line, ParaOpts, RichText, TextStyle};
@@ -57,16 +57,16 @@ impl Setter {
 
 /// An unbreakable strip built from lines stacked top to bottom.
 pub struct Stack {
-    pub elem: Elem,
+    pub elem: Strip,
 }
 
 impl Stack {
     pub fn new(space_before: f32) -> Self {
         Stack {
-            elem: Elem {
+            elem: Strip {
                 space_before,
                 break_before: true,
-                ..Elem::default()
+                ..Strip::default()
             },
         }
     }

@@ -8,7 +8,7 @@
 //! leaves a single line behind); only when a region has no such place is it
 //! broken where it is full.
 
-use super::flow::Elem;
+use super::flow::Strip;
 use super::style::{PageStyle, Region};
 use super::units::Point;
 use super::{LinkArea, OutlineEntry, Page, PageItem};
@@ -64,13 +64,13 @@ impl Regions {
 
 /// Places `elems` on pages. The strips are moved onto the pages, not
 /// copied: at a thousand articles they are a few hundred megabytes.
-pub fn paginate(elems: Vec<Elem>, style: &PageStyle) -> (Vec<Page>, Vec<OutlineEntry>) {
+pub fn paginate(elems: Vec<Strip>, style: &PageStyle) -> (Vec<Page>, Vec<OutlineEntry>) {
     paginate_in(elems, Regions::new(style), style)
 }
 
 /// Places the body's strips on pages: in the style's columns when it has
 /// more than one (the front and back matter always fill the text block).
-pub fn paginate_body(elems: Vec<Elem>, style: &PageStyle) -> (Vec<Page>, Vec<OutlineEntry>) {
+pub fn paginate_body(elems: Vec<Strip>, style: &PageStyle) -> (Vec<Page>, Vec<OutlineEntry>) {
     if style.columns < 2 {
         return paginate(elems, style);
     }
@@ -80,7 +80,7 @@ pub fn paginate_body(elems: Vec<Elem>, style: &PageStyle) -> (Vec<Page>, Vec<Out
 
 /// [`paginate`] into the given regions.
 pub fn paginate_in(
-    elems: Vec<Elem>,
+    elems: Vec<Strip>,
     regions: Regions,
     style: &PageStyle,
 ) -> (Vec<Page>, Vec<OutlineEntry>) {
@@ -89,8 +89,12 @@ pub fn paginate_in(
 }
 
 /// Moves the strips onto the pages the plan puts them on.
-fn place(plan: Vec<Filled>, elems: Vec<Elem>, style: &PageStyle) -> (Vec<Page>, Vec<OutlineEntry>) {
-    let mut elems: Vec<Elem> = elems;
+fn place(
+    plan: Vec<Filled>,
+    elems: Vec<Strip>,
+    style: &PageStyle,
+) -> (Vec<Page>, Vec<OutlineEntry>) {
+    let mut elems: Vec<Strip> = elems;
     let mut outline = Vec::new();
     let mut pages: Vec<Page> = Vec::new();
     for filled in plan {
@@ -128,7 +132,7 @@ fn place(plan: Vec<Filled>, elems: Vec<Elem>, style: &PageStyle) -> (Vec<Page>, 
 
 /// How full each region would be (height used by strips) if `elems` were
 /// paginated alone; in columns, how far down each page is filled.
-pub fn region_fill(elems: &[Elem], style: &PageStyle) -> Vec<f32> {
+pub fn region_fill(elems: &[Strip], style: &PageStyle) -> Vec<f32> {
     if style.columns > 1 {
         let mut pages: Vec<f32> = Vec::new();
         for f in plan_columns(elems, style) {
@@ -175,7 +179,7 @@ struct Filled {
 }
 
 /// The height the strips `placed` take from the region's top.
-fn used(elems: &[Elem], placed: &[(f32, At)]) -> f32 {
+fn used(elems: &[Strip], placed: &[(f32, At)]) -> f32 {
     placed.last().map_or(0.0, |&(y, at)| {
         y + match at {
             At::Header(i) => elems[i].header.as_ref().map_or(0.0, |h| h.height),
@@ -190,7 +194,7 @@ fn used(elems: &[Elem], placed: &[(f32, At)]) -> f32 {
 /// a run of column strips ends on a page (the article ends, or the next
 /// head follows in a compact digest) its columns are balanced: as short as
 /// they can be while holding it, as a newspaper sets an article's end.
-fn plan_columns(elems: &[Elem], style: &PageStyle) -> Vec<Filled> {
+fn plan_columns(elems: &[Strip], style: &PageStyle) -> Vec<Filled> {
     let full = style.content_height();
     let (n, cw) = (style.columns, style.column_width());
     let mut out = Vec::new();
@@ -308,7 +312,7 @@ fn column_rules(style: &PageStyle, top: f32, height: f32, count: usize) -> Vec<s
 type Columns = Vec<(Vec<(f32, At)>, usize)>;
 
 /// The columns strips `i..j` fill, each `height` tall.
-fn fill_columns(elems: &[Elem], i: usize, j: usize, n: usize, height: f32) -> Columns {
+fn fill_columns(elems: &[Strip], i: usize, j: usize, n: usize, height: f32) -> Columns {
     let mut cols = Vec::new();
     let mut k = i;
     while cols.len() < n && k < j {
@@ -321,7 +325,7 @@ fn fill_columns(elems: &[Elem], i: usize, j: usize, n: usize, height: f32) -> Co
 
 /// The shortest columns, at most `avail` tall, that hold strips `i..j`
 /// with every keep rule kept, if any do.
-fn balanced(elems: &[Elem], i: usize, j: usize, n: usize, avail: f32) -> Option<Columns> {
+fn balanced(elems: &[Strip], i: usize, j: usize, n: usize, avail: f32) -> Option<Columns> {
     let fits = |h: f32| -> Option<Columns> {
         let cols = fill_columns(elems, i, j, n, h);
         let all_in = cols.last().is_some_and(|c| c.1 >= j);
@@ -345,7 +349,7 @@ fn balanced(elems: &[Elem], i: usize, j: usize, n: usize, avail: f32) -> Option<
 
 /// The height of strips from `i` up to the first place after it where a
 /// region may end: what must fit together.
-fn keep_height(elems: &[Elem], i: usize) -> f32 {
+fn keep_height(elems: &[Strip], i: usize) -> f32 {
     let mut h = elems[i].height;
     for e in &elems[i + 1..] {
         if e.break_before || e.new_page || e.span {
@@ -357,7 +361,7 @@ fn keep_height(elems: &[Elem], i: usize) -> f32 {
 }
 
 /// The strips of each region, in the order the regions are filled.
-fn plan(elems: &[Elem], mut regions: Regions) -> Vec<Filled> {
+fn plan(elems: &[Strip], mut regions: Regions) -> Vec<Filled> {
     let mut filled = Vec::new();
     let mut i = 0;
     while i < elems.len() {
@@ -383,7 +387,7 @@ fn plan(elems: &[Elem], mut regions: Regions) -> Vec<Filled> {
 /// Fills one region `avail` tall with the strips from `start`: the strips
 /// placed, where the next region starts, and whether it must be on a new
 /// page.
-fn fill(elems: &[Elem], start: usize, avail: f32) -> (Vec<(f32, At)>, usize, bool) {
+fn fill(elems: &[Strip], start: usize, avail: f32) -> (Vec<(f32, At)>, usize, bool) {
     let mut y = 0.0f32;
     let mut placed: Vec<(f32, At)> = Vec::new();
     // A repeated table header goes first.
@@ -429,7 +433,7 @@ fn place_region(
     page: &mut Page,
     region: Region,
     page_top: bool,
-    placed: Vec<(f32, Elem)>,
+    placed: Vec<(f32, Strip)>,
     index: usize,
     outline: &mut Vec<OutlineEntry>,
 ) {
@@ -478,7 +482,7 @@ pub fn text_items(page: &Page) -> impl Iterator<Item = (Point, &super::TextRun)>
 
 /// A table header set again at the top of a page: a pagination artifact,
 /// since a reader has heard it where the table began.
-fn repeated(header: Option<&Elem>) -> Elem {
+fn repeated(header: Option<&Strip>) -> Strip {
     let mut e = header.cloned().unwrap_or_default();
     for p in &mut e.items {
         p.role = super::BlockRole::Pagination;
@@ -493,16 +497,16 @@ mod tests {
     use super::*;
     use pressbook_model::model::PageSize;
 
-    fn line(break_before: bool) -> Elem {
-        Elem {
+    fn line(break_before: bool) -> Strip {
+        Strip {
             height: 14.0,
             break_before,
-            ..Elem::default()
+            ..Strip::default()
         }
     }
 
     /// A paragraph of `n` lines with widow/orphan rules, as the blocks make.
-    fn para(n: usize) -> Vec<Elem> {
+    fn para(n: usize) -> Vec<Strip> {
         (0..n)
             .map(|k| line(k == 0 || (k >= 2 && n - k >= 2)))
             .collect()
@@ -512,10 +516,10 @@ mod tests {
     /// room for `room` lines on the first page.
     fn split(room: usize, n: usize, style: &PageStyle) -> Vec<usize> {
         let per_page = (style.content_height() / 14.0).floor() as usize;
-        let mut elems = vec![Elem {
+        let mut elems = vec![Strip {
             height: 14.0 * (per_page - room) as f32,
             break_before: true,
-            ..Elem::default()
+            ..Strip::default()
         }];
         let mut p = para(n);
         for e in &mut p {
@@ -572,8 +576,8 @@ mod tests {
             height: 100.0,
         };
         let regions = Regions::per_page(vec![column(40.0), column(200.0)]);
-        let mut elems: Vec<Elem> = (0..8)
-            .map(|i| Elem {
+        let mut elems: Vec<Strip> = (0..8)
+            .map(|i| Strip {
                 height: 30.0,
                 break_before: true,
                 dests: vec![i.to_string()],
@@ -582,7 +586,7 @@ mod tests {
                     PageItem::hline(10.0, 1.0, crate::Rgb::INK),
                     crate::BlockRole::Artifact,
                 )],
-                ..Elem::default()
+                ..Strip::default()
             })
             .collect();
         elems[7].new_page = true;
@@ -616,8 +620,8 @@ mod tests {
 
     /// A strip named `name` (its destination) with a short rule as its
     /// item, so that its place can be read back.
-    fn named(name: &str, height: f32, span: bool) -> Elem {
-        Elem {
+    fn named(name: &str, height: f32, span: bool) -> Strip {
+        Strip {
             height,
             break_before: true,
             span,
@@ -627,7 +631,7 @@ mod tests {
                 PageItem::hline(10.0, 1.0, crate::Rgb::INK),
                 crate::BlockRole::Paragraph,
             )],
-            ..Elem::default()
+            ..Strip::default()
         }
     }
 
@@ -755,16 +759,16 @@ mod tests {
             a5 in proptest::bool::ANY,
         ) {
             let style = PageStyle::new(if a5 { PageSize::A5 } else { PageSize::A4 }, false);
-            let elems: Vec<Elem> = strips
+            let elems: Vec<Strip> = strips
                 .iter()
                 .enumerate()
-                .map(|(i, &(height, space_before, break_before, new_page))| Elem {
+                .map(|(i, &(height, space_before, break_before, new_page))| Strip {
                     height,
                     space_before,
                     break_before,
                     new_page,
                     dests: vec![i.to_string()],
-                    ..Elem::default()
+                    ..Strip::default()
                 })
                 .collect();
             let (pages, _) = paginate(elems, &style);

@@ -1,16 +1,16 @@
 //! pressbook's model: everything before the outputs.
 //!
 //! A digest folder is read here: [`manifest`] (pressbook.toml) and
-//! [`source`] (the article files) are loaded by [`digest`] into the
+//! [`source`] (the article files) are loaded by [`load`] into the
 //! [`model`], with every problem reported through [`diag`]. The outputs
 //! (other crates) implement [`render::Renderer`] over the finished model
 //! and write through [`output`]; none of them reaches back into loading.
 
 pub mod diag;
-pub mod digest;
 pub mod direction;
 pub mod house;
 pub mod links;
+pub mod load;
 pub mod manifest;
 pub mod model;
 pub mod output;
@@ -19,4 +19,4 @@ pub mod source;
 pub mod typography;
 pub mod xml;
 
-pub use digest::{LoadOptions, Loaded};
+pub use load::{LoadOptions, Loaded};

@@ -5,7 +5,7 @@
 //! bottom left), numbers are written with at most two decimals, and the
 //! font and colours are set only when they change.
 
-use super::fonts::{self, UsedFonts};
+use super::embed::{self, UsedFonts};
 use super::images;
 use pressbook_layout::{BlockRole, FaceId, NodeId, Page, PageItem, Placed, Point, Rgb, TextRun};
 use pressbook_layout::{Tree, UNTAGGED};
@@ -218,7 +218,7 @@ impl Writer {
             self.in_text = true;
         }
         if self.font != Some((run.face, run.size)) {
-            self.name(&fonts::resource_name(run.face));
+            self.name(&embed::resource_name(run.face));
             self.nums(&[run.size]);
             self.op(b"Tf");
             self.font = Some((run.face, run.size));

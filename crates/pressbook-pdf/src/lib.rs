@@ -2,9 +2,9 @@
 //! [`pressbook_layout`] and writes the finished pages, one module per PDF
 //! concern, as typst-pdf is arranged:
 //! - `content`: the bytes that draw a page;
-//! - `fonts`: the embedded faces, subset, with their ToUnicode maps;
+//! - `embed`: the embedded faces, subset, with their ToUnicode maps;
 //! - `images`: the image XObjects;
-//! - `links`: named destinations, internal and URL link annotations;
+//! - `annotations`: named destinations, internal and URL link annotations;
 //! - `outline`: the nested bookmarks;
 //! - `structure`: the structure tree (tagged PDF) and its parent tree;
 //! - `metadata`: information dictionary, XMP, page labels, language, file id;
@@ -18,12 +18,12 @@
 //! dates come from the digest, the file id from its UUID, and objects are
 //! added in a fixed order.
 
+mod annotations;
 mod compress;
 mod content;
-mod fonts;
+mod embed;
 mod icc;
 mod images;
-mod links;
 mod metadata;
 mod outline;
 mod structure;
@@ -114,10 +114,10 @@ pub fn write_to(
     let mut alloc = Ref::new(1);
     let catalog = alloc.bump();
     let tree = alloc.bump();
-    let used = fonts::UsedFonts::collect(&doc, fontset);
+    let used = embed::UsedFonts::collect(&doc, fontset);
     let fonts = used.embed(&mut pdf, &mut alloc, fontset)?;
     let images = images::embed(&mut pdf, &mut alloc, &doc, digest)?;
-    let links = links::Links::collect(&doc);
+    let links = annotations::Links::collect(&doc);
     let outline = outline::tree(&doc.outline);
     let front_pages = doc.front_pages;
     let structure = doc.tree;
@@ -140,13 +140,13 @@ pub fn write_to(
             }
         })
         .collect();
-    let refs = links::PageRefs {
+    let refs = annotations::PageRefs {
         ids: pages.iter().map(|_| alloc.bump()).collect(),
         heights: pages.iter().map(|w| w.page.height).collect(),
     };
     let resources = write_resources(&mut pdf, &mut alloc, &fonts, &images);
     // Pages are keys 0.. of the parent tree, link annotations after them.
-    let mut annots = links::Annots {
+    let mut annots = annotations::Annots {
         first_key: pages.len() as i32,
         written: Vec::new(),
     };
@@ -196,7 +196,7 @@ fn write_resources(
     let mut res = pdf.indirect(id).start::<Resources>();
     let mut f = res.fonts();
     for (&face, &r) in fonts {
-        f.pair(Name(fonts::resource_name(face).as_bytes()), r);
+        f.pair(Name(embed::resource_name(face).as_bytes()), r);
     }
     f.finish();
     if !images.is_empty() {
@@ -248,12 +248,12 @@ fn write_page(
     [id, tree, resources]: [Ref; 3],
     index: usize,
     w: &PageOut,
-    annots: &mut links::Annots,
+    annots: &mut annotations::Annots,
 ) {
     let page = &w.page;
     let content_id = alloc.bump();
     compress::stream(pdf, content_id, &w.content);
-    let ids = links::write_annotations(pdf, alloc, index, page, &w.link_texts, annots);
+    let ids = annotations::write_annotations(pdf, alloc, index, page, &w.link_texts, annots);
     let mut p = pdf.page(id);
     p.parent(tree)
         .media_box(Rect::new(0.0, 0.0, page.width, page.height))
@@ -274,13 +274,13 @@ fn write_navigation_and_metadata(
     pdf: &mut Pdf,
     alloc: &mut Ref,
     [catalog, tree, struct_root]: [Ref; 3],
-    pages: &links::PageRefs,
-    links: &links::Links,
+    pages: &annotations::PageRefs,
+    links: &annotations::Links,
     outline: &[outline::OutlineNode],
     front_pages: usize,
     info: &metadata::DocInfo,
 ) {
-    let dests = links::write_destinations(pdf, alloc, pages, &links.destinations);
+    let dests = annotations::write_destinations(pdf, alloc, pages, &links.destinations);
     let outline_root = outline::write(pdf, alloc, outline);
     let xmp = metadata::write_xmp(pdf, alloc, info);
     let profile = metadata::write_icc_profile(pdf, alloc);
@@ -305,7 +305,7 @@ fn write_navigation_and_metadata(
 
 #[cfg(test)]
 mod tests {
-    use super::links::{Destination, Links, PageRefs};
+    use super::annotations::{Destination, Links, PageRefs};
     use super::metadata::DocInfo;
     use super::outline::OutlineNode;
     use super::*;
@@ -373,7 +373,7 @@ mod tests {
                 link_texts: vec![String::new(); page.links.len()],
                 page,
             };
-            let mut annots = links::Annots {
+            let mut annots = annotations::Annots {
                 first_key: 2,
                 written: Vec::new(),
             };

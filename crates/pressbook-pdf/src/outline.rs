@@ -3,7 +3,7 @@
 
 use pdf_writer::{Chunk, Name, Ref, Str, TextStr};
 
-use super::links::dest_bytes;
+use super::annotations::dest_bytes;
 use pressbook_layout::OutlineEntry;
 
 /// One bookmark and those nested under it.

@@ -8,7 +8,7 @@ use pressbook_model::model::{Article, Section};
 
 use super::super::inline::hyphen;
 use super::{
-    Align, BlockRole, Elem, FlowBuilder, Kind, PageItem, Placed, Point, Rgb, RichText, TextStyle,
+    Align, BlockRole, FlowBuilder, Kind, PageItem, Placed, Point, Rgb, RichText, Strip, TextStyle,
     Tree, UNTAGGED,
 };
 
@@ -105,7 +105,7 @@ impl FlowBuilder<'_> {
         self.head(section, a);
         // A hairline under the head.
         let sp = &self.style.spacing;
-        let rule = Elem {
+        let rule = Strip {
             height: self.style.leading * sp.head.rule_height_lines,
             space_before: sp.head.rule_before,
             items: vec![Placed::new(
@@ -117,7 +117,7 @@ impl FlowBuilder<'_> {
                 ),
                 BlockRole::Artifact,
             )],
-            ..Elem::default()
+            ..Strip::default()
         };
         self.push(rule);
         self.keep_next = true;
@@ -133,7 +133,7 @@ impl FlowBuilder<'_> {
         a: &Article,
         first: bool,
         first_in_section: bool,
-    ) -> Elem {
+    ) -> Strip {
         let compact_follow = self.style.compact && !first;
         let mut outline = Vec::new();
         if first_in_section {
@@ -143,12 +143,12 @@ impl FlowBuilder<'_> {
         }
         self.outline_level = u8::from(section.title.is_some());
         outline.push((self.outline_level, a.meta.title.clone(), Some(a.id.clone())));
-        let mut open = Elem {
+        let mut open = Strip {
             new_page: !compact_follow,
             break_before: true,
             dests: vec![a.id.clone()],
             outline,
-            ..Elem::default()
+            ..Strip::default()
         };
         if compact_follow {
             let r = &self.style.spacing.article_rule;

@@ -6,7 +6,7 @@ use pressbook_model::model::{has_scheme, Article, Attribution};
 
 use super::super::LinkTarget;
 use super::{
-    Align, Band, BlockRole, Elem, FlowBuilder, Kind, PageItem, Placed, Point, Rgb, RichText,
+    Align, Band, BlockRole, FlowBuilder, Kind, PageItem, Placed, Point, Rgb, RichText, Strip,
     TextStyle,
 };
 
@@ -39,7 +39,7 @@ impl FlowBuilder<'_> {
         // The block keeps with the end of the text: it never stands alone
         // at the top of a page.
         let sp = &self.style.spacing;
-        let rule = Elem {
+        let rule = Strip {
             height: sp.attribution.rule_height,
             space_before: self.style.leading * sp.attribution.before_lines,
             break_before: false,
@@ -52,7 +52,7 @@ impl FlowBuilder<'_> {
                 ),
                 BlockRole::Artifact,
             )],
-            ..Elem::default()
+            ..Strip::default()
         };
         self.push(rule);
         self.keep_next = true;

@@ -2,7 +2,7 @@
 
 use super::super::inline::Family;
 use super::{
-    inline, line_elem, Align, Band, BlockRole, Deco, Elem, FlowBuilder, Kind, RichText, Tags,
+    inline, line_elem, Align, Band, BlockRole, Deco, FlowBuilder, Kind, RichText, Strip, Tags,
     TextStyle,
 };
 
@@ -27,11 +27,11 @@ impl FlowBuilder<'_> {
             w: band.measure,
         });
         let strip = pad * self.style.spacing.code_strip_share;
-        let top = Elem {
+        let top = Strip {
             height: strip,
             space_before: self.space(),
             break_before: true,
-            ..Elem::default()
+            ..Strip::default()
         };
         self.push(top);
         let n = rows.len();
@@ -55,9 +55,9 @@ impl FlowBuilder<'_> {
             e.break_before = k >= 2 && n - k >= 2;
             self.push(e);
         }
-        let bottom = Elem {
+        let bottom = Strip {
             height: strip,
-            ..Elem::default()
+            ..Strip::default()
         };
         self.push(bottom);
         self.decos.pop();

@@ -7,8 +7,8 @@ use pressbook_model::model::{Article, Asset, AssetId, ImageFormat, ImageSrc};
 
 use super::super::LinkTarget;
 use super::{
-    Align, Band, BlockRole, Elem, FlowBuilder, Kind, NodeId, PageItem, Placed, Point, Rgb,
-    RichText, Tags, TextStyle, UNTAGGED,
+    Align, Band, BlockRole, FlowBuilder, Kind, NodeId, PageItem, Placed, Point, Rgb, RichText,
+    Strip, Tags, TextStyle, UNTAGGED,
 };
 
 impl FlowBuilder<'_> {
@@ -64,7 +64,7 @@ impl FlowBuilder<'_> {
 
     /// The image's strip: as wide as the column when it is more than half
     /// of it, never taller than 60 % of the page, centred.
-    fn figure(&mut self, a: &Article, id: AssetId, alt: &str, band: Band, space: f32) -> Elem {
+    fn figure(&mut self, a: &Article, id: AssetId, alt: &str, band: Band, space: f32) -> Strip {
         let asset = self.digest.asset(id);
         let aspect = asset.height.max(1) as f32 / asset.width.max(1) as f32;
         let natural = asset.width as f32 * 0.75;
@@ -79,11 +79,11 @@ impl FlowBuilder<'_> {
         }
         let h = w * aspect;
         let x = band.x + (band.measure - w) / 2.0;
-        let mut e = Elem {
+        let mut e = Strip {
             height: h,
             space_before: space,
             break_before: true,
-            ..Elem::default()
+            ..Strip::default()
         };
         if asset.format == ImageFormat::Svg {
             self.svg_placeholder(&mut e, a, asset, alt, Point::new(x, 0.0), w, h);
@@ -125,7 +125,7 @@ impl FlowBuilder<'_> {
     #[allow(clippy::too_many_arguments)]
     fn svg_placeholder(
         &mut self,
-        e: &mut Elem,
+        e: &mut Strip,
         a: &Article,
         asset: &Asset,
         alt: &str,

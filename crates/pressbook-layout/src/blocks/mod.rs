@@ -1,4 +1,4 @@
-//! Article blocks → the flow of strips ([`Elem`]s) for the paginator, one
+//! Article blocks → the flow of strips ([`Strip`]s) for the paginator, one
 //! module per kind of block: [`article`] (the head, tightening),
 //! [`text`] (headings, paragraphs, inline content), [`list`], [`table`],
 //! [`image`], [`code`], [`quote`] (and rules), [`notes`] and
@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use pressbook_model::diag::Sink;
 use pressbook_model::model::{Article, Block, Digest};
 
-use super::flow::Elem;
+use super::flow::Strip;
 use super::fonts::FontSet;
 use super::inline::shape::Shaper;
 use super::inline::{self, Align, Line, ParaOpts, RichText, TextStyle};
@@ -69,7 +69,7 @@ pub fn flow(
     style: &PageStyle,
     tree: &mut Tree,
     sink: &mut Sink,
-) -> Vec<Elem> {
+) -> Vec<Strip> {
     // Where each article stands (its outline flags depend on that alone).
     let mut jobs = Vec::new();
     let mut first = true;
@@ -89,7 +89,7 @@ pub fn flow(
     // they are freed.
     let batch = rayon::current_num_threads().max(1) * 4;
     for jobs in jobs.chunks(batch) {
-        let parts: Vec<(Vec<Elem>, Sink, Tree)> = jobs
+        let parts: Vec<(Vec<Strip>, Sink, Tree)> = jobs
             .par_iter()
             .map_init(
                 Shaper::new,
@@ -128,7 +128,7 @@ struct FlowBuilder<'d> {
     fonts: Arc<FontSet>,
     style: PageStyle,
     shaper: Shaper,
-    elems: Vec<Elem>,
+    elems: Vec<Strip>,
     sink: Sink,
     article: Option<Arc<str>>,
     lang: Option<inline::hyphen::Lang>,
@@ -190,7 +190,7 @@ impl<'d> FlowBuilder<'d> {
         }
     }
 
-    fn finish(self) -> (Vec<Elem>, Sink, Tree) {
+    fn finish(self) -> (Vec<Strip>, Sink, Tree) {
         (self.elems, self.sink, self.tree)
     }
 
@@ -228,7 +228,7 @@ impl<'d> FlowBuilder<'d> {
         }
     }
 
-    fn push(&mut self, mut e: Elem) {
+    fn push(&mut self, mut e: Strip) {
         if self.keep_next {
             e.break_before = false;
             self.keep_next = false;
@@ -353,11 +353,18 @@ impl<'d> FlowBuilder<'d> {
 }
 
 /// One line as a strip of height `leading`, its baseline at `baseline`.
-fn line_elem(line: Line, x: f32, baseline: f32, leading: f32, role: BlockRole, tags: Tags) -> Elem {
-    let mut e = Elem {
+fn line_elem(
+    line: Line,
+    x: f32,
+    baseline: f32,
+    leading: f32,
+    role: BlockRole,
+    tags: Tags,
+) -> Strip {
+    let mut e = Strip {
         height: leading,
         baseline,
-        ..Elem::default()
+        ..Strip::default()
     };
     line.place(x, baseline, role, tags, &mut e.items, &mut e.links);
     e
@@ -366,7 +373,7 @@ fn line_elem(line: Line, x: f32, baseline: f32, leading: f32, role: BlockRole, t
 /// Places `line` (a list marker, a note number, a field's name) at
 /// `(x, baseline)` in `e`, before the strip's other items so that it is
 /// read first.
-fn place_first(e: &mut Elem, line: Line, x: f32, baseline: f32, node: NodeId) {
+fn place_first(e: &mut Strip, line: Line, x: f32, baseline: f32, node: NodeId) {
     let mut items = Vec::new();
     line.place(
         x,

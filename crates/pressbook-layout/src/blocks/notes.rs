@@ -3,7 +3,7 @@
 
 use pressbook_model::model::{Article, Block, Footnote};
 
-use super::{Align, Band, BlockRole, Elem, FlowBuilder, Kind, Rgb, RichText, TextStyle};
+use super::{Align, Band, BlockRole, FlowBuilder, Kind, Rgb, RichText, Strip, TextStyle};
 
 impl FlowBuilder<'_> {
     pub(super) fn notes(&mut self, a: &Article, notes: &[Footnote]) {
@@ -67,10 +67,10 @@ impl FlowBuilder<'_> {
         }
         self.parent = outer;
         if first == self.elems.len() {
-            self.push(Elem {
+            self.push(Strip {
                 height: leading,
                 break_before: true,
-                ..Elem::default()
+                ..Strip::default()
             });
         }
         let label = self.label(&format!("{}.", note.number), TextStyle::serif(size), band.x);

@@ -2,7 +2,7 @@
 
 use pressbook_model::model::{Article, Block};
 
-use super::{Band, BlockRole, Deco, Elem, FlowBuilder, Kind, PageItem, Placed, Point, Rgb};
+use super::{Band, BlockRole, Deco, FlowBuilder, Kind, PageItem, Placed, Point, Rgb, Strip};
 
 impl FlowBuilder<'_> {
     pub(super) fn quote(&mut self, a: &Article, inner: &[Block], band: Band) {
@@ -33,7 +33,7 @@ impl FlowBuilder<'_> {
         let leading = self.style.leading;
         let r = &self.style.spacing.section_rule;
         let w = band.measure * r.width_share;
-        let e = Elem {
+        let e = Strip {
             height: leading * r.height_lines,
             space_before: leading * r.before_lines,
             break_before: true,
@@ -42,7 +42,7 @@ impl FlowBuilder<'_> {
                 PageItem::hline(w, r.thickness, Rgb::RULE),
                 BlockRole::Artifact,
             )],
-            ..Elem::default()
+            ..Strip::default()
         };
         self.push(e);
         self.after_para = false;

@@ -8,8 +8,8 @@ use pressbook_model::diag::Diagnostic;
 use pressbook_model::model::{Align as ColAlign, Article, Inline, Table};
 
 use super::{
-    inline, Align, Band, BlockRole, Elem, FlowBuilder, Kind, PageItem, ParaOpts, Placed, Point,
-    Rgb, RichText, TextStyle,
+    inline, Align, Band, BlockRole, FlowBuilder, Kind, PageItem, ParaOpts, Placed, Point, Rgb,
+    RichText, Strip, TextStyle,
 };
 
 /// Columns in groups that fit `avail` at their minimum widths: all of them
@@ -182,7 +182,7 @@ impl FlowBuilder<'_> {
                 BlockRole::Artifact,
             )
         };
-        let mut header: Option<Arc<Elem>> = None;
+        let mut header: Option<Arc<Strip>> = None;
         let table = self.tree.add(Kind::Table, self.parent);
         let outside = std::mem::replace(&mut self.parent, table);
         if let Some(head) = head {
@@ -236,11 +236,11 @@ impl FlowBuilder<'_> {
 
     /// One row as a strip as tall as its tallest cell, its cells nodes of
     /// `kind` (header or data).
-    fn row(&mut self, grid: &Grid, cells: &[RichText], kind: Kind) -> Elem {
+    fn row(&mut self, grid: &Grid, cells: &[RichText], kind: Kind) -> Strip {
         let tr = self.tree.add(Kind::TR, self.parent);
         let (leading, pad_x, pad_y) = (grid.leading, grid.pad_x, grid.pad_y);
         let baseline = inline::baseline_in(leading, grid.size);
-        let mut e = Elem::default();
+        let mut e = Strip::default();
         let mut x = grid.x0;
         let mut rows = 1;
         for (i, rt) in cells.iter().enumerate() {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{ArticleOrder, ArticleRef, Columns, FeedPlan, PdfSettings, SectionPlan, StyleSettings};
-use crate::diag::{line_col, Diagnostic, Sink};
+use crate::diag::{line_col, Diagnostic, Refusal, Sink};
 use crate::house::{Accent, Colour, AA_TEXT_CONTRAST};
 use crate::model::{FontChoice, PageSize};
 use crate::source::Format;
@@ -213,7 +213,7 @@ impl TopTable {
         let page_size = match &self.page_size {
             None => PageSize::A4,
             Some(s) => page_size(s.get_ref()).unwrap_or_else(|why| {
-                diags.push(at.error(s.span().start, why).hint(
+                diags.push(at.error(s.span().start, why.to_string()).hint(
                     "use \"A4\", \"Letter\", \"A5\", \"ereader\", \"tablet\" or a size such as \"100 x 150 mm\"",
                 ));
                 PageSize::A4
@@ -430,34 +430,33 @@ impl TopTable {
 }
 
 /// Why a feed `url` cannot be fetched, worded to follow "feed `url` "…"".
-fn feed_url(url: &str) -> Result<(), String> {
+fn feed_url(url: &str) -> Result<(), Refusal> {
     match url::Url::parse(url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(()),
         Ok(u) if matches!(u.scheme(), "http" | "https") => Err("has no host name".into()),
         Ok(u) => Err(format!(
             "uses the {}: scheme; pressbook fetches only http:// and https:// addresses",
             u.scheme()
-        )),
+        )
+        .into()),
         Err(url::ParseError::RelativeUrlWithoutBase) => {
             Err("is not an absolute address (it has no http:// or https://)".into())
         }
-        Err(e) => Err(format!("is not a valid address ({e})")),
+        Err(e) => Err(format!("is not a valid address ({e})").into()),
     }
 }
 
 /// A feed `max`: a whole number of at least 1.
-fn feed_max(v: &toml::Value) -> Result<usize, String> {
+fn feed_max(v: &toml::Value) -> Result<usize, Refusal> {
     match v {
         toml::Value::Integer(n) if *n >= 1 => Ok(usize::try_from(*n).unwrap_or(usize::MAX)),
-        toml::Value::Integer(n) => Err(format!("is {n}; it must be 1 or more")),
-        toml::Value::Float(x) => Err(format!("is {x}; it must be a whole number")),
+        toml::Value::Integer(n) => Err(format!("is {n}; it must be 1 or more").into()),
+        toml::Value::Float(x) => Err(format!("is {x}; it must be a whole number").into()),
         toml::Value::String(t) => Err(format!(
             "is the string {t:?}; it must be a whole number, written without quotes"
-        )),
-        other => Err(format!(
-            "is a {}; it must be a whole number",
-            other.type_str()
-        )),
+        )
+        .into()),
+        other => Err(format!("is a {}; it must be a whole number", other.type_str()).into()),
     }
 }
 
@@ -560,7 +559,7 @@ impl RefChecker<'_> {
 
 /// A `page_size`: a named size, or `"W x H mm"` from 50 to 1000 mm a side;
 /// the error says why not, following "unknown `page_size`".
-fn page_size(s: &str) -> Result<PageSize, String> {
+fn page_size(s: &str) -> Result<PageSize, Refusal> {
     let lower = s.trim().to_ascii_lowercase();
     match lower.as_str() {
         "a4" => return Ok(PageSize::A4),
@@ -571,7 +570,7 @@ fn page_size(s: &str) -> Result<PageSize, String> {
         _ => {}
     }
     let Some(dims) = lower.strip_suffix("mm") else {
-        return Err(format!("unknown `page_size` {s:?}"));
+        return Err(format!("unknown `page_size` {s:?}").into());
     };
     let parts: Vec<&str> = dims.split(['x', '\u{d7}']).map(str::trim).collect();
     let tenths = |v: &str| -> Option<u32> {
@@ -586,11 +585,9 @@ fn page_size(s: &str) -> Result<PageSize, String> {
                 width_tenth_mm,
                 height_tenth_mm,
             }),
-            _ => Err(format!(
-                "`page_size` {s:?} is not a size from 50 to 1000 mm a side"
-            )),
+            _ => Err(format!("`page_size` {s:?} is not a size from 50 to 1000 mm a side").into()),
         },
-        _ => Err(format!("unknown `page_size` {s:?}")),
+        _ => Err(format!("unknown `page_size` {s:?}").into()),
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{markdown, Limits};
-use crate::diag::{Diagnostic, Sink};
+use crate::diag::{Diagnostic, Refusal, Sink};
 use crate::model::{Article, Asset, AssetId, Block, ImageFormat, ImageSrc, Inline};
 use markdown::ImageResolver;
 
@@ -186,7 +186,7 @@ fn for_each_image(blocks: &mut [Block], f: &mut dyn FnMut(&mut ImageSrc)) {
 }
 
 /// Format and pixel size of an image, from its bytes (not its name).
-fn probe_image(data: &[u8]) -> Result<(ImageFormat, u32, u32), String> {
+fn probe_image(data: &[u8]) -> Result<(ImageFormat, u32, u32), Refusal> {
     let head = &data[..data.len().min(512)];
     let head_text = String::from_utf8_lossy(head);
     if head_text.contains("<svg") || head_text.trim_start().starts_with("<?xml") {
@@ -201,7 +201,7 @@ fn probe_image(data: &[u8]) -> Result<(ImageFormat, u32, u32), String> {
         Ok(image::ImageFormat::Png) => ImageFormat::Png,
         Ok(image::ImageFormat::Jpeg) => ImageFormat::Jpeg,
         Ok(image::ImageFormat::Gif) => ImageFormat::Gif,
-        Ok(other) => return Err(format!("{other:?} images are not supported")),
+        Ok(other) => return Err(format!("{other:?} images are not supported").into()),
         Err(_) => return Err("not a known image format".into()),
     };
     let reader = image::ImageReader::with_format(

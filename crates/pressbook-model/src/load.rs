@@ -52,7 +52,7 @@ pub struct Loaded {
 
 /// Loads and validates a digest folder. Every problem found is in the
 /// returned diagnostics; the result is `None` when any of them is an error.
-pub fn load(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Sink) {
+pub fn digest(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Sink) {
     let mut diags = Sink::new();
     let Some(manifest) = manifest::load(dir, opts.allow_outside, &mut diags) else {
         return (None, diags);
