@@ -19,7 +19,6 @@ use super::{BlockRole, LinkArea, LinkTarget, Page, PageItem, Placed};
 pub struct Setter {
     fonts: Arc<FontSet>,
     shaper: Shaper,
-    missing: Vec<char>,
 }
 
 impl Setter {
@@ -27,7 +26,6 @@ impl Setter {
         Setter {
             fonts: fonts.clone(),
             shaper: Shaper::new(),
-            missing: Vec::new(),
         }
     }
 
@@ -35,8 +33,8 @@ impl Setter {
     /// items are relative to the start of its baseline.
     pub fn lines(&mut self, rt: &RichText, measure: f32, align: Align) -> Vec<Line> {
         let opts = ParaOpts::bare(measure, align);
-        let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
-        self.missing.clear();
+        let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts);
+        self.shaper.clear_missing();
         lines
     }
 

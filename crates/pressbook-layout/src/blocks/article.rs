@@ -95,7 +95,7 @@ impl FlowBuilder<'_> {
             self.tree.node_mut(self.parent).lang = Some(a.meta.language.clone());
         }
         self.headings = Default::default();
-        self.missing.clear();
+        self.shaper.clear_missing();
         // On pages in columns the head spans them; the body fills them.
         self.span = self.style.columns > 1;
         let open = self.opening_strip(section, a, first, first_in_section);
@@ -242,9 +242,9 @@ impl FlowBuilder<'_> {
         self.notes(a, &a.footnotes);
         self.attribution(a);
         self.style.measure = page_measure;
-        if !self.missing.is_empty() {
-            let chars: String = self
-                .missing
+        let missing = self.shaper.missing();
+        if !missing.is_empty() {
+            let chars: String = missing
                 .iter()
                 .map(|c| format!("{c} (U+{:04X})", *c as u32))
                 .collect::<Vec<_>>()
@@ -255,7 +255,7 @@ impl FlowBuilder<'_> {
                     a.meta.title
                 ))
                 .at(&a.path)
-                .hint(crate::fonts::missing_hint(&self.missing, &self.fonts)),
+                .hint(crate::fonts::missing_hint(missing, &self.fonts)),
             );
         }
     }

@@ -137,7 +137,6 @@ struct FlowBuilder<'d> {
     /// The next strip opens an article.
     opening_next: bool,
     decos: Vec<Deco>,
-    missing: Vec<char>,
     /// The last block was a body paragraph (so the next one is indented).
     after_para: bool,
     /// Set tighter (an article that would leave a few lines alone on its
@@ -176,7 +175,6 @@ impl<'d> FlowBuilder<'d> {
             keep_next: false,
             opening_next: false,
             decos: Vec::new(),
-            missing: Vec::new(),
             after_para: false,
             tight: false,
             role: BlockRole::Paragraph,
@@ -289,7 +287,7 @@ impl<'d> FlowBuilder<'d> {
             align,
             lang: self.lang,
         };
-        let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
+        let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts);
         let n = lines.len();
         let baseline = inline::baseline_in(leading, size);
         let tags = self.tags_for(rt);
@@ -324,7 +322,7 @@ impl<'d> FlowBuilder<'d> {
     /// `rt` set without indent or hyphenation.
     fn set_bare(&mut self, rt: &RichText, measure: f32, align: Align) -> Vec<Line> {
         let opts = ParaOpts::bare(measure, align);
-        inline::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing)
+        inline::set(rt, &self.fonts, &mut self.shaper, &opts)
     }
 
     fn space(&self) -> f32 {

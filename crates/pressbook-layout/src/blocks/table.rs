@@ -250,7 +250,7 @@ impl FlowBuilder<'_> {
                 align: grid.align[i],
                 lang: self.lang,
             };
-            let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
+            let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts);
             rows = rows.max(lines.len());
             self.node = self.tree.add(kind, tr);
             let tags = self.tags_for(rt);
@@ -284,9 +284,9 @@ impl FlowBuilder<'_> {
             align: Align::Left,
             lang: None,
         };
-        let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts, &mut self.missing);
+        let lines = inline::set(rt, &self.fonts, &mut self.shaper, &opts);
         let natural = lines.iter().map(|l| l.width).fold(0.0, f32::max);
-        let min = inline::min_widths(rt, &self.fonts, &mut self.shaper, &mut self.missing);
+        let min = inline::min_widths(rt, &self.fonts, &mut self.shaper);
         // Past 120 points a word is cut to fit its column (anywhere, when no
         // separator serves), but never narrower than its widest cluster.
         (natural, min.word.min(natural).min(120.0).max(min.cluster))

@@ -125,21 +125,15 @@ impl Line {
 }
 
 /// Sets `rt` into lines: the stages one after the other. Characters no
-/// face covers are added to `missing`.
-pub fn set(
-    rt: &RichText,
-    fonts: &FontSet,
-    shaper: &mut Shaper,
-    opts: &ParaOpts,
-    missing: &mut Vec<char>,
-) -> Vec<Line> {
+/// face covers are noted in the shaper.
+pub fn set(rt: &RichText, fonts: &FontSet, shaper: &mut Shaper, opts: &ParaOpts) -> Vec<Line> {
     if rt.text.is_empty() {
         return Vec::new();
     }
     let rtl = itemize::base_rtl(&rt.text, opts.lang.is_some_and(|l| l.rtl));
     let runs = itemize::itemize(rt, rtl);
     let han = opts.lang.map_or(Han::Simplified, |l| l.han);
-    let shaped = shape::shape(rt, &runs, fonts, shaper, han, missing);
+    let shaped = shape::shape(rt, &runs, fonts, shaper, han);
     let items = items::items(rt, &shaped, fonts, opts, rtl);
     let params = Params {
         ragged: (opts.align != Align::Justify).then_some(opts.measure * 0.3),
@@ -163,13 +157,8 @@ pub struct MinWidths {
 }
 
 /// The widest word and the widest cluster of `rt`, as it is shaped.
-/// Characters no face covers are added to `missing`.
-pub fn min_widths(
-    rt: &RichText,
-    fonts: &FontSet,
-    shaper: &mut Shaper,
-    missing: &mut Vec<char>,
-) -> MinWidths {
+/// Characters no face covers are noted in the shaper.
+pub fn min_widths(rt: &RichText, fonts: &FontSet, shaper: &mut Shaper) -> MinWidths {
     let mut out = MinWidths {
         word: 0.0,
         cluster: 0.0,
@@ -179,7 +168,7 @@ pub fn min_widths(
     }
     let rtl = itemize::base_rtl(&rt.text, false);
     let runs = itemize::itemize(rt, rtl);
-    let shaped = shape::shape(rt, &runs, fonts, shaper, Han::Simplified, missing);
+    let shaped = shape::shape(rt, &runs, fonts, shaper, Han::Simplified);
     let mut breaks: Vec<usize> = hyphen::opportunities(&rt.text, None, &|_| false)
         .into_iter()
         .filter(|(_, k)| {
@@ -228,8 +217,7 @@ mod tests {
             align: Align::Justify,
             lang: hyphen::language("en"),
         };
-        let mut missing = Vec::new();
-        set(&rt, &fonts, &mut Shaper::new(), &opts, &mut missing)
+        set(&rt, &fonts, &mut Shaper::new(), &opts)
     }
 
     fn line_text(l: &Line) -> String {
@@ -405,8 +393,7 @@ mod tests {
             align,
             lang: hyphen::language("en"),
         };
-        let mut missing = Vec::new();
-        let lines = set(rt, &fonts, &mut Shaper::new(), &opts, &mut missing);
+        let lines = set(rt, &fonts, &mut Shaper::new(), &opts);
         let mut all = String::new();
         for (i, l) in lines.iter().enumerate() {
             let t = line_text(l);
@@ -461,15 +448,14 @@ mod tests {
     fn min_widths_are_the_shaped_widest_word_and_cluster() {
         let fonts = FontSet::bundled();
         let serif = TextStyle::serif(10.0);
-        let mut missing = Vec::new();
-        let mut width = |text: &str| {
+        let width = |text: &str| {
             let opts = ParaOpts::bare(f32::MAX / 4.0, Align::Left);
             let rt = RichText::styled(text, serif);
-            set(&rt, &fonts, &mut Shaper::new(), &opts, &mut missing)[0].width
+            set(&rt, &fonts, &mut Shaper::new(), &opts)[0].width
         };
         let (word, wide) = (width("Intercontinentalisation"), width("W"));
         let rt = RichText::styled("well- a Intercontinentalisation W", serif);
-        let min = min_widths(&rt, &fonts, &mut Shaper::new(), &mut missing);
+        let min = min_widths(&rt, &fonts, &mut Shaper::new());
         assert!((min.word - word).abs() < 0.01, "{min:?} vs {word}");
         assert!((min.cluster - wide).abs() < 0.01, "{min:?} vs {wide}");
     }
@@ -484,7 +470,7 @@ mod tests {
             align,
             lang: hyphen::language(tag),
         };
-        set(&rt, &fonts, &mut Shaper::new(), &opts, &mut Vec::new())
+        set(&rt, &fonts, &mut Shaper::new(), &opts)
     }
 
     /// The line's glyphs left to right: (x, text) with x from the line's
@@ -657,8 +643,7 @@ mod tests {
                 align: [Align::Justify, Align::Left, Align::Center, Align::Right][align],
                 lang: hyphen::language("en"),
             };
-            let mut missing = Vec::new();
-            let lines = set(&rt, &fonts, &mut Shaper::new(), &opts, &mut missing);
+            let lines = set(&rt, &fonts, &mut Shaper::new(), &opts);
             proptest::prop_assert!(!lines.is_empty());
             for (i, l) in lines.iter().enumerate() {
                 // Only what hangs (punctuation, hyphens) passes the measure.

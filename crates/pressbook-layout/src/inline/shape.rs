@@ -27,14 +27,13 @@ impl Shaped {
 }
 
 /// Shapes every run of `rt` (fallbacks in the Han forms `han`).
-/// Characters no face covers are added to `missing`.
+/// Characters no face covers are noted in the shaper.
 pub fn shape(
     rt: &RichText,
     runs: &[Run],
     fonts: &FontSet,
     shaper: &mut Shaper,
     han: Han,
-    missing: &mut Vec<char>,
 ) -> Shaped {
     let mut glyphs: Vec<Glyph> = Vec::with_capacity(rt.text.len());
     for run in runs {
@@ -52,7 +51,6 @@ pub fn shape(
             &rt.text[run.range.clone()],
             run.range.start,
             &mut glyphs,
-            missing,
         );
         if run.tracking != 0.0 {
             let extra = run.tracking * run.size;
@@ -129,6 +127,10 @@ pub struct Shaper {
     buffer: Option<Buffer>,
     plans: Vec<(FaceId, Direction, Option<Script>, ShapePlan)>,
     starts: Vec<u32>,
+    /// Characters no face covers, in order of first appearance, since the
+    /// last [`Shaper::clear_missing`]: whoever sets the text words the
+    /// warning (an article names itself in it).
+    missing: Vec<char>,
 }
 
 impl Default for Shaper {
@@ -138,17 +140,27 @@ impl Default for Shaper {
 }
 
 impl Shaper {
+    /// The characters no face covered since the last clear.
+    pub fn missing(&self) -> &[char] {
+        &self.missing
+    }
+
+    pub fn clear_missing(&mut self) {
+        self.missing.clear();
+    }
+
     pub fn new() -> Self {
         Shaper {
             buffer: Some(Buffer::new()),
             plans: Vec::new(),
             starts: Vec::new(),
+            missing: Vec::new(),
         }
     }
 
     /// Shapes `text` (which starts at byte `base` of the paragraph) as
     /// `seg` says, appending glyphs to `out` in logical order. Characters
-    /// no face covers are appended to `missing`.
+    /// no face covers are noted in [`Shaper::missing`].
     pub fn shape(
         &mut self,
         fonts: &FontSet,
@@ -156,7 +168,6 @@ impl Shaper {
         text: &str,
         base: usize,
         out: &mut Vec<Glyph>,
-        missing: &mut Vec<char>,
     ) {
         if text.is_empty() {
             return;
@@ -213,8 +224,11 @@ impl Shaper {
                         let part = &piece[a..b];
                         let face = face.unwrap_or_else(|| {
                             for c in part.chars() {
-                                if !c.is_whitespace() && !c.is_control() && !missing.contains(&c) {
-                                    missing.push(c);
+                                if !c.is_whitespace()
+                                    && !c.is_control()
+                                    && !self.missing.contains(&c)
+                                {
+                                    self.missing.push(c);
                                 }
                             }
                             seg.face
@@ -355,16 +369,15 @@ mod tests {
     /// `text` in the regular face of `fonts`: glyphs and missing characters.
     fn shape_with(fonts: &FontSet, text: &str) -> (Vec<Glyph>, Vec<char>) {
         let mut out = Vec::new();
-        let mut missing = Vec::new();
-        Shaper::new().shape(
+        let mut shaper = Shaper::new();
+        shaper.shape(
             fonts,
             Segment::ltr(Role::Regular.id(), 10.0, 0),
             text,
             0,
             &mut out,
-            &mut missing,
         );
-        (out, missing)
+        (out, shaper.missing().to_vec())
     }
 
     #[test]
