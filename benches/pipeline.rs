@@ -87,7 +87,7 @@ fn pdf_stages(c: &mut Criterion) {
     let mut shaper = Shaper::new();
     g.bench_function("shaping", |b| {
         b.iter(|| {
-            let (mut glyphs, mut missing) = (Vec::new(), Vec::new());
+            let mut glyphs = Vec::new();
             let mut n = 0;
             for p in &paras {
                 glyphs.clear();
@@ -97,7 +97,6 @@ fn pdf_stages(c: &mut Criterion) {
                     p,
                     0,
                     &mut glyphs,
-                    &mut missing,
                 );
                 n += glyphs.len();
             }
@@ -119,10 +118,9 @@ fn pdf_stages(c: &mut Criterion) {
     };
     g.bench_function("line breaking (inline::set)", |b| {
         b.iter(|| {
-            let mut missing = Vec::new();
             texts
                 .iter()
-                .map(|rt| inline::set(rt, &fonts, &mut shaper, &opts, &mut missing).len())
+                .map(|rt| inline::set(rt, &fonts, &mut shaper, &opts).len())
                 .sum::<usize>()
         })
     });
