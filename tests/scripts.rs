@@ -318,6 +318,24 @@ fn scripts_builds_are_reproducible_with_system_fonts() {
     assert!(std::fs::read(pdf).unwrap() == std::fs::read(file_in(&out, "pdf")).unwrap());
 }
 
+/// `build --watch` builds again in one process, with the machine's fonts
+/// listed once: the second build must equal a fresh one.
+#[test]
+fn scripts_a_second_build_in_one_process_equals_a_fresh_one() {
+    let (_, pdf, _) = built();
+    let mut opts = pressbook::BuildOptions::new(fixture("scripts"));
+    opts.outputs = pressbook::outputs::select("pdf").unwrap();
+    let project = pressbook::Project::load(&opts.dir, &opts.load, false).unwrap();
+    for run in ["first", "second"] {
+        let out = scratch(&format!("scripts-in-process-{run}"));
+        project.build(&opts.outputs, &out, true, None).unwrap();
+        assert!(
+            std::fs::read(pdf).unwrap() == std::fs::read(file_in(&out, "pdf")).unwrap(),
+            "the {run} build in one process differs from a fresh one"
+        );
+    }
+}
+
 #[test]
 fn scripts_without_system_fonts_the_warning_names_the_packages() {
     let out = scratch("scripts-nosys");

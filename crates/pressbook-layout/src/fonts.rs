@@ -8,12 +8,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use anyhow::Context;
 use harfrust::Font;
 
 use crate::bundled;
+use crate::sysfonts::{Catalogue, Catalogues};
 pub use crate::want::{is_cjk, script_name, Class, Han, Want};
 use pressbook_model::model::{Digest, FontChoice};
 
@@ -180,6 +181,8 @@ pub struct FontSet {
     pub fallbacks: Vec<FaceId>,
     /// Where to look for more faces: `None` when nothing is searched.
     search: Option<(Vec<PathBuf>, bool)>,
+    /// Catalogues of those folders kept from earlier builds, if any.
+    catalogues: Option<&'static Catalogues>,
     /// The faces [`FontSet::prepare`] found, after [`Self::faces`].
     found: OnceLock<Vec<Found>>,
 }
@@ -203,6 +206,7 @@ impl FontSet {
             faces,
             fallbacks: Vec::new(),
             search: None,
+            catalogues: None,
             found: OnceLock::new(),
         }
     }
@@ -228,6 +232,13 @@ impl FontSet {
         }
         set.search = Some((choice.dirs.clone(), choice.system_fonts));
         Ok(set)
+    }
+
+    /// Looks for faces through catalogues kept across builds (the caller
+    /// keeps them for as long as it builds).
+    pub fn keeping_catalogues(mut self, catalogues: &'static Catalogues) -> Self {
+        self.catalogues = Some(catalogues);
+        self
     }
 
     /// The folders searched for faces and whether the system's are; `None`
@@ -303,7 +314,12 @@ impl FontSet {
             if needs.is_empty() {
                 return Vec::new();
             }
-            find_faces(&needs, dirs, *system)
+            let catalogue = match self.catalogues {
+                Some(kept) => kept.get(dirs, *system),
+                None => Arc::new(Mutex::new(Catalogue::scan(dirs, *system))),
+            };
+            let mut catalogue = catalogue.lock().unwrap_or_else(PoisonError::into_inner);
+            find_faces(&needs, &mut catalogue)
         });
     }
 
@@ -373,8 +389,7 @@ const KINDS: [(Class, bool); 5] = [
 ];
 
 /// The faces on the machine for `needs`, loaded, in a fixed order.
-fn find_faces(needs: &BTreeSet<(Han, char)>, dirs: &[PathBuf], system: bool) -> Vec<Found> {
-    let mut cat = super::sysfonts::Catalogue::scan(dirs, system);
+fn find_faces(needs: &BTreeSet<(Han, char)>, cat: &mut Catalogue) -> Vec<Found> {
     let mut chosen: BTreeSet<usize> = BTreeSet::new();
     let mut orders: BTreeMap<Want, Vec<usize>> = BTreeMap::new();
     for &(han, c) in needs {

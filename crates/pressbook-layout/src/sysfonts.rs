@@ -24,6 +24,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::want::{Class, Han, Want};
 
@@ -50,6 +51,45 @@ pub struct Entry {
 pub struct Catalogue {
     pub entries: Vec<Entry>,
     coverage: HashMap<usize, Vec<u32>>,
+}
+
+/// Catalogues already scanned, by the folders they list, so that a process
+/// that builds again (`build --watch`) reads the machine's fonts once. A
+/// catalogue only remembers what files hold; what a build picks from it is
+/// the same whether it is new or kept.
+#[derive(Default)]
+pub struct Catalogues {
+    scanned: Mutex<Vec<Scanned>>,
+}
+
+/// One scanned catalogue and what it lists.
+type Scanned = ((Vec<PathBuf>, bool), Arc<Mutex<Catalogue>>);
+
+impl std::fmt::Debug for Catalogues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Catalogues")
+    }
+}
+
+impl Catalogues {
+    pub const fn new() -> Self {
+        Catalogues {
+            scanned: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The catalogue of `dirs` (and, with `system`, the system's folders),
+    /// scanned on first use.
+    pub fn get(&self, dirs: &[PathBuf], system: bool) -> Arc<Mutex<Catalogue>> {
+        let mut scanned = self.scanned.lock().unwrap_or_else(PoisonError::into_inner);
+        let key = (dirs.to_vec(), system);
+        if let Some((_, c)) = scanned.iter().find(|(k, _)| *k == key) {
+            return c.clone();
+        }
+        let c = Arc::new(Mutex::new(Catalogue::scan(dirs, system)));
+        scanned.push((key, c.clone()));
+        c
+    }
 }
 
 impl Catalogue {
@@ -202,6 +242,17 @@ fn codepoints(data: &[u8], index: u32) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_catalogue_is_scanned_once_per_set_of_folders() {
+        let kept = Catalogues::new();
+        let dir = std::env::temp_dir();
+        let a = kept.get(std::slice::from_ref(&dir), false);
+        let b = kept.get(std::slice::from_ref(&dir), false);
+        let c = kept.get(&[], false);
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(!Arc::ptr_eq(&a, &c));
+    }
 
     fn entry(family: &str, weight: u16, path: &str) -> Entry {
         Entry {
