@@ -101,8 +101,8 @@ impl<'a> Pages<'a> {
         }
         x.element("p", &[("class", "issue")], &m.issue_line())
             .newline();
-        if let Some(e) = &m.editor {
-            x.element("p", &[("class", "editor")], &format!("Edited by {e}"))
+        if let Some(e) = m.editor_line() {
+            x.element("p", &[("class", "editor")], &e)
                 .newline();
         }
         if let Some(p) = &m.publisher {

@@ -307,9 +307,9 @@ impl Cover<'_> {
         let meta = &digest.meta;
         let (scale, c) = (self.scale, self.sizes.clone());
         let mut foot_lines = Vec::new();
-        if let Some(e) = &meta.editor {
+        if let Some(e) = meta.editor_line() {
             foot_lines.push(RichText::styled(
-                &format!("Edited by {e}"),
+                &e,
                 TextStyle::sans(c.editor * scale).bold().color(Rgb::GREY),
             ));
         }

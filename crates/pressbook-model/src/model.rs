@@ -156,6 +156,11 @@ impl DigestMeta {
         format!("Week {}, {}", w.week(), w.year())
     }
 
+    /// The editor's credit every output shows: `Edited by …`.
+    pub fn editor_line(&self) -> Option<String> {
+        self.editor.as_ref().map(|e| format!("Edited by {e}"))
+    }
+
     /// The issue line every output shows: `23 November 2026 · Week 48, 2026`.
     pub fn issue_line(&self) -> String {
         format!("{} · {}", self.date.format("%-d %B %Y"), self.week_label())
