@@ -192,8 +192,43 @@ fn completions_and_man_page() {
 
 #[test]
 fn wrong_usage_exits_2() {
-    assert_eq!(run(&["build", "--format", "docx"]).0, 2);
+    let (code, _, err) = run(&["build", "--format", "docx"]);
+    assert_eq!(code, 2);
+    // The values come from the registry of outputs.
+    for name in ["epub", "kepub", "pdf", "cover", "all"] {
+        assert!(err.contains(name), "{name} not offered: {err}");
+    }
+    assert_eq!(run(&["send", "--to", "a@example.org", "-f", "all"]).0, 2);
     assert_eq!(run(&["frobnicate"]).0, 2);
+}
+
+/// `--format cover` writes the EPUB's cover picture on its own.
+#[test]
+fn format_cover_writes_the_epubs_cover_picture() {
+    let out = scratch("cli-cover");
+    let (code, _, err) = run(&["build", "input", "--out", s(&out), "-f", "cover", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let files: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let png = std::fs::read(&files[0]).unwrap();
+    assert!(s(&files[0]).ends_with("frontline-weekly-2026-11-23.cover.png"));
+    let img = image::load_from_memory(&png).unwrap();
+    assert!(img.height() > img.width(), "a portrait cover");
+    let (code, _, err) = run(&["build", "input", "--out", s(&out), "-f", "epub", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let epub = file_in(&out, "epub");
+    let in_book = unzip(&epub)
+        .into_iter()
+        .find(|(name, _)| name.ends_with(".png") && name.contains("cover"))
+        .expect("the EPUB has a cover picture");
+    assert!(
+        in_book.1 == png,
+        "the cover output differs from the EPUB's cover"
+    );
 }
 
 #[test]

@@ -57,6 +57,8 @@ pub enum SendError {
 pub fn content_type(file_name: &str) -> &'static str {
     if file_name.ends_with(".pdf") {
         "application/pdf"
+    } else if file_name.ends_with(".png") {
+        "image/png"
     } else {
         // KEPUB is an EPUB too; Kobo goes by the `.kepub.epub` name.
         "application/epub+zip"

@@ -102,8 +102,7 @@ impl<'a> Pages<'a> {
         x.element("p", &[("class", "issue")], &m.issue_line())
             .newline();
         if let Some(e) = m.editor_line() {
-            x.element("p", &[("class", "editor")], &e)
-                .newline();
+            x.element("p", &[("class", "editor")], &e).newline();
         }
         if let Some(p) = &m.publisher {
             x.element("p", &[("class", "publisher")], p).newline();
