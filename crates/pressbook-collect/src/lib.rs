@@ -302,3 +302,5 @@ pub fn read_article(http: &mut Http, source: &mut dyn Source) -> Result<Article,
         })
 }
 
+#[cfg(test)]
+mod tests;
