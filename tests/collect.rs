@@ -642,6 +642,25 @@ fn add_keeps_the_article_when_an_image_fails_and_exits_1() {
         "{err}"
     );
     assert!(err.contains(&srv.url("/news/gone.html")), "{err}");
+    // The picture left out is a warning naming the article; the page that
+    // is gone is an error.
+    let line = |url: &str| err.lines().find(|l| l.contains(url)).unwrap_or_default();
+    assert!(
+        line(&srv.url("/img/missing.png")).starts_with("warning: image "),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> ") && err.contains("articles/dredgers-start-work-in-the-channel.md"),
+        "{err}"
+    );
+    assert!(
+        line(&srv.url("/news/gone.html")).starts_with("error: "),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 problem(s) while adding 3 source(s)"),
+        "{err}"
+    );
     let files = tree(&dir.join("articles"));
     assert_eq!(
         files,
@@ -871,6 +890,10 @@ fn fetch_bad_feeds_and_items_are_reported_and_the_rest_comes_in() {
         ],
         "half-written files left:\n{files:?}"
     );
+    assert!(
+        out.contains("8 failed, 1 warning(s)"),
+        "the missing picture is a warning:\n{out}"
+    );
     let m = std::fs::read_to_string(dir.join("pressbook.toml")).unwrap();
     assert_eq!(m.matches("articles/").count(), 2, "{m}");
     let (code, _, err) = run(&["check", s(&dir)]);
@@ -993,6 +1016,7 @@ fn images_over_the_size_limit_are_refused_and_the_article_kept() {
             .find(|l| l.contains(&srv.url(img)))
             .unwrap_or_else(|| panic!("{img} not named in:\n{err}"));
         assert!(line.contains("larger than the 16 MiB limit"), "{line}");
+        assert!(line.starts_with("warning: image "), "{line}");
     }
     let files = tree(&dir.join("articles"));
     assert_eq!(
