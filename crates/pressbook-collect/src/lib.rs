@@ -16,7 +16,7 @@
 //! - [`source`]: the [`Source`] trait and the [`Item`]s a source offers;
 //!   [`sources`]: a page's address, a saved page, a feed's new items
 //!   ([`feeds`] reads RSS, Atom and JSON Feed)
-//! - [`fetch`]: the item's page over polite HTTP ([`http`]), as text
+//! - [`mod@fetch`]: the item's page over polite HTTP ([`http`]), as text
 //!   ([`charset`])
 //! - [`extract`]: the article and its metadata ([`meta`]) cut out of the page
 //! - [`clean`]: the article as [`blocks`] ([`convert`]), chrome ([`chrome`])
@@ -87,6 +87,8 @@ pub struct Collector {
 }
 
 impl Collector {
+    /// The collector of the digest at `dir`, which must have a manifest,
+    /// with what earlier runs saved.
     pub fn open(dir: &Path, net: NetOptions) -> Result<Collector, Error> {
         let manifest = dir.join(pressbook_model::manifest::MANIFEST_NAME);
         if !manifest.is_file() {
