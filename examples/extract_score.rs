@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use pressbook::collect::{extract, md};
+use pressbook::collect::{blocks, clean, convert, extract, markdown};
 use url::Url;
 
 fn words(text: &str) -> HashMap<String, usize> {
@@ -63,11 +63,11 @@ fn print_removed(html: &str, base: &Url, kept: &str) {
         strip_chrome: false,
         min_words: 0,
     };
-    let Ok(all) = extract::extract(html, Some(base), opts) else {
+    let Ok(all) = extract::page(html, Some(base), opts).and_then(clean::clean) else {
         return;
     };
     let kept: std::collections::HashSet<&str> = kept.split("\n\n").collect();
-    let text = md::to_text(&all.blocks[usize::from(all.lead_restored)..]);
+    let text = markdown::to_text(&all.blocks[usize::from(all.lead_restored)..]);
     for para in text.split("\n\n").filter(|p| !kept.contains(p)) {
         let short: String = para.chars().take(150).collect();
         let more = if short.len() < para.len() { "…" } else { "" };
@@ -125,7 +125,7 @@ fn main() {
         let (html, _) = pressbook::collect::charset::decode_html(&src, None);
         let expected_html = std::fs::read_to_string(f.join("expected.html")).unwrap();
         let exp_doc = dom_query::Document::from(expected_html.as_str());
-        let exp_text = md::to_text(&md::convert(&exp_doc.root(), None));
+        let exp_text = markdown::to_text(&convert::convert(&exp_doc.root(), None));
         let name = f.file_name().unwrap().to_string_lossy().to_string();
         let score_html = args
             .iter()
@@ -138,7 +138,7 @@ fn main() {
         if let Some(d) = &score_html {
             let h = std::fs::read_to_string(d.join(format!("{name}.html"))).unwrap_or_default();
             let doc = dom_query::Document::fragment(h);
-            let text = md::to_text(&md::convert(&doc.root(), Some(&base)));
+            let text = markdown::to_text(&convert::convert(&doc.root(), Some(&base)));
             let (p, r) = precision_recall(&words(&text), &words(&exp_text));
             psum += p;
             rsum += r;
@@ -149,24 +149,25 @@ fn main() {
             }
             continue;
         }
-        let got = extract::extract(&html, Some(&base), opts);
+        let got = extract::page(&html, Some(&base), opts).and_then(clean::clean);
         let (got_text, got) = match got {
             // The lead figure pressbook puts back is not part of what
             // Readability.js returns: leave it out of the comparison.
             Ok(e) => (
-                md::to_text(&e.blocks[usize::from(e.lead_restored)..]),
+                markdown::to_text(&e.blocks[usize::from(e.lead_restored)..]),
                 Some(e),
             ),
             Err(_) => (String::new(), None),
         };
-        let strict = extract::extract(
+        let strict = extract::page(
             &html,
             Some(&base),
             extract::ExtractOptions {
                 strip_chrome: strip,
                 ..Default::default()
             },
-        );
+        )
+        .and_then(clean::clean);
         if strict.is_err() {
             no_article += 1;
         }
@@ -190,23 +191,27 @@ fn main() {
         }
         if let Ok(m) = std::fs::read_to_string(f.join("expected-metadata.json")) {
             let m: serde_json::Value = serde_json::from_str(&m).unwrap_or_default();
-            let norm = |s: Option<&str>| s.map(md::collapse).filter(|s| !s.is_empty());
+            let norm = |s: Option<&str>| s.map(blocks::collapse).filter(|s| !s.is_empty());
             let fields: [(&str, &str, Option<String>); 4] = [
-                ("title", "title", got.as_ref().and_then(|e| e.title.clone())),
+                (
+                    "title",
+                    "title",
+                    got.as_ref().and_then(|e| e.meta.title.clone()),
+                ),
                 (
                     "byline",
                     "byline",
-                    got.as_ref().and_then(|e| e.byline.clone()),
+                    got.as_ref().and_then(|e| e.meta.byline.clone()),
                 ),
                 (
                     "site",
                     "siteName",
-                    got.as_ref().and_then(|e| e.site.clone()),
+                    got.as_ref().and_then(|e| e.meta.site.clone()),
                 ),
                 (
                     "lang",
                     "lang",
-                    got.as_ref().and_then(|e| e.language.clone()),
+                    got.as_ref().and_then(|e| e.meta.language.clone()),
                 ),
             ];
             for (label, key, value) in fields {

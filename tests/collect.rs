@@ -642,6 +642,25 @@ fn add_keeps_the_article_when_an_image_fails_and_exits_1() {
         "{err}"
     );
     assert!(err.contains(&srv.url("/news/gone.html")), "{err}");
+    // The picture left out is a warning naming the article; the page that
+    // is gone is an error.
+    let line = |url: &str| err.lines().find(|l| l.contains(url)).unwrap_or_default();
+    assert!(
+        line(&srv.url("/img/missing.png")).starts_with("warning: image "),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> ") && err.contains("articles/dredgers-start-work-in-the-channel.md"),
+        "{err}"
+    );
+    assert!(
+        line(&srv.url("/news/gone.html")).starts_with("error: "),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 problem(s) while adding 3 source(s)"),
+        "{err}"
+    );
     let files = tree(&dir.join("articles"));
     assert_eq!(
         files,
@@ -871,6 +890,10 @@ fn fetch_bad_feeds_and_items_are_reported_and_the_rest_comes_in() {
         ],
         "half-written files left:\n{files:?}"
     );
+    assert!(
+        out.contains("8 failed, 1 warning(s)"),
+        "the missing picture is a warning:\n{out}"
+    );
     let m = std::fs::read_to_string(dir.join("pressbook.toml")).unwrap();
     assert_eq!(m.matches("articles/").count(), 2, "{m}");
     let (code, _, err) = run(&["check", s(&dir)]);
@@ -881,7 +904,7 @@ fn fetch_bad_feeds_and_items_are_reported_and_the_rest_comes_in() {
 /// the article Readability.js finds are the words pressbook saves.
 #[test]
 fn readability_pages_keep_the_expected_words() {
-    use pressbook::collect::{extract, md};
+    use pressbook::collect::{blocks, clean, convert, extract, markdown};
     use std::collections::HashMap;
     let words = |t: &str| {
         let mut m: HashMap<String, usize> = HashMap::new();
@@ -911,15 +934,16 @@ fn readability_pages_keep_the_expected_words() {
             .read_to_end(&mut src)
             .unwrap();
         let (html, _) = pressbook::collect::charset::decode_html(&src, None);
-        let e = extract::extract(&html, Some(&base), Default::default())
+        let e = extract::page(&html, Some(&base), Default::default())
+            .and_then(clean::clean)
             .unwrap_or_else(|e| panic!("{p:?}: {e}"));
         let expected = std::fs::read_to_string(p.join("expected.html")).unwrap();
-        let exp = md::to_text(&md::convert(
+        let exp = markdown::to_text(&convert::convert(
             &dom_query::Document::from(expected.as_str()).root(),
             None,
         ));
         let body = &e.blocks[usize::from(e.lead_restored)..];
-        let (g, x) = (words(&md::to_text(body)), words(&exp));
+        let (g, x) = (words(&markdown::to_text(body)), words(&exp));
         let common: usize = g
             .iter()
             .map(|(w, n)| (*n).min(*x.get(w).unwrap_or(&0)))
@@ -930,14 +954,16 @@ fn readability_pages_keep_the_expected_words() {
             &std::fs::read_to_string(p.join("expected-metadata.json")).unwrap(),
         )
         .unwrap();
-        if precision < 0.95 || recall < 0.95 || meta["title"].as_str().map(md::collapse) != e.title
+        if precision < 0.95
+            || recall < 0.95
+            || meta["title"].as_str().map(blocks::collapse) != e.meta.title
         {
             report.push(format!(
                 "{p:?}: precision {precision:.3} recall {recall:.3} title {:?} want {}",
-                e.title, meta["title"]
+                e.meta.title, meta["title"]
             ));
         }
-        assert_no_raw_html(&md::to_markdown(&e.blocks));
+        assert_no_raw_html(&markdown::to_markdown(&e.blocks));
     }
     assert!(report.is_empty(), "{}", report.join("\n"));
 }
@@ -990,6 +1016,7 @@ fn images_over_the_size_limit_are_refused_and_the_article_kept() {
             .find(|l| l.contains(&srv.url(img)))
             .unwrap_or_else(|| panic!("{img} not named in:\n{err}"));
         assert!(line.contains("larger than the 16 MiB limit"), "{line}");
+        assert!(line.starts_with("warning: image "), "{line}");
     }
     let files = tree(&dir.join("articles"));
     assert_eq!(

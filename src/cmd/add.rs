@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use pressbook::collect::{Added, Collector, Source};
+use pressbook::collect::{sources, Collector, Event, Run};
+use pressbook::diag::Sink;
 use pressbook::Error;
 
 /// Extract articles from web pages (URLs, saved .html files, - for
@@ -27,32 +28,49 @@ pub struct Args {
 pub fn run(a: Args) -> Result<(), Error> {
     let (dir, sources) = split_dir(&a.args);
     let net = super::fetch::net_options(&dir, a.timeout)?;
-    let mut c = Collector::open(&dir, net)?;
+    let mut c = Collector::open(&dir, net).map_err(anyhow::Error::from)?;
+    let run = Run {
+        dry_run: false,
+        section: a.section.clone(),
+    };
+    let mut sink = Sink::new();
     let mut failed = 0;
     for s in &sources {
-        let source = Source::parse(s);
-        let before = c.warnings.len();
-        match c.add(&source, a.url.as_deref(), a.section.as_deref()) {
-            Ok(Added::Saved { file, title }) => println!("added {file}: {title}"),
-            Ok(Added::Known { file }) => println!("skipped {s}: already in the digest as {file}"),
+        let mut source = match sources::from_arg(s, a.url.as_deref()) {
+            Ok(source) => source,
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {e:#}");
+                eprintln!("error: {:#}", anyhow::Error::from(e));
+                continue;
             }
-        }
-        for w in c.warnings.drain(before..) {
-            failed += 1;
-            eprintln!("error: {w}");
-        }
+        };
+        let events = c.collect(source.as_mut(), &run, &mut sink, &mut |e| print_event(s, e));
+        failed += events.iter().filter(|e| e.failed()).count();
     }
-    if failed > 0 {
+    // A picture left out fails the run too: the article is not as the
+    // page showed it.
+    let problems = failed + sink.len();
+    if problems > 0 {
         return Err(anyhow::anyhow!(
-            "{failed} problem(s) while adding {} source(s); the others were saved",
+            "{problems} problem(s) while adding {} source(s); the others were saved",
             sources.len()
         )
         .into());
     }
     Ok(())
+}
+
+/// What happened to the page named `s`, as it happens.
+fn print_event(s: &str, e: &Event) {
+    match e {
+        Event::Added { file, title, .. } => println!("added {file}: {title}"),
+        Event::Known { file, .. } => println!("skipped {s}: already in the digest as {file}"),
+        Event::Failed { why, .. } => eprintln!("error: {why}"),
+        Event::Warning(d) => pressbook::term::print_diagnostics(std::slice::from_ref(d)),
+        // Pages a person names are neither dry-run, robots-checked nor
+        // conditional.
+        Event::WouldAdd { .. } | Event::Unchanged { .. } | Event::Skipped { .. } => {}
+    }
 }
 
 /// The first argument is the digest folder when it is one.

@@ -1,6 +1,6 @@
 //! `pressbook extract`: one page's article as Markdown or JSON, printed.
 
-use pressbook::collect::{self, http, Source};
+use pressbook::collect::{self, http, save, sources};
 use pressbook::Error;
 
 /// Print the article in a web page (a URL, a saved .html file or - for
@@ -23,23 +23,22 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<(), Error> {
-    let source = Source::parse(&a.source);
     let net = http::NetOptions {
         timeout: std::time::Duration::from_secs(a.timeout.max(1)),
         ..Default::default()
     };
     let mut client = http::Http::new(net);
-    let page = collect::read_page(&mut client, &source, a.url.as_deref())?;
-    let article = collect::extract_page(&page, &source)?;
+    let mut source = sources::from_arg(&a.source, a.url.as_deref()).map_err(anyhow::Error::from)?;
+    let article =
+        collect::read_article(&mut client, source.as_mut()).map_err(anyhow::Error::from)?;
     if a.json {
-        let json = serde_json::to_string_pretty(&collect::to_json(&article))
-            .map_err(anyhow::Error::from)?;
+        let json = serde_json::to_string_pretty(&article.to_json()).map_err(anyhow::Error::from)?;
         println!("{json}");
     } else {
         let fetched = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         print!(
             "{}",
-            collect::article_file(&article, &fetched, &article.blocks)
+            save::article_text(&article.meta, &fetched, &article.blocks)
         );
     }
     Ok(())

@@ -67,15 +67,32 @@ pub fn run(a: Args) -> Result<(), Error> {
     let date = settings.date.unwrap_or_else(super::today);
     let day = a.since.unwrap_or_else(|| date - chrono::Days::new(7));
     let since = Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default());
-    let mut c = Collector::open(&dir, net_options(&dir, a.timeout)?)?;
+    let mut c =
+        Collector::open(&dir, net_options(&dir, a.timeout)?).map_err(anyhow::Error::from)?;
     let opts = FetchOptions {
         since,
         dry_run: a.dry_run,
     };
-    let events = collect::fetch(&mut c, &settings.feeds, &opts, &mut |e| print_event(e));
+    let mut sink = Sink::new();
+    let events = collect::fetch(&mut c, &settings.feeds, &opts, &mut sink, &mut print_event);
+    let warned = sink.len();
+    println!("{}", summary(&events, warned, a.dry_run));
+    let failed = events.iter().filter(|e| e.failed()).count();
+    if failed > 0 {
+        return Err(
+            anyhow::anyhow!("{failed} feed(s) or item(s) failed; the others came in").into(),
+        );
+    }
+    // As for `add`: an article saved without a picture fails the run.
+    if warned > 0 {
+        return Err(anyhow::anyhow!("{warned} warning(s); the articles came in").into());
+    }
+    Ok(())
+}
+
+/// The closing line: what came in, what was known, what failed.
+fn summary(events: &[Event], warned: usize, dry_run: bool) -> String {
     let count = |f: fn(&Event) -> bool| events.iter().filter(|e| f(e)).count();
-    let failed = count(Event::failed);
-    let added = count(|e| matches!(e, Event::Added { .. }));
     let known = count(|e| matches!(e, Event::Known { .. }));
     let skipped = count(|e| matches!(e, Event::Skipped { .. }));
     let robots = if skipped > 0 {
@@ -83,20 +100,22 @@ pub fn run(a: Args) -> Result<(), Error> {
     } else {
         String::new()
     };
-    if a.dry_run {
-        println!(
-            "dry run: {} new item(s), {known} already in the digest{robots}; nothing written",
-            count(|e| matches!(e, Event::WouldAdd { .. }))
+    if dry_run {
+        let new = count(|e| matches!(e, Event::WouldAdd { .. }));
+        return format!(
+            "dry run: {new} new item(s), {known} already in the digest{robots}; nothing written"
         );
+    }
+    let added = count(|e| matches!(e, Event::Added { .. }));
+    let failed = count(Event::failed);
+    let warnings = if warned > 0 {
+        format!(", {warned} warning(s)")
     } else {
-        println!("fetched: {added} added, {known} already in the digest{robots}, {failed} failed");
-    }
-    if failed > 0 {
-        return Err(
-            anyhow::anyhow!("{failed} feed(s) or item(s) failed; the others came in").into(),
-        );
-    }
-    Ok(())
+        String::new()
+    };
+    format!(
+        "fetched: {added} added, {known} already in the digest{robots}, {failed} failed{warnings}"
+    )
 }
 
 fn print_event(e: &Event) {
@@ -104,7 +123,7 @@ fn print_event(e: &Event) {
         Event::Added { file, title, .. } => println!("added {file}: {title}"),
         Event::Known { file, url } => println!("skipped {url}: already in the digest as {file}"),
         Event::WouldAdd { title, url } => println!("would add {title:?} from {url}"),
-        Event::Unchanged { feed } => println!("feed {feed} unchanged since the last fetch"),
+        Event::Unchanged { source } => println!("{source} unchanged since the last fetch"),
         Event::Skipped { url, why } => println!("skipped {url}: {why}"),
         Event::Failed { what, why } => {
             if why.contains(what.trim_start_matches("feed ")) {
@@ -113,6 +132,6 @@ fn print_event(e: &Event) {
                 eprintln!("error: {what}: {why}");
             }
         }
-        Event::Warning(w) => eprintln!("warning: {w}"),
+        Event::Warning(d) => pressbook::term::print_diagnostics(std::slice::from_ref(d)),
     }
 }

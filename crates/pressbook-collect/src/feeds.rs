@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::blocks::collapse;
+
 /// A feed item, reduced to what `fetch` needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -26,11 +28,16 @@ pub struct Feed {
     pub items: Vec<Item>,
 }
 
+/// Why a body is not a feed: feed-rs's words.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct FeedError(#[from] feed_rs::parser::ParseFeedError);
+
 /// A body of at least this many words is the whole article, not a teaser.
 pub const FULL_TEXT_WORDS: usize = 150;
 
 /// Parses a feed body fetched from `url`.
-pub fn parse(body: &[u8], url: &str) -> Result<Feed, String> {
+pub fn parse(body: &[u8], url: &str) -> Result<Feed, FeedError> {
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(url))
         // The default gives undated, unlinked items a random id; a stable
@@ -43,7 +50,7 @@ pub fn parse(body: &[u8], url: &str) -> Result<Feed, String> {
                 .unwrap_or_default()
         })
         .build();
-    let feed = parser.parse(body).map_err(|e| e.to_string())?;
+    let feed = parser.parse(body)?;
     let mut items: Vec<Item> = feed
         .entries
         .iter()
@@ -109,10 +116,10 @@ pub fn is_full_text(html: &str) -> bool {
 /// Text of an HTML (or plain) snippet.
 fn text_of(s: &str) -> String {
     if !s.contains('<') && !s.contains('&') {
-        return super::md::collapse(s);
+        return collapse(s);
     }
     let doc = dom_query::Document::fragment(s.to_string());
-    super::md::collapse(&doc.root().text())
+    collapse(&doc.root().text())
 }
 
 #[cfg(test)]

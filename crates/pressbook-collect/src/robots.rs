@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use url::Url;
 
-use super::http::{Fetched, Http, HttpError};
+use crate::http::{Fetched, Http, HttpError};
 
 /// Largest robots.txt read; RFC 9309 asks crawlers to read at least
 /// 500 KiB.

@@ -11,7 +11,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::http::Validators;
+use crate::http::Validators;
 use pressbook_model::output;
 
 pub const STATE_NAME: &str = "pressbook.state.json";
@@ -72,6 +72,23 @@ pub fn normalize_url(u: &str) -> String {
             None => format!("//{h}{path}{query}"),
         },
         None => url.to_string(),
+    }
+}
+
+/// What an article is known by: its addresses (asked for, reached after
+/// redirects, canonical) and its feed item ids.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Keys {
+    pub addresses: Vec<String>,
+    pub ids: Vec<String>,
+}
+
+impl Keys {
+    pub fn of_addresses(addresses: Vec<String>) -> Keys {
+        Keys {
+            addresses,
+            ids: Vec::new(),
+        }
     }
 }
 
@@ -146,8 +163,9 @@ impl State {
     }
 
     /// The file already saved for any of these addresses or ids.
-    pub fn find(&self, urls: &[String], ids: &[String]) -> Option<String> {
-        let keys: Vec<String> = urls.iter().map(|u| normalize_url(u)).collect();
+    pub fn find(&self, known: &Keys) -> Option<String> {
+        let keys: Vec<String> = known.addresses.iter().map(|u| normalize_url(u)).collect();
+        let ids = &known.ids;
         self.articles
             .iter()
             .find(|a| {
@@ -162,9 +180,10 @@ impl State {
             })
     }
 
-    pub fn record(&mut self, file: String, urls: &[String], ids: Vec<String>, fetched: String) {
+    /// Notes a saved article under every key it is known by.
+    pub fn record(&mut self, file: String, known: &Keys, fetched: String) {
         let mut keys: Vec<String> = Vec::new();
-        for u in urls {
+        for u in &known.addresses {
             let k = normalize_url(u);
             if !keys.contains(&k) {
                 keys.push(k);
@@ -173,7 +192,7 @@ impl State {
         self.articles.push(SavedArticle {
             file,
             urls: keys,
-            ids,
+            ids: known.ids.clone(),
             fetched,
         });
     }
@@ -246,25 +265,32 @@ mod tests {
         let mut s = State::load(&dir).unwrap();
         s.record(
             "articles/a.md".into(),
-            &["https://example.org/a?utm_source=x".into()],
-            vec!["feed 1".into()],
+            &Keys {
+                addresses: vec!["https://example.org/a?utm_source=x".into()],
+                ids: vec!["feed 1".into()],
+            },
             "2026-11-20T00:00:00Z".into(),
         );
+        let by_url = |u: &str| Keys::of_addresses(vec![u.to_string()]);
         s.save(&dir).unwrap();
         let s = State::load(&dir).unwrap();
         assert_eq!(
-            s.find(&["https://example.org/a".into()], &[]).as_deref(),
+            s.find(&by_url("https://example.org/a")).as_deref(),
             Some("articles/a.md")
         );
         assert_eq!(
-            s.find(&[], &["feed 1".into()]).as_deref(),
+            s.find(&Keys {
+                addresses: vec![],
+                ids: vec!["feed 1".into()]
+            })
+            .as_deref(),
             Some("articles/a.md")
         );
         assert_eq!(
-            s.find(&["https://example.org/hand".into()], &[]).as_deref(),
+            s.find(&by_url("https://example.org/hand")).as_deref(),
             Some("articles/hand.md")
         );
-        assert_eq!(s.find(&["https://example.org/b".into()], &[]), None);
+        assert_eq!(s.find(&by_url("https://example.org/b")), None);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
