@@ -28,9 +28,9 @@ pub struct Args {
     dry_run: bool,
 }
 
-fn parse_day(s: &str) -> Result<NaiveDate, String> {
+fn parse_day(s: &str) -> Result<NaiveDate, Error> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date; write it as YYYY-MM-DD"))
+        .map_err(|_| Error::Usage(format!("{s:?} is not a date; write it as YYYY-MM-DD")))
 }
 
 /// The digest's manifest, or every problem that keeps it from being read.
