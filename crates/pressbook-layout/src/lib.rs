@@ -25,6 +25,7 @@ pub mod front;
 pub mod furniture;
 pub mod inline;
 pub mod paginate;
+pub mod raster;
 pub mod style;
 pub mod sysfonts;
 pub mod tags;
