@@ -431,3 +431,84 @@ fn scripts_rtl_running_heads_show_the_headline_in_reading_order() {
     let first_line = page.lines().find(|l| !letters(l).is_empty()).unwrap();
     assert_eq!(letters(first_line), title, "running head: {first_line:?}");
 }
+
+/// Issue 29: the EPUB's cover picture is the laid-out cover page, drawn.
+/// The fixture's cover shows the Arabic lead headline and Hebrew, Chinese
+/// and Japanese titles: each is a run of a face from the machine with no
+/// missing glyph, the picture is exactly a rasterization of that layout,
+/// and taking a run away changes the picture where the run is, and only
+/// there.
+#[test]
+fn scripts_cover_picture_is_the_laid_out_cover_with_every_script() {
+    use pressbook::layout::{cover, raster, FontSet, PageItem};
+    let (epub, _, _) = built();
+    let png = unzip(epub)
+        .into_iter()
+        .find(|(n, _)| n.ends_with("images/cover.png"))
+        .expect("the EPUB has a cover picture")
+        .1;
+    let img = image::load_from_memory(&png).unwrap().to_rgb8();
+    assert_eq!(img.dimensions(), (1600, 2560));
+
+    let (loaded, _) = pressbook::check(
+        &fixture("scripts"),
+        &pressbook::LoadOptions::default(),
+        false,
+    )
+    .unwrap_or_else(|_| panic!("the scripts fixture does not load"));
+    let digest = &loaded.digest;
+    let fonts = std::sync::Arc::new(FontSet::load(&loaded.settings.pdf.fonts).unwrap());
+    let page = cover::page(digest, &fonts);
+    let drawn =
+        |page: &pressbook::layout::Page| raster::draw(page, &fonts, digest, cover::SCALE).unwrap();
+    assert!(
+        cover::encode_png(&drawn(&page)).unwrap() == png,
+        "the EPUB's cover is not the rasterized cover page"
+    );
+
+    // Each script by a range of its letters, with the family that has it.
+    let scripts = [
+        ("Arabic", '\u{600}'..='\u{6ff}', "Arabic"),
+        ("Hebrew", '\u{590}'..='\u{5ff}', "Hebrew"),
+        ("Chinese", '\u{4e00}'..='\u{9fff}', "CJK"),
+        ("Japanese kana", '\u{3040}'..='\u{30ff}', "CJK"),
+    ];
+    for (script, letters, family) in scripts {
+        let is = |c: char| letters.contains(&c);
+        let k = page
+            .items
+            .iter()
+            .position(|p| matches!(&p.item, PageItem::Text(r) if r.text.chars().any(is)))
+            .unwrap_or_else(|| panic!("no {script} on the cover"));
+        let (at, PageItem::Text(run)) = (page.items[k].at, &page.items[k].item) else {
+            unreachable!()
+        };
+        let face = &fonts.face(run.face).name;
+        assert!(face.contains(family), "{script} set in {face}");
+        assert!(
+            run.glyphs.iter().all(|g| g.gid != 0),
+            "{script}: a missing glyph"
+        );
+        // The picture without this run differs inside the run's box (its
+        // advances, from an em above the baseline to half an em below).
+        let mut without = page.clone();
+        without.items.remove(k);
+        let other = drawn(&without);
+        let s = cover::SCALE;
+        let (x0, x1) = ((at.x - 1.0) * s, (at.x + run.width() + 1.0) * s);
+        let (y0, y1) = ((at.y - run.size) * s, (at.y + 0.5 * run.size) * s);
+        let mut changed = 0;
+        for (x, y, p) in img.enumerate_pixels() {
+            let o = other.pixel(x, y).unwrap().demultiply();
+            if p.0 != [o.red(), o.green(), o.blue()] {
+                let (x, y) = (x as f32, y as f32);
+                assert!(
+                    x >= x0 && x <= x1 && y >= y0 && y <= y1,
+                    "{script}: pixel ({x}, {y}) changed outside the run"
+                );
+                changed += 1;
+            }
+        }
+        assert!(changed > 300, "{script}: only {changed} pixels drawn");
+    }
+}

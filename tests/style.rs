@@ -245,3 +245,46 @@ fn style_svg_logo_is_in_the_epub_and_the_pdf_says_it_cannot_draw_it() {
     let o = strict(&dir, &out);
     assert!(!o.status.success());
 }
+
+/// Issue 29: the cover picture of the house-style fixture is set on its
+/// accent (dark enough to carry the cover's light type), with the logo on
+/// its cream plate where the layout placed it.
+#[test]
+fn style_cover_picture_on_the_house_accent_with_the_logo() {
+    use pressbook::layout::{cover, FontSet, PageItem};
+    let dir = fixture("house-style");
+    let out = scratch("style-cover-picture");
+    let png = std::fs::read(only_with_ext(&build(&dir, &out, "cover"), "png")).unwrap();
+    let img = image::load_from_memory(&png).unwrap().to_rgb8();
+    assert_eq!(img.dimensions(), (cover::WIDTH, cover::HEIGHT));
+    assert_eq!(
+        img.get_pixel(5, 5).0,
+        [0x0b, 0x53, 0x94],
+        "the accent's ground"
+    );
+
+    let (loaded, _) = pressbook::check(&dir, &pressbook::LoadOptions::default(), false)
+        .unwrap_or_else(|_| panic!("the fixture does not load"));
+    let fonts = std::sync::Arc::new(FontSet::load(&loaded.settings.pdf.fonts).unwrap());
+    let page = cover::page(&loaded.digest, &fonts);
+    let (at, w, h) = page
+        .items
+        .iter()
+        .find_map(|p| match p.item {
+            PageItem::Image { w, h, .. } => Some((p.at, w, h)),
+            _ => None,
+        })
+        .expect("the logo is on the cover");
+    let s = cover::SCALE;
+    let px = |x: f32, y: f32| img.get_pixel((x * s) as u32, (y * s) as u32).0;
+    // The plate shows a little outside the logo's box, and the logo's
+    // ring (the accent, on white) inside it.
+    assert_eq!(px(at.x - 2.0, at.y + h / 2.0), [0xf7, 0xf3, 0xea]);
+    let inside: Vec<[u8; 3]> = (0..100)
+        .map(|k| px(at.x + w * k as f32 / 100.0, at.y + h / 2.0))
+        .collect();
+    assert!(
+        inside.iter().any(|c| c[2] > 0x80 && c[0] < 0x40),
+        "no blue in the logo: {inside:?}"
+    );
+}

@@ -5,6 +5,8 @@ pub mod xhtml;
 
 use std::io::{Cursor, Read, Seek, Write};
 
+use anyhow::Context;
+
 use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
 };
@@ -14,7 +16,7 @@ use zip::{CompressionMethod, DateTime as ZipDateTime, ZipArchive, ZipWriter};
 use pressbook_model::diag::Sink;
 use pressbook_model::manifest::EpubSettings;
 use pressbook_model::model::Digest;
-use pressbook_model::render::{Output, RenderContext, Rendered};
+use pressbook_model::render::{Output, RenderContext, Rendered, Settings};
 use pressbook_model::typography::tie_dashes;
 use pressbook_model::xml;
 use xhtml::{Pages, CONTENTS_FILE, COVER_FILE, COVER_IMAGE, TITLE_FILE};
@@ -59,7 +61,7 @@ impl Output for EpubOutput {
     fn render<'a>(&self, cx: RenderContext<'a>, _sink: &mut Sink) -> anyhow::Result<Rendered<'a>> {
         let flavour = self.flavour;
         Ok(Rendered::new(None, move |out| {
-            package_flavour(cx.digest, flavour, &cx.settings.epub, out)
+            package_flavour(cx.digest, flavour, cx.settings, out)
         }))
     }
 }
@@ -88,8 +90,7 @@ impl Output for CoverOutput {
         false
     }
     fn render<'a>(&self, cx: RenderContext<'a>, _sink: &mut Sink) -> anyhow::Result<Rendered<'a>> {
-        let png = pressbook_layout::cover::render_png(cx.digest)
-            .map_err(|e| anyhow::anyhow!("cannot draw the cover: {e}"))?;
+        let png = cover_png(cx.digest, cx.settings)?;
         Ok(Rendered::new(None, move |out| Ok(out.write_all(&png)?)))
     }
 }
@@ -105,8 +106,8 @@ pub enum Flavour {
 /// wording); Ace checks the pages against it.
 pub const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA";
 
-/// Builds the whole EPUB in memory (without extra CSS) and returns its
-/// bytes.
+/// Builds the whole EPUB in memory (without extra CSS, its cover set in
+/// the bundled fonts alone) and returns its bytes.
 pub fn package(digest: &Digest) -> anyhow::Result<Vec<u8>> {
     let mut out = Cursor::new(Vec::new());
     package_to(digest, &mut out)?;
@@ -115,14 +116,16 @@ pub fn package(digest: &Digest) -> anyhow::Result<Vec<u8>> {
 
 /// Builds the EPUB and writes the final (normalised) zip to `out`.
 pub fn package_to<W: Write + Seek>(digest: &Digest, out: W) -> anyhow::Result<()> {
-    package_flavour(digest, Flavour::Epub, &EpubSettings::default(), out)
+    package_flavour(digest, Flavour::Epub, &Settings::default(), out)
 }
 
-/// Builds the EPUB or KEPUB and writes the final zip to `out`.
+/// Builds the EPUB or KEPUB and writes the final zip to `out`: its
+/// stylesheet with the `[style]` CSS, its cover picture set in the
+/// `[fonts]` the PDF uses.
 pub fn package_flavour<W: Write + Seek>(
     digest: &Digest,
     flavour: Flavour,
-    settings: &EpubSettings,
+    settings: &Settings,
     out: W,
 ) -> anyhow::Result<()> {
     let zip = ZipLibrary::new().map_err(epub_err)?;
@@ -185,11 +188,10 @@ fn metadata(b: &mut Builder, digest: &Digest) {
 }
 
 /// The stylesheet, the cover image and the articles' images.
-fn resources(b: &mut Builder, digest: &Digest, settings: &EpubSettings) -> anyhow::Result<()> {
-    b.stylesheet(stylesheet(digest, settings).as_bytes())
+fn resources(b: &mut Builder, digest: &Digest, settings: &Settings) -> anyhow::Result<()> {
+    b.stylesheet(stylesheet(digest, &settings.epub).as_bytes())
         .map_err(epub_err)?;
-    let cover =
-        pressbook_layout::cover::render_png(digest).map_err(|e| anyhow::anyhow!("cover: {e}"))?;
+    let cover = cover_png(digest, settings)?;
     b.add_cover_image(COVER_IMAGE, cover.as_slice(), "image/png")
         .map_err(epub_err)?;
     for a in &digest.assets {
@@ -201,6 +203,15 @@ fn resources(b: &mut Builder, digest: &Digest, settings: &EpubSettings) -> anyho
         .map_err(epub_err)?;
     }
     Ok(())
+}
+
+/// The cover picture: the laid-out cover page, drawn (the same bytes for
+/// the EPUB and for `--format cover`). It is set in the manifest's
+/// `[fonts]`, which the PDF's settings carry, so both covers show the same
+/// faces.
+fn cover_png(digest: &Digest, settings: &Settings) -> anyhow::Result<Vec<u8>> {
+    pressbook_layout::cover::render_png(digest, &settings.pdf.fonts)
+        .context("cannot draw the cover picture")
 }
 
 /// pressbook's stylesheet, then the house style's rules (accent, logo),

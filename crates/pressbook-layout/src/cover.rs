@@ -1,113 +1,201 @@
-//! The cover image: a raster (Kindle needs one), drawn from the bundled
-//! fonts so it looks the same on every machine.
+//! The cover picture (the EPUB's cover image, and `--format cover`): the
+//! cover page laid out by [`crate::front`] on a page shaped like the
+//! picture, then drawn by [`crate::raster`]. Its text is shaped, reordered
+//! for bidi and set with font fallback exactly as the PDF's cover is.
 
-use skrifa::instance::{LocationRef, Size};
-use skrifa::outline::{DrawSettings, OutlinePen};
-use skrifa::{FontRef, MetadataProvider};
-use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Transform};
+use std::sync::Arc;
 
-use crate::bundled as fonts;
-use pressbook_model::model::Digest;
+use pressbook_model::house::Colour;
+use pressbook_model::model::{Article, Digest, FontChoice, House, PageSize, Section};
+use tiny_skia::Pixmap;
 
+use crate::fonts::FontSet;
+use crate::furniture::Setter;
+use crate::style::{CoverInk, PageStyle};
+use crate::sysfonts::Catalogues;
+use crate::tags::Tree;
+use crate::{front, raster, Page};
+
+/// The picture's size in pixels: the portrait 1:1.6 that Kindle asks for
+/// (1600 × 2560 is its recommended size); Kobo and Apple Books take it too.
 pub const WIDTH: u32 = 1600;
 pub const HEIGHT: u32 = 2560;
 
-/// Renders the cover as PNG bytes.
-pub fn render_png(digest: &Digest) -> Result<Vec<u8>, String> {
-    let m = &digest.meta;
-    let mut pix = Pixmap::new(WIDTH, HEIGHT).ok_or("cannot allocate the cover")?;
-    pix.fill(Color::from_rgba8(0x1b, 0x2a, 0x3a, 0xff));
-    let serif = FontRef::new(fonts::SERIF_REGULAR).map_err(|e| e.to_string())?;
-    let bold = FontRef::new(fonts::SERIF_BOLD).map_err(|e| e.to_string())?;
-    let italic = FontRef::new(fonts::SERIF_ITALIC).map_err(|e| e.to_string())?;
-    let white = Color::from_rgba8(0xf7, 0xf3, 0xea, 0xff);
-    let accent = house_accent(digest).unwrap_or(Color::from_rgba8(0xd9, 0x8c, 0x3f, 0xff));
-    let muted = Color::from_rgba8(0xc4, 0xcb, 0xd3, 0xff);
+/// The page the picture is laid out on, in points: the picture's shape, so
+/// nothing is stretched (the PDF's A4 page is 1:1.41). The cover keeps the
+/// type sizes of the A4 cover (a 10.5 pt body, where they were designed:
+/// some of the cover's leadings do not scale with the body), so on this
+/// page, little more than half as wide as A4, the type is large for its
+/// width: the 34 pt title is 165 px, a tenth of the picture's width, big in
+/// a library's thumbnail. A narrower page (270 pt gave the earlier
+/// picture's 200 px title) leaves no room for the issue's list under a
+/// description of three lines.
+pub const PAGE_WIDTH: f32 = 330.0;
+pub const PAGE_HEIGHT: f32 = PAGE_WIDTH * HEIGHT as f32 / WIDTH as f32;
 
-    let margin = 150.0;
-    let measure = WIDTH as f32 - 2.0 * margin;
-    let mut pen = Painter { pix: &mut pix };
+/// Pixels to the point (about 4.85, 349 dpi).
+pub const SCALE: f32 = WIDTH as f32 / PAGE_WIDTH;
 
-    // The logo on a light plate, so that a dark logo shows on the dark
-    // ground; an SVG one (nothing here draws SVG) is on the title page only.
-    if let Some(logo) = digest.house.logo.map(|id| digest.asset(id)) {
-        if let Some(img) = logo_pixmap(logo, LOGO_HEIGHT, measure as u32)? {
-            let pad = 20.0;
-            let plate = Color::from_rgba8(0xf7, 0xf3, 0xea, 0xff);
-            pen.rect(
-                margin - pad,
-                LOGO_TOP - pad,
-                img.width() as f32 + 2.0 * pad,
-                img.height() as f32 + 2.0 * pad,
-                plate,
-            );
-            pen.pix.draw_pixmap(
-                margin as i32,
-                LOGO_TOP as i32,
-                img.as_ref(),
-                &tiny_skia::PixmapPaint::default(),
-                Transform::identity(),
-                None,
-            );
-        }
+/// The machine's fonts are listed once per process (`build --watch` draws
+/// the cover again and again), as the PDF keeps its own list.
+static CATALOGUES: Catalogues = Catalogues::new();
+
+/// The cover picture as PNG bytes, set in the manifest's `fonts` (with
+/// faces from the machine for what they lack, as the PDF finds them).
+pub fn render_png(digest: &Digest, fonts: &FontChoice) -> anyhow::Result<Vec<u8>> {
+    let fonts = Arc::new(FontSet::load(fonts)?.keeping_catalogues(&CATALOGUES));
+    encode_png(&picture(digest, &fonts)?)
+}
+
+/// The cover picture in `fonts`, as pixels.
+pub fn picture(digest: &Digest, fonts: &Arc<FontSet>) -> anyhow::Result<Pixmap> {
+    raster::draw(&page(digest, fonts), fonts, digest, SCALE)
+}
+
+/// The picture's cover page, laid out in points: the PDF's cover planning
+/// on the page [`style`], in the colours [`ink`].
+pub fn page(digest: &Digest, fonts: &Arc<FontSet>) -> Page {
+    // Faces from the machine for what the cover shows; a set the PDF
+    // already prepared for the whole digest is used as it is.
+    fonts.prepare(&shown(digest));
+    let mut set = Setter::new(fonts);
+    let ink = ink(&digest.house);
+    front::cover_in(digest, &mut set, &style(), &ink, &mut Tree::new())
+}
+
+/// The page style of the picture: the A4 style's type, spacing and rules
+/// on a page of [`PAGE_WIDTH`] × [`PAGE_HEIGHT`] points, with margins a
+/// little narrower than a book's (a cover is not read line by line).
+pub fn style() -> PageStyle {
+    let side = 24.0;
+    PageStyle {
+        width: PAGE_WIDTH,
+        height: PAGE_HEIGHT,
+        margin_left: side,
+        measure: PAGE_WIDTH - 2.0 * side,
+        margin_top: 28.0,
+        margin_bottom: 26.0,
+        ..PageStyle::new(PageSize::A4, false)
     }
+}
 
-    // Top band: publisher and the issue line.
-    let issue = m.issue_line();
-    pen.rect(margin, 300.0, measure, 8.0, accent);
-    pen.text(&serif, &issue.to_uppercase(), 44.0, margin, 250.0, muted);
-
-    // Title, wrapped and shrunk to fit.
-    let mut size = 200.0;
-    let mut lines = wrap(&bold, &m.title, size, measure);
-    while lines.len() > 4 && size > 80.0 {
-        size -= 10.0;
-        lines = wrap(&bold, &m.title, size, measure);
-    }
-    let mut y = 520.0 + size;
-    for line in &lines {
-        pen.text(&bold, line, size, margin, y, white);
-        y += size * 1.12;
-    }
-    if let Some(sub) = &m.subtitle {
-        y += 30.0;
-        for line in wrap(&italic, sub, 70.0, measure) {
-            pen.text(&italic, &line, 70.0, margin, y, muted);
-            y += 84.0;
-        }
-    }
-
-    // Sections, as a short table of what is inside.
-    let mut y = (y + 160.0).max(1500.0);
-    let titled: Vec<&str> = digest
+/// The digest as far as the cover shows it: its metadata and the heads of
+/// its articles, without their bodies, so that faces are looked up on the
+/// machine only for characters the cover can show (a character's faces
+/// are found the same way whatever else the digest holds).
+fn shown(digest: &Digest) -> Digest {
+    let sections = digest
         .sections
         .iter()
-        .filter_map(|s| s.title.as_deref())
+        .map(|s| Section {
+            title: s.title.clone(),
+            id: s.id.clone(),
+            articles: s
+                .articles
+                .iter()
+                .map(|a| Article {
+                    id: a.id.clone(),
+                    path: a.path.clone(),
+                    meta: a.meta.clone(),
+                    body: Vec::new(),
+                    footnotes: Vec::new(),
+                })
+                .collect(),
+        })
         .collect();
-    if !titled.is_empty() {
-        pen.rect(margin, y - 70.0, 120.0, 6.0, accent);
-        for t in titled.iter().take(6) {
-            pen.text(&serif, t, 56.0, margin, y, white);
-            y += 78.0;
-        }
+    Digest {
+        meta: digest.meta.clone(),
+        sections,
+        assets: Vec::new(),
+        files: Default::default(),
+        house: House::default(),
     }
+}
 
-    // Foot: publisher and editor.
-    let foot = [m.publisher.as_deref(), m.editor.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
-    if !foot.is_empty() {
-        pen.rect(margin, HEIGHT as f32 - 300.0, measure, 3.0, muted);
-        pen.text(&serif, &foot, 52.0, margin, HEIGHT as f32 - 200.0, white);
+/// The ground of pressbook's cover, its light type and its accent (those
+/// of the earlier cover picture).
+const NAVY: Colour = Colour {
+    r: 0x1b,
+    g: 0x2a,
+    b: 0x3a,
+};
+const CREAM: Colour = Colour {
+    r: 0xf7,
+    g: 0xf3,
+    b: 0xea,
+};
+const MUTED: Colour = Colour {
+    r: 0xc4,
+    g: 0xcb,
+    b: 0xd3,
+};
+const ORANGE: Colour = Colour {
+    r: 0xd9,
+    g: 0x8c,
+    b: 0x3f,
+};
+
+/// What WCAG 2.1 AA asks of text against its ground.
+const TEXT_CONTRAST: f64 = 4.5;
+
+/// The picture's colours: light type on a dark ground, which reads in a
+/// library's grid whatever the theme. A house accent dark enough to carry
+/// the muted type at AA becomes the ground (a cover in the house colour,
+/// with cream rules and labels); a lighter one marks the rules and labels
+/// on the navy ground, lightened until it reads there; without one, the
+/// orange of pressbook's cover does. The logo sits on a cream plate, as a
+/// logo drawn for paper would vanish on a dark ground.
+pub fn ink(house: &House) -> CoverInk {
+    let accent = house.accent.map(|a| a.given);
+    let (ground, mark) = match accent {
+        Some(a) if contrast(MUTED, a) >= TEXT_CONTRAST => (a, CREAM),
+        Some(a) => (NAVY, readable_on(a, NAVY)),
+        None => (NAVY, ORANGE),
+    };
+    CoverInk {
+        ground: Some(ground.into()),
+        text: CREAM.into(),
+        muted: MUTED.into(),
+        rule: mix(ground, MUTED, 0.5).into(),
+        accent: Some(mark.into()),
+        accent_text: mark.into(),
+        plate: Some(CREAM.into()),
     }
-    encode_png(&pix)
+}
+
+/// WCAG 2.1 contrast ratio of two colours (1 to 21).
+fn contrast(a: Colour, b: Colour) -> f64 {
+    let (la, lb) = (a.luminance(), b.luminance());
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// `c` when it reads on `ground` at AA, else `c` mixed with white, step by
+/// step, until it does (the hue kept as far as it can be).
+fn readable_on(c: Colour, ground: Colour) -> Colour {
+    let white = Colour {
+        r: 0xff,
+        g: 0xff,
+        b: 0xff,
+    };
+    (0..=50)
+        .map(|k| mix(c, white, k as f32 / 50.0))
+        .find(|&m| contrast(m, ground) >= TEXT_CONTRAST)
+        .unwrap_or(white)
+}
+
+/// `a` moved a share `t` of the way to `b`, channel by channel.
+fn mix(a: Colour, b: Colour, t: f32) -> Colour {
+    let m = |x: u8, y: u8| (f32::from(x) + (f32::from(y) - f32::from(x)) * t).round() as u8;
+    Colour {
+        r: m(a.r, b.r),
+        g: m(a.g, b.g),
+        b: m(a.b, b.b),
+    }
 }
 
 /// An opaque picture as an RGB PNG, encoded by the `image` crate the rest
 /// of pressbook uses (tiny-skia's own encoder would bring a second `png`).
-pub fn encode_png(pix: &Pixmap) -> Result<Vec<u8>, String> {
+pub fn encode_png(pix: &Pixmap) -> anyhow::Result<Vec<u8>> {
     use image::ImageEncoder;
     let rgb: Vec<u8> = pix
         .pixels()
@@ -118,178 +206,184 @@ pub fn encode_png(pix: &Pixmap) -> Result<Vec<u8>, String> {
         })
         .collect();
     let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(
-            &rgb,
-            pix.width(),
-            pix.height(),
-            image::ExtendedColorType::Rgb8,
-        )
-        .map_err(|e| e.to_string())?;
+    image::codecs::png::PngEncoder::new(&mut out).write_image(
+        &rgb,
+        pix.width(),
+        pix.height(),
+        image::ExtendedColorType::Rgb8,
+    )?;
     Ok(out)
 }
 
-/// The logo's place on the cover: its top, and its fixed height (its width
-/// follows from its aspect ratio, at most the measure).
-const LOGO_TOP: f32 = 50.0;
-const LOGO_HEIGHT: u32 = 110;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raster::tests::digest;
+    use crate::{PageItem, Rgb};
+    use pressbook_model::house::Accent;
+    use pressbook_model::model::{ArticleMeta, Section};
 
-/// The `[style]` accent for the cover's rules, when it shows on the dark
-/// ground (3:1, what WCAG asks of graphics); else the cover keeps its own.
-fn house_accent(digest: &Digest) -> Option<Color> {
-    let given = digest.house.accent?.given;
-    let ground = pressbook_model::house::Colour {
-        r: 0x1b,
-        g: 0x2a,
-        b: 0x3a,
-    };
-    let (a, b) = (given.luminance(), ground.luminance());
-    let contrast = (a.max(b) + 0.05) / (a.min(b) + 0.05);
-    (contrast >= 3.0).then(|| Color::from_rgba8(given.r, given.g, given.b, 0xff))
-}
-
-/// A raster logo decoded and scaled to `height` pixels (narrower if it
-/// would be wider than `max_width`), premultiplied as tiny-skia draws it;
-/// `None` for an SVG.
-fn logo_pixmap(
-    logo: &pressbook_model::model::Asset,
-    height: u32,
-    max_width: u32,
-) -> Result<Option<Pixmap>, String> {
-    use pressbook_model::model::ImageFormat;
-    let format = match logo.format {
-        ImageFormat::Png => image::ImageFormat::Png,
-        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
-        ImageFormat::Gif => image::ImageFormat::Gif,
-        ImageFormat::Svg => return Ok(None),
-    };
-    let img = image::load_from_memory_with_format(&logo.data, format)
-        .map_err(|e| format!("cannot decode the logo {}: {e}", logo.name))?
-        .to_rgba8();
-    let aspect = img.width().max(1) as f32 / img.height().max(1) as f32;
-    let (mut w, mut h) = ((height as f32 * aspect).round() as u32, height);
-    if w > max_width {
-        (w, h) = (
-            max_width,
-            (max_width as f32 / aspect).round().max(1.0) as u32,
-        );
-    }
-    let scaled = image::imageops::resize(&img, w.max(1), h, image::imageops::FilterType::Triangle);
-    let mut data = scaled.into_raw();
-    for px in data.chunks_exact_mut(4) {
-        let a = u16::from(px[3]);
-        for c in &mut px[..3] {
-            *c = ((u16::from(*c) * a + 127) / 255) as u8;
+    /// A digest of `sections` sections of `articles` articles each, with
+    /// long titles, an editor and rights that wrap.
+    fn issue(sections: usize, articles: usize) -> Digest {
+        let mut d = digest("The Weekly Review of Long Titles", Vec::new());
+        d.meta.editor = Some("An Editor".into());
+        d.meta.rights = Some("Selection © 2026 The Weekly Review. Articles remain the property of their publishers, who keep every right.".into());
+        d.meta.description =
+            Some("A description long enough to take two lines of the cover at its size.".into());
+        for s in 0..sections {
+            let articles = (0..articles)
+                .map(|a| Article {
+                    id: format!("a{s}-{a}"),
+                    path: format!("a{s}-{a}.md").into(),
+                    meta: ArticleMeta {
+                        title: format!("Article {a} of section {s}, whose headline runs on and on past one line"),
+                        language: "en".into(),
+                        ..ArticleMeta::default()
+                    },
+                    body: Vec::new(),
+                    footnotes: Vec::new(),
+                })
+                .collect();
+            d.sections.push(Section {
+                title: Some(format!("Section {s}")),
+                id: format!("s{s}"),
+                articles,
+            });
         }
+        d
     }
-    let size = tiny_skia::IntSize::from_wh(w.max(1), h).ok_or("an empty logo")?;
-    Ok(Pixmap::from_vec(data, size))
-}
 
-/// Greedy word wrap by measured width (a cover needs nothing better).
-fn wrap(font: &FontRef, text: &str, size: f32, width: f32) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
+    fn bundled() -> Arc<FontSet> {
+        Arc::new(FontSet::bundled())
+    }
+
+    #[test]
+    fn the_picture_is_a_portrait_1600_by_2560_png() {
+        let png = render_png(&issue(2, 3), &FontChoice::default()).unwrap();
+        let img = image::load_from_memory(&png).unwrap();
+        assert_eq!((img.width(), img.height()), (WIDTH, HEIGHT));
+        assert_eq!((PAGE_WIDTH * SCALE).round() as u32, WIDTH);
+        assert_eq!((PAGE_HEIGHT * SCALE).round() as u32, HEIGHT);
+    }
+
+    #[test]
+    fn the_page_is_the_cover_planning_on_a_dark_ground() {
+        let d = issue(2, 3);
+        let page = page(&d, &bundled());
+        let Some(PageItem::FilledRect { w, h, fill }) = page.items.first().map(|p| &p.item) else {
+            panic!("no ground first");
         };
-        if !line.is_empty() && advance(font, &candidate, size) > width {
-            lines.push(std::mem::replace(&mut line, word.to_string()));
-        } else {
-            line = candidate;
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-fn advance(font: &FontRef, text: &str, size: f32) -> f32 {
-    let cmap = font.charmap();
-    let metrics = font.glyph_metrics(Size::new(size), LocationRef::default());
-    text.chars()
-        .map(|c| {
-            metrics
-                .advance_width(cmap.map(c).unwrap_or_default())
-                .unwrap_or(0.0)
-        })
-        .sum()
-}
-
-struct Painter<'a> {
-    pix: &'a mut Pixmap,
-}
-
-impl Painter<'_> {
-    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: Color) {
-        if let Some(r) = Rect::from_xywh(x, y, w, h) {
-            let mut paint = Paint::default();
-            paint.set_color(color);
-            self.pix.fill_rect(r, &paint, Transform::identity(), None);
-        }
+        assert_eq!((*w, *h, *fill), (PAGE_WIDTH, PAGE_HEIGHT, Rgb::from(NAVY)));
+        let title = page.items.iter().find_map(|p| match &p.item {
+            PageItem::Text(r) if r.text.starts_with("The Weekly") => Some(r),
+            _ => None,
+        });
+        assert_eq!(title.expect("the title is set").color, Rgb::from(CREAM));
+        assert!(page
+            .items
+            .iter()
+            .all(|p| p.at.x >= 0.0 && p.at.x <= PAGE_WIDTH));
     }
 
-    /// Draws `text` with its baseline at `y`.
-    fn text(&mut self, font: &FontRef, text: &str, size: f32, x: f32, y: f32, color: Color) {
-        let cmap = font.charmap();
-        let metrics = font.glyph_metrics(Size::new(size), LocationRef::default());
-        let outlines = font.outline_glyphs();
-        let mut path = PathPen {
-            b: PathBuilder::new(),
-            x,
-            y,
-        };
-        for c in text.chars() {
-            let gid = cmap.map(c).unwrap_or_default();
-            if let Some(glyph) = outlines.get(gid) {
-                let settings = DrawSettings::unhinted(Size::new(size), LocationRef::default());
-                let _ = glyph.draw(settings, &mut path);
+    /// On the picture's small page "Also:" wraps into more lines than the
+    /// cover's estimate allows for: the list of the issue must still end
+    /// above the foot's rule, with nothing of it below.
+    #[test]
+    fn the_issue_list_ends_above_the_foot() {
+        for (sections, articles) in [(1, 1), (1, 4), (2, 4), (3, 6), (8, 2)] {
+            let d = issue(sections, articles);
+            let page = page(&d, &bundled());
+            let rule = page
+                .items
+                .iter()
+                .filter(|p| matches!(p.item, PageItem::Segment { .. }))
+                .map(|p| p.at.y)
+                .fold(0.0, f32::max);
+            for p in &page.items {
+                let PageItem::Text(r) = &p.item else { continue };
+                if p.at.y < rule {
+                    assert!(
+                        p.at.y + 0.3 * r.size < rule,
+                        "{:?} runs into the foot",
+                        r.text
+                    );
+                } else {
+                    let foot = [
+                        d.meta.editor_line().unwrap(),
+                        d.meta.rights.clone().unwrap(),
+                    ];
+                    assert!(
+                        foot.iter().any(|f| f.contains(r.text.trim())),
+                        "{:?} below the foot's rule ({sections} × {articles})",
+                        r.text
+                    );
+                }
             }
-            path.x += metrics.advance_width(gid).unwrap_or(0.0);
-        }
-        if let Some(p) = path.b.finish() {
-            let mut paint = Paint::default();
-            paint.set_color(color);
-            paint.anti_alias = true;
-            self.pix
-                .fill_path(&p, &paint, FillRule::Winding, Transform::identity(), None);
         }
     }
-}
 
-/// Font outlines (y up) into a tiny-skia path (y down) at an origin.
-struct PathPen {
-    b: PathBuilder,
-    x: f32,
-    y: f32,
-}
+    /// Whatever the accent, type reads on the ground at AA and the accent's
+    /// rules show on it.
+    #[test]
+    fn every_accent_gives_readable_ink() {
+        let mut houses = vec![House::default()];
+        for r in (0..=255).step_by(51) {
+            for g in (0..=255).step_by(51) {
+                for b in (0..=255).step_by(51) {
+                    let c = Colour { r, g, b };
+                    houses.push(House {
+                        accent: Some(Accent::new(c)),
+                        logo: None,
+                    });
+                }
+            }
+        }
+        let back = |c: Rgb| Colour {
+            r: (c.0 * 255.0).round() as u8,
+            g: (c.1 * 255.0).round() as u8,
+            b: (c.2 * 255.0).round() as u8,
+        };
+        for house in &houses {
+            let ink = ink(house);
+            let ground = back(ink.ground.unwrap());
+            for (what, c) in [
+                ("text", ink.text),
+                ("muted", ink.muted),
+                ("label", ink.accent_text),
+            ] {
+                let k = contrast(back(c), ground);
+                assert!(
+                    k >= TEXT_CONTRAST,
+                    "{what} at {k:.2} on {ground} ({house:?})"
+                );
+            }
+            assert!(
+                contrast(back(ink.accent.unwrap()), ground) >= 3.0,
+                "{house:?}"
+            );
+            assert!(contrast(back(ink.rule), ground) >= 1.5, "{house:?}");
+        }
+        // A dark accent is the ground; without one, the navy and orange.
+        let blue = Colour::parse_hex("#0b5394").unwrap();
+        let house = House {
+            accent: Some(Accent::new(blue)),
+            logo: None,
+        };
+        assert_eq!(ink(&house).ground, Some(Rgb::from(blue)));
+        assert_eq!(ink(&House::default()).accent, Some(Rgb::from(ORANGE)));
+    }
 
-impl OutlinePen for PathPen {
-    fn move_to(&mut self, x: f32, y: f32) {
-        self.b.move_to(self.x + x, self.y - y);
-    }
-    fn line_to(&mut self, x: f32, y: f32) {
-        self.b.line_to(self.x + x, self.y - y);
-    }
-    fn quad_to(&mut self, cx: f32, cy: f32, x: f32, y: f32) {
-        self.b
-            .quad_to(self.x + cx, self.y - cy, self.x + x, self.y - y);
-    }
-    fn curve_to(&mut self, cx0: f32, cy0: f32, cx1: f32, cy1: f32, x: f32, y: f32) {
-        self.b.cubic_to(
-            self.x + cx0,
-            self.y - cy0,
-            self.x + cx1,
-            self.y - cy1,
-            self.x + x,
-            self.y - y,
-        );
-    }
-    fn close(&mut self) {
-        self.b.close();
+    #[test]
+    fn the_same_digest_gives_the_same_bytes_on_any_number_of_threads() {
+        let d = issue(3, 4);
+        let on = |n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap()
+                .install(|| render_png(&d, &FontChoice::default()).unwrap())
+        };
+        assert_eq!(on(1), on(3));
     }
 }

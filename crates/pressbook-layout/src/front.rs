@@ -12,7 +12,7 @@ use pressbook_model::model::{Article, Digest, ImageFormat, Section};
 use super::flow::Strip;
 use super::furniture::{label_style, Setter, Stack};
 use super::inline::{Align, RichText, TextStyle};
-use super::style::{CoverSizes, CoverSpacing, PageStyle, Rules};
+use super::style::{CoverInk, CoverSizes, CoverSpacing, PageStyle, Rules};
 use super::tags::{Kind, NodeId, Tags, Tree};
 use super::units::{Point, Rgb};
 use super::{BlockRole, LinkTarget, Page, PageItem, Placed};
@@ -26,15 +26,38 @@ const LOGO_HEIGHT: f32 = 40.0;
 
 /// The cover: publisher, title, subtitle, date and ISO week, then each
 /// section with its lead headline (a link to it), and the editor and rights
-/// at the foot.
+/// at the foot; on the paper, in the page's colours.
 pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle, tree: &mut Tree) -> Page {
-    let page = Page {
+    cover_in(digest, set, style, &CoverInk::paper(style), tree)
+}
+
+/// The cover set in `ink`: its ground (if any) first, then a plate behind
+/// the logo (if any), then everything [`cover`] sets, in the same places.
+pub fn cover_in(
+    digest: &Digest,
+    set: &mut Setter,
+    style: &PageStyle,
+    ink: &CoverInk,
+    tree: &mut Tree,
+) -> Page {
+    let mut page = Page {
         width: style.width,
         height: style.height,
         opening: true,
         destinations: vec![("cover".into(), 0.0)],
         ..Page::default()
     };
+    if let Some(fill) = ink.ground {
+        page.items.push(Placed::new(
+            Point::new(0.0, 0.0),
+            PageItem::FilledRect {
+                w: style.width,
+                h: style.height,
+                fill,
+            },
+            BlockRole::Artifact,
+        ));
+    }
     let sect = tree.add(Kind::Sect, Tree::ROOT);
     let mut c = Cover {
         page,
@@ -47,8 +70,7 @@ pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle, tree: &mut Tr
         sizes: style.sizes.cover.clone(),
         gaps: style.spacing.cover.clone(),
         rules: style.spacing.rules.clone(),
-        accent: style.accent,
-        accent_text: style.accent_text,
+        ink: *ink,
         // A small screen gets a smaller logo: the masthead must leave room
         // for the issue's contents.
         logo_height: (LOGO_HEIGHT * style.body_size / 10.5).min(style.height * 0.06),
@@ -56,10 +78,16 @@ pub fn cover(digest: &Digest, set: &mut Setter, style: &PageStyle, tree: &mut Tr
     };
     c.logo(digest);
     c.masthead(digest);
-    c.in_this_issue(digest, style.height - style.margin_bottom);
-    c.foot(digest, style.height - style.margin_bottom);
+    let bottom = style.height - style.margin_bottom;
+    let limit = c.foot_limit(digest, bottom);
+    c.in_this_issue(digest, bottom, limit);
+    c.foot(digest, bottom);
     c.page
 }
+
+/// A text the cover sets: the text, its size, its leading, its role and
+/// the space before it.
+type Part = (RichText, f32, f32, BlockRole, f32);
 
 /// The cover being set, top to bottom.
 struct Cover<'s> {
@@ -75,9 +103,8 @@ struct Cover<'s> {
     sizes: CoverSizes,
     gaps: CoverSpacing,
     rules: Rules,
-    /// The house accent for the masthead rule, and for text.
-    accent: Option<Rgb>,
-    accent_text: Rgb,
+    /// The colours: the house accent for the masthead rule and labels.
+    ink: CoverInk,
     logo_height: f32,
     /// Where the next line's body starts.
     y: f32,
@@ -134,6 +161,19 @@ impl Cover<'_> {
         if w > self.measure {
             (w, h) = (self.measure, self.measure / aspect);
         }
+        if let Some(fill) = self.ink.plate {
+            // A fifth of the logo's height all round, into the margin.
+            let pad = h * 0.2;
+            self.page.items.push(Placed::new(
+                Point::new(self.x - pad, self.y - pad),
+                PageItem::FilledRect {
+                    w: w + 2.0 * pad,
+                    h: h + 2.0 * pad,
+                    fill,
+                },
+                BlockRole::Artifact,
+            ));
+        }
         self.page.items.push(Placed::new(
             Point::new(self.x, self.y),
             PageItem::Image { asset: id, w, h },
@@ -149,14 +189,18 @@ impl Cover<'_> {
         let (scale, c, g) = (self.scale, self.sizes.clone(), self.gaps.clone());
         let para = BlockRole::Paragraph;
         if let Some(p) = &meta.publisher {
-            let st = label_style(c.publisher.size * scale).color(self.accent_text);
+            let st = label_style(c.publisher.size * scale).color(self.ink.accent_text);
             let rt = RichText::styled(&p.to_uppercase(), st);
             self.text(rt, c.publisher.size, c.publisher.leading, para);
         }
-        self.rule(self.y, self.rules.masthead, self.accent.unwrap_or(Rgb::INK));
+        let masthead = self.ink.accent.unwrap_or(self.ink.text);
+        self.rule(self.y, self.rules.masthead, masthead);
         self.y += g.after_masthead_rule * scale;
         let size = c.title * scale;
-        let st = TextStyle::serif(size).bold().no_hyphens();
+        let st = TextStyle::serif(size)
+            .bold()
+            .color(self.ink.text)
+            .no_hyphens();
         let title = RichText::styled(&meta.title, st);
         self.text(title, size, size * 1.08, BlockRole::Title);
         if let Some(sub) = &meta.subtitle {
@@ -164,7 +208,7 @@ impl Cover<'_> {
             let size = c.subtitle * scale;
             let st = TextStyle::serif(size)
                 .italic()
-                .color(Rgb::GREY)
+                .color(self.ink.muted)
                 .no_hyphens();
             self.text(RichText::styled(sub, st), size, size * 1.3, para);
         }
@@ -175,30 +219,34 @@ impl Cover<'_> {
             meta.week_label()
         );
         let (size, leading) = (c.date.size * scale, c.date.leading * scale);
-        let st = TextStyle::sans(size).color(Rgb::GREY).no_hyphens();
+        let st = TextStyle::sans(size).color(self.ink.muted).no_hyphens();
         self.text(RichText::styled(&date, st), size, leading, para);
         if let Some(d) = &meta.description {
             self.y += g.description_before * scale;
             let size = c.description * scale;
-            let st = TextStyle::serif(size).color(Rgb::INK);
+            let st = TextStyle::serif(size).color(self.ink.text);
             self.text(RichText::styled(d, st), size, size * 1.4, para);
         }
         self.y += g.before_rule * scale;
-        self.rule(self.y, self.rules.hairline, Rgb::RULE);
+        self.rule(self.y, self.rules.hairline, self.ink.rule);
         self.y += g.after_rule * scale;
     }
 
     /// "In this issue": as many sections as fit above the foot (the bottom
-    /// margin at `bottom`), each with its lead headline.
-    fn in_this_issue(&mut self, digest: &Digest, bottom: f32) {
+    /// margin at `bottom`), each with its lead headline. A section is taken
+    /// when it fits by its estimated room, and only if its lines, and the
+    /// note on what else is inside when more follow, end above `limit`,
+    /// where the foot begins (a narrow page wraps "Also:" into more lines
+    /// than the estimate allows for).
+    fn in_this_issue(&mut self, digest: &Digest, bottom: f32, limit: f32) {
         let (scale, c, g) = (self.scale, self.sizes.clone(), self.gaps.clone());
         let foot = bottom - g.foot_room * scale;
         // A small page's masthead may leave no room for any of it.
         let label_room = (c.in_this_issue.leading + c.more.leading) * scale;
-        if self.y + label_room > foot {
+        if self.y + label_room > foot || self.y + label_room > limit {
             return;
         }
-        let st = label_style(c.in_this_issue.size * scale).color(self.accent_text);
+        let st = label_style(c.in_this_issue.size * scale).color(self.ink.accent_text);
         let label = RichText::styled("IN THIS ISSUE", st);
         let leading = c.in_this_issue.leading * scale;
         self.text(label, c.in_this_issue.size, leading, BlockRole::Label);
@@ -220,107 +268,150 @@ impl Cover<'_> {
                 .len();
             let need =
                 g.section_room + head_lines as f32 * head * 1.2 + g.section_room_scaled * scale;
-            if self.y + need > foot {
-                let more = sections.len() - k;
-                let st = TextStyle::serif(c.more.size * scale)
-                    .italic()
-                    .color(Rgb::GREY);
-                let plural = if more == 1 { "" } else { "s" };
-                let note = if k == 0 {
-                    format!("{more} section{plural} inside")
-                } else {
-                    format!("and {more} more section{plural} inside")
-                };
-                self.text(
-                    RichText::styled(&note, st),
-                    c.more.size,
-                    c.more.leading,
-                    BlockRole::Paragraph,
-                );
+            let parts = self.section_parts(section, head);
+            let note_room = if k + 1 < sections.len() {
+                c.more.leading
+            } else {
+                0.0
+            };
+            let end = self.y + g.section_before * scale + self.height(&parts) + note_room;
+            if self.y + need > foot || end > limit {
+                self.more(sections.len() - k, k == 0);
                 break;
             }
             self.y += g.section_before * scale;
-            self.section(section, head);
+            for (rt, size, leading, role, gap) in parts {
+                self.y += gap;
+                self.text(rt, size, leading, role);
+            }
             self.y += g.section_after * scale;
         }
     }
 
-    /// A section on the cover: its name and size, its lead headline (a
-    /// link) and up to three more titles.
-    fn section(&mut self, section: &Section, head: f32) {
+    /// The note that `more` sections are inside (`all`: and none is shown).
+    fn more(&mut self, more: usize, all: bool) {
+        let c = self.sizes.clone();
+        let st = TextStyle::serif(c.more.size * self.scale)
+            .italic()
+            .color(self.ink.muted);
+        let plural = if more == 1 { "" } else { "s" };
+        let note = if all {
+            format!("{more} section{plural} inside")
+        } else {
+            format!("and {more} more section{plural} inside")
+        };
+        self.text(
+            RichText::styled(&note, st),
+            c.more.size,
+            c.more.leading,
+            BlockRole::Paragraph,
+        );
+    }
+
+    /// What a section on the cover sets, in order: its name and size, its
+    /// lead headline (a link) and up to three more titles, each as the text,
+    /// its size, its leading, its role and the space before it.
+    fn section_parts(&self, section: &Section, head: f32) -> Vec<Part> {
         let (scale, c) = (self.scale, self.sizes.clone());
         let para = BlockRole::Paragraph;
         let lead = &section.articles[0];
         let n = section.articles.len();
+        let mut parts = Vec::new();
         if let Some(title) = &section.title {
             let count = format!("   {n} article{}", if n == 1 { "" } else { "s" });
             let mut rt = RichText::new();
             rt.push(
                 &title.to_uppercase(),
-                label_style(c.section.size * scale),
+                label_style(c.section.size * scale).color(self.ink.text),
                 None,
                 0.0,
                 false,
             );
-            let grey = TextStyle::sans(c.section.size * scale).color(Rgb::GREY);
+            let grey = TextStyle::sans(c.section.size * scale).color(self.ink.muted);
             rt.push(&count, grey, None, 0.0, false);
             rt.finish();
-            self.text(
-                rt,
-                c.section.size,
-                c.section.leading * scale,
-                BlockRole::Label,
-            );
+            let leading = c.section.leading * scale;
+            parts.push((rt, c.section.size, leading, BlockRole::Label, 0.0));
         }
         let link = LinkTarget::Internal(lead.id.clone());
         let mut rt = RichText::new();
-        let st = TextStyle::serif(head).bold().no_hyphens();
+        let st = TextStyle::serif(head)
+            .bold()
+            .color(self.ink.text)
+            .no_hyphens();
         rt.push(&lead.meta.title, st, Some(&link), 0.0, false);
         rt.finish();
-        self.text(rt, head, head * 1.2, para);
+        parts.push((rt, head, head * 1.2, para, 0.0));
         let also: Vec<&str> = section.articles[1..]
             .iter()
             .map(|a| a.meta.title.as_str())
             .take(3)
             .collect();
         if !also.is_empty() {
-            self.y += self.gaps.also_before;
             let st = TextStyle::serif(c.also.size * scale)
-                .color(Rgb::GREY)
+                .color(self.ink.muted)
                 .no_hyphens();
             let mut s = format!("Also: {}", also.join(" \u{b7} "));
             if n > 4 {
                 s.push_str(&format!(" \u{b7} and {} more", n - 4));
             }
-            self.text(
-                RichText::styled(&s, st),
-                c.also.size,
-                c.also.leading * scale,
-                para,
-            );
+            let leading = c.also.leading * scale;
+            let rt = RichText::styled(&s, st);
+            parts.push((rt, c.also.size, leading, para, self.gaps.also_before));
         }
+        parts
     }
 
-    /// The foot: editor and rights, set upwards from the bottom margin at
-    /// `bottom`.
-    fn foot(&mut self, digest: &Digest, bottom: f32) {
+    /// The height `parts` take when set.
+    fn height(&mut self, parts: &[Part]) -> f32 {
+        parts
+            .iter()
+            .map(|(rt, _, leading, _, gap)| {
+                gap + self.set.lines(rt, self.measure, Align::Left).len() as f32 * leading
+            })
+            .sum()
+    }
+
+    /// The foot's lines: the editor and the rights.
+    fn foot_texts(&self, digest: &Digest) -> Vec<RichText> {
         let meta = &digest.meta;
-        let (scale, c) = (self.scale, self.sizes.clone());
+        let (scale, c) = (self.scale, &self.sizes);
         let mut foot_lines = Vec::new();
         if let Some(e) = meta.editor_line() {
             foot_lines.push(RichText::styled(
                 &e,
-                TextStyle::sans(c.editor * scale).bold().color(Rgb::GREY),
+                TextStyle::sans(c.editor * scale)
+                    .bold()
+                    .color(self.ink.muted),
             ));
         }
         if let Some(r) = &meta.rights {
             foot_lines.push(RichText::styled(
                 r,
-                TextStyle::sans(c.rights * scale).color(Rgb::GREY),
+                TextStyle::sans(c.rights * scale).color(self.ink.muted),
             ));
         }
+        foot_lines
+    }
+
+    /// Where the foot's rule will be, for a foot set upwards from `bottom`:
+    /// what is above it ends a rule gap higher.
+    fn foot_limit(&mut self, digest: &Digest, bottom: f32) -> f32 {
+        let lines: usize = self
+            .foot_texts(digest)
+            .iter()
+            .map(|rt| self.set.lines(rt, self.measure, Align::Left).len())
+            .sum();
+        let leading = self.sizes.foot_leading * self.scale;
+        bottom - lines as f32 * leading - 2.0 * self.gaps.foot_rule_gap
+    }
+
+    /// The foot: editor and rights, set upwards from the bottom margin at
+    /// `bottom`.
+    fn foot(&mut self, digest: &Digest, bottom: f32) {
+        let (scale, c) = (self.scale, self.sizes.clone());
         let mut set_foot = Vec::new();
-        for rt in &foot_lines {
+        for rt in &self.foot_texts(digest) {
             let node = self.tree.add(Kind::P, self.sect);
             for line in self.set.lines(rt, self.measure, Align::Left) {
                 set_foot.push((line, node));
@@ -329,7 +420,7 @@ impl Cover<'_> {
         let leading = c.foot_leading * scale;
         let mut y = bottom - set_foot.len() as f32 * leading;
         let g = self.gaps.clone();
-        self.rule(y - g.foot_rule_gap, self.rules.hairline, Rgb::RULE);
+        self.rule(y - g.foot_rule_gap, self.rules.hairline, self.ink.rule);
         let page = &mut self.page;
         for (line, node) in set_foot {
             let role = BlockRole::Paragraph;

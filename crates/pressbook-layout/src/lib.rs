@@ -10,7 +10,9 @@
 //! - [`paginate`]: the flow → regions → pages;
 //! - [`style`]: page geometry and every type size, one place to tune;
 //! - [`front`]: cover, contents and the "Sources" page, set once the body's
-//!   page numbers are known; [`furniture`]: running heads and folios.
+//!   page numbers are known; [`furniture`]: running heads and folios;
+//! - [`cover`]: the cover picture (the EPUB's cover image): the cover page
+//!   laid out on a page of the picture's shape and drawn by [`raster`].
 //!
 //! Everything is in PostScript points, with the origin at the top left of
 //! the page and y growing downwards; the PDF writer flips it. The writer only
@@ -25,6 +27,7 @@ pub mod front;
 pub mod furniture;
 pub mod inline;
 pub mod paginate;
+pub mod raster;
 pub mod style;
 pub mod sysfonts;
 pub mod tags;

@@ -113,6 +113,44 @@ pub struct Sizes {
     pub cover: CoverSizes,
 }
 
+/// The colours the cover is set in. The PDF's cover is printed on the
+/// paper in the page's own colours ([`CoverInk::paper`]); the cover picture
+/// (`crate::cover`) lays the same cover out on a ground of its own, so the
+/// page model itself says every colour and whoever draws it decides none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CoverInk {
+    /// A ground over the whole page, drawn first; `None`: the paper.
+    pub ground: Option<Rgb>,
+    /// The title, headlines and description.
+    pub text: Rgb,
+    /// The subtitle, date, section counts, "Also:" and the foot.
+    pub muted: Rgb,
+    /// The hairlines.
+    pub rule: Rgb,
+    /// The masthead rule (the text colour without an accent).
+    pub accent: Option<Rgb>,
+    /// The publisher and the labels.
+    pub accent_text: Rgb,
+    /// Behind the logo: a plate, so that a logo made for paper shows on a
+    /// dark ground; `None` on paper.
+    pub plate: Option<Rgb>,
+}
+
+impl CoverInk {
+    /// The cover on the paper of `style`'s pages, in its colours.
+    pub fn paper(style: &PageStyle) -> CoverInk {
+        CoverInk {
+            ground: None,
+            text: Rgb::INK,
+            muted: Rgb::GREY,
+            rule: Rgb::RULE,
+            accent: style.accent,
+            accent_text: style.accent_text,
+            plate: None,
+        }
+    }
+}
+
 /// The cover's sizes at a 10.5 pt body (they scale with it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoverSizes {
