@@ -12,7 +12,7 @@ use tiny_skia::Pixmap;
 use crate::fonts::FontSet;
 use crate::furniture::Setter;
 use crate::style::{CoverInk, PageStyle};
-use crate::sysfonts::Catalogues;
+use crate::sysfonts;
 use crate::tags::Tree;
 use crate::{front, raster, Page};
 
@@ -36,14 +36,10 @@ pub const PAGE_HEIGHT: f32 = PAGE_WIDTH * HEIGHT as f32 / WIDTH as f32;
 /// Pixels to the point (about 4.85, 349 dpi).
 pub const SCALE: f32 = WIDTH as f32 / PAGE_WIDTH;
 
-/// The machine's fonts are listed once per process (`build --watch` draws
-/// the cover again and again), as the PDF keeps its own list.
-static CATALOGUES: Catalogues = Catalogues::new();
-
 /// The cover picture as PNG bytes, set in the manifest's `fonts` (with
 /// faces from the machine for what they lack, as the PDF finds them).
 pub fn render_png(digest: &Digest, fonts: &FontChoice) -> anyhow::Result<Vec<u8>> {
-    let fonts = Arc::new(FontSet::load(fonts)?.keeping_catalogues(&CATALOGUES));
+    let fonts = Arc::new(FontSet::load(fonts)?.keeping_catalogues(&sysfonts::MACHINE));
     encode_png(&picture(digest, &fonts)?)
 }
 

@@ -65,6 +65,11 @@ pub struct Catalogues {
 /// One scanned catalogue and what it lists.
 type Scanned = ((Vec<PathBuf>, bool), Arc<Mutex<Catalogue>>);
 
+/// The process's catalogues, shared by every font set that searches the
+/// machine (the PDF's, the cover picture's): a build lists and reads the
+/// machine's fonts once, and `build --watch` once for the whole session.
+pub static MACHINE: Catalogues = Catalogues::new();
+
 impl std::fmt::Debug for Catalogues {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Catalogues")

@@ -41,7 +41,7 @@ use rayon::prelude::*;
 
 use compress::Packed;
 
-use pressbook_layout::sysfonts::Catalogues;
+use pressbook_layout::sysfonts;
 use pressbook_layout::{
     self as layout, Document, FaceId, FontSet, NodeId, Page, PageItem, PageStyle,
 };
@@ -61,10 +61,7 @@ pub fn typeset(
     digest: &Digest,
     sink: &mut Sink,
 ) -> anyhow::Result<(Document, Arc<FontSet>)> {
-    // The machine's fonts are listed once per process (`build --watch`
-    // builds again and again).
-    static CATALOGUES: Catalogues = Catalogues::new();
-    let fonts = Arc::new(FontSet::load(&settings.fonts)?.keeping_catalogues(&CATALOGUES));
+    let fonts = Arc::new(FontSet::load(&settings.fonts)?.keeping_catalogues(&sysfonts::MACHINE));
     let style = PageStyle::for_settings(settings);
     let doc = layout::layout(digest, &fonts, &style, sink);
     Ok((doc, fonts))
