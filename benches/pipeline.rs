@@ -64,7 +64,10 @@ fn epub_stages(c: &mut Criterion) {
     g.bench_function("load+parse", |b| b.iter(|| load(&dir)));
     let digest = load(&dir).digest;
     g.bench_function("xhtml+epub", |b| {
-        b.iter(|| pressbook::epub::package(&digest).expect("package"))
+        b.iter(|| {
+            let cover = pressbook::cover::draw(&digest, &Default::default()).expect("cover");
+            pressbook::epub::package(&digest, &cover).expect("package")
+        })
     });
     g.finish();
 }

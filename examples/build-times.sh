@@ -12,7 +12,9 @@ old_rev=${1:?usage: build-times.sh OLD_REV [ROUNDS]}
 rounds=${2:-2}
 work=$PWD/target/build-times
 mkdir -p "$work"
-old=$work/old-tree
+# Outside this workspace: cargo would take an old tree inside it for one
+# of its members.
+old=$(mktemp -d)/old-tree
 rm -rf "$old"
 git worktree prune
 git worktree add -q --detach "$old" "$old_rev"
@@ -26,10 +28,10 @@ units() { # the layout's units.rs in tree $1
   fi
 }
 
-secs() { # seconds a command takes (its output hidden)
+secs() { # seconds a command takes (its output hidden; a failure stops all)
   local start end
   start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1
+  "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }

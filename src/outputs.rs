@@ -3,7 +3,8 @@
 //! `check --device` and the output folder all ask this module, so adding
 //! an output is one module implementing [`Output`] and one line below.
 
-use pressbook_epub::{CoverOutput, EpubOutput, Flavour};
+use pressbook_epub::{EpubOutput, Flavour};
+use pressbook_layout::cover::{self, CoverOutput};
 use pressbook_model::render::Output;
 use pressbook_pdf::PdfOutput;
 
@@ -14,9 +15,11 @@ pub const DEFAULT_OUT_DIR: &str = "dist";
 static OUTPUTS: &[&dyn Output] = &[
     &EpubOutput {
         flavour: Flavour::Epub,
+        cover: cover::draw,
     },
     &EpubOutput {
         flavour: Flavour::Kepub,
+        cover: cover::draw,
     },
     &PdfOutput,
     &CoverOutput,

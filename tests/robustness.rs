@@ -201,7 +201,8 @@ proptest! {
             let (loaded, diags) = pressbook::load::digest(&dir, &pressbook::LoadOptions::default());
             match loaded {
                 Some(pressbook::Loaded { digest: d, settings, .. }) => {
-                    let bytes = pressbook::epub::package(&d).expect("packaging a loaded digest works");
+                    let cover = pressbook::cover::draw(&d, &settings).expect("drawing the cover works");
+                    let bytes = pressbook::epub::package(&d, &cover).expect("packaging a loaded digest works");
                     assert!(bytes.len() > 1000);
                     let (doc, fonts) = pressbook::pdf::typeset(&settings.pdf, &d, &mut Default::default()).expect("typesetting works");
                     let pdf = pressbook::pdf::write(&doc, &fonts, &d).expect("writing the PDF works");

@@ -24,7 +24,15 @@ use xhtml::{Pages, CONTENTS_FILE, COVER_FILE, COVER_IMAGE, TITLE_FILE};
 /// The EPUB and its Kobo flavour behind the [`Output`] seam.
 pub struct EpubOutput {
     pub flavour: Flavour,
+    /// Draws the cover picture (PNG bytes). The registry gives the
+    /// layout's, which draws the PDF's cover page, so this crate needs no
+    /// layout engine and a change in the layout does not recompile it.
+    pub cover: DrawCover,
 }
+
+/// What draws a digest's cover picture, as PNG bytes, in the manifest's
+/// settings.
+pub type DrawCover = fn(&Digest, &Settings) -> anyhow::Result<Vec<u8>>;
 
 impl Output for EpubOutput {
     fn name(&self) -> &'static str {
@@ -60,38 +68,11 @@ impl Output for EpubOutput {
     }
     fn render<'a>(&self, cx: RenderContext<'a>, _sink: &mut Sink) -> anyhow::Result<Rendered<'a>> {
         let flavour = self.flavour;
+        let cover =
+            (self.cover)(cx.digest, cx.settings).context("cannot draw the cover picture")?;
         Ok(Rendered::new(None, move |out| {
-            package_flavour(cx.digest, flavour, cx.settings, out)
+            package_flavour(cx.digest, flavour, cx.settings, &cover, out)
         }))
-    }
-}
-
-/// The cover picture alone, as the EPUB carries it (`NAME.cover.png`): for
-/// a newsletter, a web page or a catalogue.
-pub struct CoverOutput;
-
-impl Output for CoverOutput {
-    fn name(&self) -> &'static str {
-        "cover"
-    }
-    fn label(&self) -> &'static str {
-        "cover image"
-    }
-    fn extension(&self) -> &'static str {
-        "cover.png"
-    }
-    fn settings_table(&self) -> &'static str {
-        "[style]"
-    }
-    fn about(&self) -> &'static str {
-        "the cover picture as a PNG (NAME.cover.png)"
-    }
-    fn in_all(&self) -> bool {
-        false
-    }
-    fn render<'a>(&self, cx: RenderContext<'a>, _sink: &mut Sink) -> anyhow::Result<Rendered<'a>> {
-        let png = cover_png(cx.digest, cx.settings)?;
-        Ok(Rendered::new(None, move |out| Ok(out.write_all(&png)?)))
     }
 }
 
@@ -106,32 +87,28 @@ pub enum Flavour {
 /// wording); Ace checks the pages against it.
 pub const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA";
 
-/// Builds the whole EPUB in memory (without extra CSS, its cover set in
-/// the bundled fonts alone) and returns its bytes.
-pub fn package(digest: &Digest) -> anyhow::Result<Vec<u8>> {
+/// Builds the whole EPUB in memory (without extra CSS) around the cover
+/// picture `cover` (PNG bytes) and returns its bytes.
+pub fn package(digest: &Digest, cover: &[u8]) -> anyhow::Result<Vec<u8>> {
     let mut out = Cursor::new(Vec::new());
-    package_to(digest, &mut out)?;
+    package_flavour(digest, Flavour::Epub, &Settings::default(), cover, &mut out)?;
     Ok(out.into_inner())
 }
 
-/// Builds the EPUB and writes the final (normalised) zip to `out`.
-pub fn package_to<W: Write + Seek>(digest: &Digest, out: W) -> anyhow::Result<()> {
-    package_flavour(digest, Flavour::Epub, &Settings::default(), out)
-}
-
 /// Builds the EPUB or KEPUB and writes the final zip to `out`: its
-/// stylesheet with the `[style]` CSS, its cover picture set in the
-/// `[fonts]` the PDF uses.
+/// stylesheet with the `[style]` CSS, `cover` (PNG bytes) its cover
+/// picture.
 pub fn package_flavour<W: Write + Seek>(
     digest: &Digest,
     flavour: Flavour,
     settings: &Settings,
+    cover: &[u8],
     out: W,
 ) -> anyhow::Result<()> {
     let zip = ZipLibrary::new().map_err(epub_err)?;
     let mut b = EpubBuilder::new(zip).map_err(epub_err)?;
     metadata(&mut b, digest);
-    resources(&mut b, digest, settings)?;
+    resources(&mut b, digest, settings, cover)?;
     let pages = Pages::new(digest);
     front_pages(&mut b, &pages)?;
     body_pages(&mut b, digest, &pages)?;
@@ -188,11 +165,15 @@ fn metadata(b: &mut Builder, digest: &Digest) {
 }
 
 /// The stylesheet, the cover image and the articles' images.
-fn resources(b: &mut Builder, digest: &Digest, settings: &Settings) -> anyhow::Result<()> {
+fn resources(
+    b: &mut Builder,
+    digest: &Digest,
+    settings: &Settings,
+    cover: &[u8],
+) -> anyhow::Result<()> {
     b.stylesheet(stylesheet(digest, &settings.epub).as_bytes())
         .map_err(epub_err)?;
-    let cover = cover_png(digest, settings)?;
-    b.add_cover_image(COVER_IMAGE, cover.as_slice(), "image/png")
+    b.add_cover_image(COVER_IMAGE, cover, "image/png")
         .map_err(epub_err)?;
     for a in &digest.assets {
         b.add_resource(
@@ -203,15 +184,6 @@ fn resources(b: &mut Builder, digest: &Digest, settings: &Settings) -> anyhow::R
         .map_err(epub_err)?;
     }
     Ok(())
-}
-
-/// The cover picture: the laid-out cover page, drawn (the same bytes for
-/// the EPUB and for `--format cover`). It is set in the manifest's
-/// `[fonts]`, which the PDF's settings carry, so both covers show the same
-/// faces.
-fn cover_png(digest: &Digest, settings: &Settings) -> anyhow::Result<Vec<u8>> {
-    pressbook_layout::cover::render_png(digest, &settings.pdf.fonts)
-        .context("cannot draw the cover picture")
 }
 
 /// pressbook's stylesheet, then the house style's rules (accent, logo),

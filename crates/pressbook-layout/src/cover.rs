@@ -5,8 +5,12 @@
 
 use std::sync::Arc;
 
+use anyhow::Context;
+
+use pressbook_model::diag::Sink;
 use pressbook_model::house::Colour;
 use pressbook_model::model::{Article, Digest, FontChoice, House, PageSize, Section};
+use pressbook_model::render::{Output, RenderContext, Rendered, Settings};
 use tiny_skia::Pixmap;
 
 use crate::fonts::FontSet;
@@ -35,6 +39,43 @@ pub const PAGE_HEIGHT: f32 = PAGE_WIDTH * HEIGHT as f32 / WIDTH as f32;
 
 /// Pixels to the point (about 4.85, 349 dpi).
 pub const SCALE: f32 = WIDTH as f32 / PAGE_WIDTH;
+
+/// The cover picture in the manifest's settings (its `[fonts]`, which the
+/// PDF's settings carry, so both covers show the same faces): the same
+/// bytes for the EPUB and for `--format cover`.
+pub fn draw(digest: &Digest, settings: &Settings) -> anyhow::Result<Vec<u8>> {
+    render_png(digest, &settings.pdf.fonts).context("cannot draw the cover picture")
+}
+
+/// The cover picture alone, as the EPUB carries it (`NAME.cover.png`): for
+/// a newsletter, a web page or a catalogue. Registered as an output of its
+/// own.
+pub struct CoverOutput;
+
+impl Output for CoverOutput {
+    fn name(&self) -> &'static str {
+        "cover"
+    }
+    fn label(&self) -> &'static str {
+        "cover image"
+    }
+    fn extension(&self) -> &'static str {
+        "cover.png"
+    }
+    fn settings_table(&self) -> &'static str {
+        "[style]"
+    }
+    fn about(&self) -> &'static str {
+        "the cover picture as a PNG (NAME.cover.png)"
+    }
+    fn in_all(&self) -> bool {
+        false
+    }
+    fn render<'a>(&self, cx: RenderContext<'a>, _sink: &mut Sink) -> anyhow::Result<Rendered<'a>> {
+        let png = draw(cx.digest, cx.settings)?;
+        Ok(Rendered::new(None, move |out| Ok(out.write_all(&png)?)))
+    }
+}
 
 /// The cover picture as PNG bytes, set in the manifest's `fonts` (with
 /// faces from the machine for what they lack, as the PDF finds them).
