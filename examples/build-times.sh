@@ -3,6 +3,8 @@
 # rebuild after a one-line change in the layout, for an older commit and for
 # the working tree, alternating so that both see the same machine.
 #   bash examples/build-times.sh OLD_REV [ROUNDS]
+# With SKIP_CLEAN=1 the clean builds are left out (the targets of an
+# earlier run are brought up to date, untimed, and reused).
 # Prints one line per build and the medians. The one-line change is a
 # comment appended to the layout's units.rs (wherever that file lives in
 # each tree), so the same crate-level work is redone.
@@ -45,10 +47,14 @@ for r in $(seq "$rounds"); do
   for side in old new; do
     tree=$([[ $side == old ]] && echo "$old" || echo "$PWD")
     target=$work/$side-target
-    rm -rf "$target"
-    t=$(secs build "$tree" "$target")
-    echo "round $r $side clean build: $t s"
-    times[$side-clean]+="$t "
+    if [[ -z ${SKIP_CLEAN:-} ]]; then
+      rm -rf "$target"
+      t=$(secs build "$tree" "$target")
+      echo "round $r $side clean build: $t s"
+      times[$side-clean]+="$t "
+    else
+      secs build "$tree" "$target" >/dev/null
+    fi
     f=$(units "$tree")
     for k in 1 2; do
       echo "// build-times probe $r $k" >>"$f"
@@ -63,6 +69,7 @@ done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 for k in clean change; do
+  [[ -n ${times[old-$k]:-} ]] || continue
   o=$(echo "${times[old-$k]}" | median)
   n=$(echo "${times[new-$k]}" | median)
   echo "median $k: old $o s, new $n s, new/old $(echo "scale=2; $n / $o" | bc)"
