@@ -126,13 +126,22 @@ pub fn check(
 
 /// Loads the digest at `opts.dir` and writes the requested outputs.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
-    let project = Project::load(&opts.dir, &opts.load, opts.strict)?;
-    project.build(
+    build_project(&Project::load(&opts.dir, &opts.load, opts.strict)?, opts)
+}
+
+/// Writes the outputs `opts` asks for from a loaded `project`; the report
+/// holds loading's warnings, then the outputs'.
+pub fn build_project(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Error> {
+    let mut report = project.build(
         &opts.outputs,
         &opts.out_dir(),
         opts.strict,
         opts.progress.as_ref(),
-    )
+    )?;
+    report
+        .warnings
+        .splice(0..0, project.warnings.iter().cloned());
+    Ok(report)
 }
 
 /// Diagnostics as a printable report, compiler style, optionally coloured.

@@ -95,6 +95,8 @@ impl Project {
 
     /// Writes `outputs` into `out_dir`, one after the other. With `strict`,
     /// an output that finds a problem writes nothing and the build stops.
+    /// The report holds what the outputs found; loading's own warnings
+    /// stay in [`Project::warnings`].
     pub fn build(
         &self,
         outputs: &[&dyn Output],
@@ -117,7 +119,7 @@ impl Project {
         };
         report(Step::Loaded { articles });
         prepare_out_dir(out_dir).map_err(|e| Error::Problems(vec![e]))?;
-        let mut warnings = self.warnings.clone();
+        let mut warnings = Vec::new();
         let mut written = Vec::new();
         // One output after the other: side by side saves a few per cent of
         // the time but stacks the EPUB's memory on the PDF's peak (and each

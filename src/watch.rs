@@ -70,12 +70,7 @@ fn rebuild(project: &mut Option<Project>, opts: &BuildOptions) -> Result<BuildRe
         }
         None => project.insert(Project::load(&opts.dir, &opts.load, opts.strict)?),
     };
-    p.build(
-        &opts.outputs,
-        &opts.out_dir(),
-        opts.strict,
-        opts.progress.as_ref(),
-    )
+    crate::build_project(p, opts)
 }
 
 /// Whether a file event should trigger a rebuild.

@@ -83,9 +83,8 @@ pub fn run(a: Args) -> Result<(), Error> {
     if project.is_fresh(&path, &out_dir) {
         eprintln!("using {} (up to date)", path.display());
     } else {
-        // The loaded project's warnings were printed above.
         let report = project.build(&[output], &out_dir, a.input.strict, None)?;
-        term::print_diagnostics(&report.warnings[project.warnings.len()..]);
+        term::print_diagnostics(&report.warnings);
         for w in &report.written {
             eprintln!("{}", term::summary_line(w));
         }
