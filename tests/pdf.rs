@@ -291,7 +291,7 @@ fn sample_digest_builds_a_valid_typeset_pdf() {
     assert!(fonts_embedded_and_subset(&pdf) >= 3);
     // Every font has every glyph the sample needs, so it claims PDF/A-2a
     // and PDF/UA-1 (and `build` has had veraPDF confirm both).
-    let bytes = std::fs::read(&pdf).unwrap();
+    let bytes = pdf_objects(&pdf);
     for claim in [
         "<pdfaid:conformance>A</pdfaid:conformance>",
         "<pdfuaid:part>1</pdfuaid:part>",

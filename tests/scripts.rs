@@ -79,11 +79,11 @@ fn scripts_fixture_builds_strict_with_every_face_embedded_and_subset() {
     // element with such text carries it in reading order as /ActualText,
     // which screen readers read instead (poppler's `pdfinfo -struct-text`
     // prints the content).
-    let bytes = std::fs::read(pdf).unwrap();
+    let bytes = pdf_objects(pdf);
     for title in ["الميناء يفتح أرصفته من جديد", "ספרייה חדשה בלב השכונה"]
     {
-        let hex: String = title.encode_utf16().map(|u| format!("{u:04X}")).collect();
-        let actual = format!("/ActualText<FEFF{hex}>");
+        let hex: String = title.encode_utf16().map(|u| format!("{u:04x}")).collect();
+        let actual = format!("/ActualText <feff{hex}>");
         assert!(
             bytes.windows(actual.len()).any(|w| w == actual.as_bytes()),
             "no /ActualText in reading order for {title}"

@@ -37,7 +37,7 @@ fn structure_tree_of_every_block_kind() {
     let out = scratch("tagged-structure");
     // `build` has veraPDF check PDF/UA-1 and PDF/A-2a.
     let pdf = only_with_ext(&build(&dir, &out, "pdf"), "pdf");
-    let bytes = std::fs::read(&pdf).unwrap();
+    let bytes = pdf_objects(&pdf);
     let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
     assert!(has("<pdfuaid:part>1</pdfuaid:part>"), "no PDF/UA claim");
     assert!(
@@ -132,10 +132,10 @@ fn structure_tree_of_every_block_kind() {
         .any(|l| l.trim() == "\"3\"" || l.trim() == "\"ii\""));
     // The image's description, the French article's language, each link's
     // description for its annotation.
-    assert!(has("/Alt(A small square photograph in warm colours)"));
-    assert!(has("/Lang(fr)"));
-    assert!(has("/Contents(link to an example)"));
-    assert!(has("/Tabs/S"));
+    assert!(has("/Alt (A small square photograph in warm colours)"));
+    assert!(has("/Lang (fr)"));
+    assert!(has("/Contents (link to an example)"));
+    assert!(has("/Tabs /S"));
     // Left-to-right text needs no /ActualText (dates are isolated with
     // bidi controls, which do not make a text right to left).
     assert!(!has("/ActualText"));
@@ -173,7 +173,7 @@ fn a_missing_glyph_drops_the_claims() {
     );
     let pdf = file_in(&out, "pdf");
     assert_claims_kept(&pdf);
-    let bytes = std::fs::read(&pdf).unwrap();
+    let bytes = pdf_objects(&pdf);
     assert!(!bytes.windows(11).any(|w| w == b"pdfaid:part"));
     assert!(bytes.windows(14).any(|w| w == b"StructTreeRoot"));
     let strict = pdf_build(&dir, &scratch("tagged-notdef-strict"), &["--strict"]);

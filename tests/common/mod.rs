@@ -289,6 +289,21 @@ pub fn check_golden(path: &Path, got: &str) {
     );
 }
 
+/// The PDF's bytes with its object streams unpacked by qpdf (streams kept
+/// as they are), so that a test can look for a dictionary entry. qpdf
+/// writes the objects in its own spelling: a space after each key, hex
+/// strings in lower case (`/Lang (fr)`, `/ActualText <feff…>`).
+pub fn pdf_objects(pdf: &Path) -> Vec<u8> {
+    let q = Command::new("qpdf")
+        .args(["--object-streams=disable", "--stream-data=preserve"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("qpdf must be installed (bash tests/run.sh)");
+    assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stderr));
+    q.stdout
+}
+
 /// `qpdf --check` passes.
 pub fn assert_qpdf_clean(pdf: &Path) {
     let q = Command::new("qpdf")

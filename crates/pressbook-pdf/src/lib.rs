@@ -8,7 +8,8 @@
 //! - `outline`: the nested bookmarks;
 //! - `structure`: the structure tree (tagged PDF) and its parent tree;
 //! - `metadata`: information dictionary, XMP, page labels, language, file id;
-//! - `compress`: stream compression.
+//! - `compress`: stream compression;
+//! - `pack`: object streams and the cross-reference stream.
 //!
 //! Nothing here decides where anything goes: positions come from the
 //! layout. Objects are written with pdf-writer, straight into the file's
@@ -26,6 +27,7 @@ mod icc;
 mod images;
 mod metadata;
 mod outline;
+mod pack;
 mod structure;
 
 use std::io::Write;
@@ -111,6 +113,7 @@ pub fn write_to(
 ) -> anyhow::Result<()> {
     // Compact: no indentation (it is a tenth of the file's objects).
     let mut pdf = Pdf::with_settings(pdf_writer::Settings { pretty: false });
+    // 1.7 (object streams need 1.5; PDF/A-2 is based on 1.7).
     pdf.set_version(1, 7);
     let mut alloc = Ref::new(1);
     let catalog = alloc.bump();
@@ -170,7 +173,7 @@ pub fn write_to(
         .count(refs.ids.len() as i32);
     let mut info = metadata::DocInfo::of(digest);
     info.conforms = !used.shows_notdef();
-    write_navigation_and_metadata(
+    let trailer = write_navigation_and_metadata(
         &mut pdf,
         &mut alloc,
         [catalog, tree, struct_root],
@@ -180,7 +183,7 @@ pub fn write_to(
         front_pages,
         &info,
     );
-    out.write_all(&pdf.finish())
+    out.write_all(&pack::pack(&pdf.finish(), &trailer))
         .context("cannot write the PDF")?;
     Ok(())
 }
@@ -268,8 +271,8 @@ fn write_page(
 }
 
 /// Writes the destinations, outline, metadata, catalog and information
-/// dictionary once the pages exist. The order of the calls is the order of
-/// the objects.
+/// dictionary once the pages exist, and returns what the trailer points
+/// at. The order of the calls is the order of the objects.
 #[allow(clippy::too_many_arguments)]
 fn write_navigation_and_metadata(
     pdf: &mut Pdf,
@@ -280,12 +283,12 @@ fn write_navigation_and_metadata(
     outline: &[outline::OutlineNode],
     front_pages: usize,
     info: &metadata::DocInfo,
-) {
+) -> pack::Trailer {
     let dests = annotations::write_destinations(pdf, alloc, pages, &links.destinations);
     let outline_root = outline::write(pdf, alloc, outline);
     let xmp = metadata::write_xmp(pdf, alloc, info);
     let profile = metadata::write_icc_profile(pdf, alloc);
-    metadata::write_info(pdf, alloc, info);
+    let info_ref = metadata::write_info(pdf, alloc, info);
     let mut c = pdf.catalog(catalog);
     c.pages(tree);
     metadata::set_page_labels(&mut c, front_pages);
@@ -302,6 +305,11 @@ fn write_navigation_and_metadata(
     }
     c.finish();
     pdf.set_file_id(metadata::file_id(info));
+    pack::Trailer {
+        root: catalog,
+        info: info_ref,
+        id: metadata::file_id(info),
+    }
 }
 
 #[cfg(test)]
