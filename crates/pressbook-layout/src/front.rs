@@ -725,13 +725,7 @@ fn leaders_and_number(
     run.text.clear();
     let mut x = first;
     while x + glyph.advance <= to {
-        let at = run.text.len() as u32;
-        run.text.push('.');
-        run.glyphs.push(super::PlacedGlyph {
-            x: x - first,
-            text: (at, at + 1),
-            ..glyph
-        });
+        run.push(glyph.gid, x - first, glyph.advance, ".");
         x += pitch;
     }
     if !run.glyphs.is_empty() {

@@ -56,10 +56,9 @@ impl UsedFonts {
                     widths: Vec::new(),
                     notdef: false,
                 });
-                for (i, g) in run.glyphs.iter().enumerate() {
+                for (g, text) in run.glyphs_with_text() {
                     used.notdef |= g.gid == 0;
                     let new = used.remap.remap(g.gid);
-                    let text = run.glyph_text(i);
                     if !text.is_empty() {
                         used.texts.entry(new).or_insert_with(|| text.to_string());
                     }

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::super::units::{Point, Rgb};
-use super::super::{LinkArea, LinkTarget, NodeId, PageItem, PlacedGlyph, TextRun};
+use super::super::{LinkArea, LinkTarget, NodeId, PageItem, TextRun};
 use super::items::Items;
 use super::linebreak::{self, Kind, KpItem, INF};
 use super::shape::{Glyph, Shaped};
@@ -268,24 +268,13 @@ fn finalize(rt: &RichText, placed: &[Positioned], width: f32, shift: f32) -> Lin
         let gx = gx + shift;
         let open = run_for(&mut run, &mut line, rt, placed, i, gx);
         let (origin, r) = (open.origin, &mut open.run);
-        let from = r.text.len() as u32;
-        match extra {
-            Some(t) => r.text.push_str(t),
-            None => r
-                .text
-                .push_str(&rt.text[g.cluster as usize..(g.cluster + g.text_len) as usize]),
-        }
-        r.glyphs.push(PlacedGlyph {
-            gid: g.gid,
-            x: gx + g.dx - origin.x,
-            // The kept space takes no room.
-            advance: if *extra == Some(LINE_END_SPACE) {
-                0.0
-            } else {
-                g.advance
-            },
-            text: (from, r.text.len() as u32),
-        });
+        // The kept space takes no room.
+        let advance = if *extra == Some(LINE_END_SPACE) {
+            0.0
+        } else {
+            g.advance
+        };
+        r.push(g.gid, gx + g.dx - origin.x, advance, extra.unwrap_or(text));
         // Link areas and strike-through lines follow their spans.
         let end_x = gx + r.glyphs.last().map_or(0.0, |p| p.advance);
         match (&mut link, &span.link) {

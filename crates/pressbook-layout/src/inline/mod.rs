@@ -236,8 +236,7 @@ mod tests {
         let mut glyphs = Vec::new();
         for (p, it, _) in &l.items {
             if let PageItem::Text(r) = it {
-                for g in &r.glyphs {
-                    let c = &r.text[g.text.0 as usize..g.text.1 as usize];
+                for (g, c) in r.glyphs_with_text() {
                     glyphs.push((p.x + g.x, g.advance, c.to_string()));
                 }
             }
@@ -491,11 +490,8 @@ mod tests {
         let mut out = Vec::new();
         for (p, it, _) in &l.items {
             if let PageItem::Text(r) = it {
-                for g in &r.glyphs {
-                    out.push((
-                        p.x + g.x,
-                        r.text[g.text.0 as usize..g.text.1 as usize].to_string(),
-                    ));
+                for (g, c) in r.glyphs_with_text() {
+                    out.push((p.x + g.x, c.to_string()));
                 }
             }
         }
