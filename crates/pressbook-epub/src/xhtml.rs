@@ -141,21 +141,7 @@ impl<'a> Pages<'a> {
             }
             x.open("ol", &[("class", "entries")]).newline();
             for a in &s.articles {
-                x.open("li", &[]);
-                x.element(
-                    "a",
-                    &[("href", &article_file(a)), ("dir", "auto")],
-                    &tie_dashes(&a.meta.title),
-                );
-                if let Some(src) = &a.meta.source {
-                    x.text(" ");
-                    x.element(
-                        "span",
-                        &[("class", "entry-source"), ("dir", "auto")],
-                        &tie_dashes(src),
-                    );
-                }
-                x.close("li").newline();
+                markup::contents_entry(&mut x, a, &article_file(a));
             }
             x.close("ol").newline();
         }

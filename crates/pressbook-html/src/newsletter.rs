@@ -222,23 +222,7 @@ fn mail_html(
     let m = &digest.meta;
     let accent = accent(digest);
     let mut x = Xml::new();
-    x.raw("<!DOCTYPE html>\n");
-    x.open("html", &[("lang", &m.language)]).newline();
-    x.open("head", &[]).newline();
-    x.empty("meta", &[("charset", "utf-8")]).newline();
-    x.empty(
-        "meta",
-        &[
-            ("name", "viewport"),
-            ("content", "width=device-width, initial-scale=1"),
-        ],
-    )
-    .newline();
-    x.empty(
-        "meta",
-        &[("name", "color-scheme"), ("content", "light dark")],
-    )
-    .newline();
+    crate::page::open_document(&mut x, &[("lang", &m.language)]);
     x.empty(
         "meta",
         &[

@@ -94,12 +94,11 @@ impl Edition<'_> {
         let d = self.digest;
         let m = &d.meta;
         let mut x = Xml::new();
-        x.raw("<!DOCTYPE html>\n");
         let mut attrs = vec![("lang", m.language.as_str())];
         if is_rtl_language(&m.language) {
             attrs.push(("dir", "rtl"));
         }
-        x.open("html", &attrs).newline();
+        open_document(&mut x, &attrs);
         self.head(&mut x, settings);
         x.open("body", &[]).newline();
         x.element(
@@ -121,23 +120,9 @@ impl Edition<'_> {
         x.finish()
     }
 
+    /// The rest of the `<head>`: title, description, the stylesheet.
     fn head(&self, x: &mut Xml, settings: &Settings) {
         let m = &self.digest.meta;
-        x.open("head", &[]).newline();
-        x.empty("meta", &[("charset", "utf-8")]).newline();
-        x.empty(
-            "meta",
-            &[
-                ("name", "viewport"),
-                ("content", "width=device-width, initial-scale=1"),
-            ],
-        )
-        .newline();
-        x.empty(
-            "meta",
-            &[("name", "color-scheme"), ("content", "light dark")],
-        )
-        .newline();
         let title = format!("{}, {}", tie_dashes(&m.title), m.date.format("%-d %B %Y"));
         x.element("title", &[], &title).newline();
         if let Some(desc) = &m.description {
@@ -333,22 +318,30 @@ impl Edition<'_> {
 /// A section's articles in the contents, each with its source.
 fn entries(x: &mut Xml, s: &Section) {
     for a in &s.articles {
-        x.open("li", &[]);
-        x.element(
-            "a",
-            &[("href", &format!("#{}", a.id)), ("dir", "auto")],
-            &tie_dashes(&a.meta.title),
-        );
-        if let Some(src) = &a.meta.source {
-            x.text(" ");
-            x.element(
-                "span",
-                &[("class", "entry-source"), ("dir", "auto")],
-                &tie_dashes(src),
-            );
-        }
-        x.close("li").newline();
+        markup::contents_entry(x, a, &format!("#{}", a.id));
     }
+}
+
+/// The start of a page for browsers and mail: doctype, `<html>` with
+/// `attrs`, and the `<head>`'s character set, viewport and colour schemes.
+pub(crate) fn open_document(x: &mut Xml, attrs: &[(&str, &str)]) {
+    x.raw("<!DOCTYPE html>\n");
+    x.open("html", attrs).newline();
+    x.open("head", &[]).newline();
+    x.empty("meta", &[("charset", "utf-8")]).newline();
+    x.empty(
+        "meta",
+        &[
+            ("name", "viewport"),
+            ("content", "width=device-width, initial-scale=1"),
+        ],
+    )
+    .newline();
+    x.empty(
+        "meta",
+        &[("name", "color-scheme"), ("content", "light dark")],
+    )
+    .newline();
 }
 
 /// pressbook's stylesheet, then the house style's accent (in light and

@@ -500,6 +500,26 @@ impl BodyWriter<'_, '_> {
     }
 }
 
+/// One article in a contents list: its headline linked to `href`, and
+/// its source.
+pub fn contents_entry(x: &mut Xml, a: &Article, href: &str) {
+    x.open("li", &[]);
+    x.element(
+        "a",
+        &[("href", href), ("dir", "auto")],
+        &tie_dashes(&a.meta.title),
+    );
+    if let Some(src) = &a.meta.source {
+        x.text(" ");
+        x.element(
+            "span",
+            &[("class", "entry-source"), ("dir", "auto")],
+            &tie_dashes(src),
+        );
+    }
+    x.close("li").newline();
+}
+
 /// Plain text of inlines (for titles and alt text).
 pub fn plain(inlines: &[Inline]) -> String {
     let mut s = String::new();
