@@ -17,6 +17,7 @@
 pub use pressbook_collect as collect;
 pub use pressbook_deliver as deliver;
 pub use pressbook_epub as epub;
+pub use pressbook_html as html;
 pub use pressbook_layout as layout;
 pub use pressbook_layout::cover;
 pub use pressbook_model::{

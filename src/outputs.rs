@@ -4,6 +4,7 @@
 //! an output is one module implementing [`Output`] and one line below.
 
 use pressbook_epub::{EpubOutput, Flavour};
+use pressbook_html::HtmlOutput;
 use pressbook_layout::cover::{self, CoverOutput};
 use pressbook_model::render::Output;
 use pressbook_pdf::PdfOutput;
@@ -23,6 +24,7 @@ static OUTPUTS: &[&dyn Output] = &[
     },
     &PdfOutput,
     &CoverOutput,
+    &HtmlOutput,
 ];
 
 /// The `--format` value that stands for every output [`Output::in_all`].

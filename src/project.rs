@@ -10,8 +10,7 @@ use pressbook_model::diag::{Diagnostic, Sink};
 use pressbook_model::manifest::MANIFEST_NAME;
 use pressbook_model::model::Digest;
 use pressbook_model::output;
-use pressbook_model::render::{Output, RenderContext, Written};
-use pressbook_model::source::markdown::slug;
+use pressbook_model::render::{Companion, Output, RenderContext, Written};
 
 use crate::{outputs, Error, LoadOptions, Loaded, Progress, Step};
 
@@ -157,6 +156,9 @@ impl Project {
             return Err(Error::Problems(sink.into_vec()));
         }
         let pages = rendered.pages;
+        for c in &rendered.companions {
+            write_companion(out_dir, c).map_err(failed)?;
+        }
         let bytes = output::write_buffered(&path, |w| rendered.write(w)).map_err(failed)?;
         let written = Written {
             path,
@@ -208,9 +210,7 @@ pub fn default_out_dir(dir: &Path) -> PathBuf {
 /// The output file name without extension: title and issue date, e.g.
 /// `frontline-weekly-2026-11-23`.
 pub fn output_stem(digest: &Digest) -> String {
-    let slug = slug(&digest.meta.title);
-    let base = if slug.is_empty() { "digest" } else { &slug };
-    format!("{base}-{}", digest.meta.date.format("%Y-%m-%d"))
+    pressbook_model::render::file_stem(digest)
 }
 
 /// Loads and validates the digest at `dir`, writing nothing.
@@ -248,6 +248,20 @@ fn newest_in(dir: &Path, skip: Option<&Path>) -> Option<SystemTime> {
         }
     }
     Some(newest)
+}
+
+/// Writes a file an output puts beside itself, atomically, creating its
+/// folder.
+fn write_companion(out_dir: &Path, c: &Companion) -> anyhow::Result<()> {
+    let path = c
+        .name
+        .split('/')
+        .fold(out_dir.to_path_buf(), |p, part| p.join(part));
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", parent.display()))?;
+    }
+    output::write_bytes(&path, &c.data)
 }
 
 /// Makes sure the output folder exists and is writable, and removes

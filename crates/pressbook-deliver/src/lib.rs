@@ -3,34 +3,22 @@
 //! This stage only reads files the renderers wrote; it never looks at the
 //! model. SMTP goes through lettre with rustls (no OpenSSL).
 
+pub mod compose;
 pub mod device;
 pub mod settings;
 
 use std::time::Duration;
 
-use lettre::message::header::ContentType;
-use lettre::message::{Attachment, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{Message, SmtpTransport, Transport};
+use lettre::{SmtpTransport, Transport};
 
+pub use compose::{message, Attached, Body, InlinePart, Mail};
 pub use lettre::message::Mailbox;
 pub use settings::{Security, SmtpSettings};
 
 /// Send to Kindle's limit for a document sent by e-mail.
 pub const KINDLE_MAIL_LIMIT: u64 = 50 * 1000 * 1000;
-
-/// One book to mail.
-pub struct Mail<'a> {
-    pub from: Mailbox,
-    pub to: Vec<Mailbox>,
-    pub subject: String,
-    pub body: String,
-    /// The attachment's file name, e.g. `frontline-weekly-2026-11-23.epub`.
-    pub file_name: String,
-    pub content_type: &'static str,
-    pub data: &'a [u8],
-}
 
 /// Why a book was not sent. Every message names the server as `host:port`
 /// and none contains the password.
@@ -68,10 +56,10 @@ pub fn content_type(file_name: &str) -> &'static str {
 /// Mails `mail` through the server in `settings`, refusing an attachment
 /// over `limit` bytes before connecting.
 pub fn send(settings: &SmtpSettings, mail: &Mail, limit: u64) -> Result<(), SendError> {
-    let size = mail.data.len() as u64;
+    let size = mail.payload_size();
     if size > limit {
         return Err(SendError::TooLarge {
-            file: mail.file_name.clone(),
+            file: mail.name(),
             size,
             limit,
         });
@@ -137,23 +125,6 @@ fn extra_roots(settings: &SmtpSettings) -> Result<Vec<Certificate>, SendError> {
         return Err(bad("it holds no PEM certificate".into()));
     }
     Ok(certs)
-}
-
-fn message(mail: &Mail) -> Result<Message, lettre::error::Error> {
-    let mut b = Message::builder()
-        .from(mail.from.clone())
-        .subject(mail.subject.clone());
-    for to in &mail.to {
-        b = b.to(to.clone());
-    }
-    let content_type = ContentType::parse(mail.content_type).unwrap_or(ContentType::TEXT_PLAIN);
-    b.multipart(
-        MultiPart::mixed()
-            .singlepart(SinglePart::plain(mail.body.clone()))
-            .singlepart(
-                Attachment::new(mail.file_name.clone()).body(mail.data.to_vec(), content_type),
-            ),
-    )
 }
 
 /// lettre's error and its causes on one line (the cause says "connection
@@ -223,10 +194,13 @@ mod tests {
             from: "a@example.org".parse().unwrap(),
             to: vec!["b@example.org".parse().unwrap()],
             subject: "s".into(),
-            body: "b".into(),
-            file_name: "book.pdf".into(),
-            content_type: content_type("book.pdf"),
-            data: &data,
+            body: Body::Text("b".into()),
+            attachment: Some(Attached {
+                file_name: "book.pdf".into(),
+                content_type: content_type("book.pdf"),
+                data: &data,
+            }),
+            unsubscribe: None,
         };
         let e = send(&s, &mail, 1000).unwrap_err();
         assert!(matches!(e, SendError::TooLarge { size: 2000, .. }));

@@ -85,6 +85,34 @@ impl Colour {
         1.05 / (self.luminance() + 0.05)
     }
 
+    /// WCAG contrast ratio between this colour and `other` (1 to 21).
+    pub fn contrast_with(self, other: Colour) -> f64 {
+        let (a, b) = (self.luminance(), other.luminance());
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// This colour when it reaches AA contrast with the dark `background`,
+    /// else the same hue mixed towards white, step by step, until it does
+    /// (text in the accent on a dark page).
+    pub fn lightened_for_text_on(self, background: Colour) -> Colour {
+        let mut c = self;
+        let mut k = 0.0f64;
+        while c.contrast_with(background) < AA_TEXT_CONTRAST && k < 1.0 {
+            k += 0.02;
+            let s = |v: u8| {
+                (f64::from(v) + (255.0 - f64::from(v)) * k)
+                    .round()
+                    .clamp(0.0, 255.0) as u8
+            };
+            c = Colour {
+                r: s(self.r),
+                g: s(self.g),
+                b: s(self.b),
+            };
+        }
+        c
+    }
+
     /// This colour when it reaches AA contrast with white, else the same
     /// hue scaled towards black, step by step, until it does.
     pub fn darkened_for_text(self) -> Colour {
@@ -143,6 +171,18 @@ mod tests {
         let grey = Colour::parse_hex("#767676").unwrap();
         assert!((grey.contrast_with_white() - 4.54).abs() < 0.01);
         assert!(Colour::parse_hex("#777777").unwrap().contrast_with_white() < 4.5);
+    }
+
+    #[test]
+    fn dark_accents_are_lightened_on_dark_pages() {
+        let page = Colour::parse_hex("#161616").unwrap();
+        let navy = Colour::parse_hex("#0b5394").unwrap();
+        let light = navy.lightened_for_text_on(page);
+        assert!(navy.contrast_with(page) < AA_TEXT_CONTRAST);
+        assert!(light.contrast_with(page) >= AA_TEXT_CONTRAST);
+        assert!(light.b > light.r, "the hue stays blue: {light}");
+        let gold = Colour::parse_hex("#f1c232").unwrap();
+        assert_eq!(gold.lightened_for_text_on(page), gold);
     }
 
     #[test]

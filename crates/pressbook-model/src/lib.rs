@@ -12,6 +12,7 @@ pub mod house;
 pub mod links;
 pub mod load;
 pub mod manifest;
+pub mod markup;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -85,7 +85,11 @@ pub fn digest(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Sink) {
     if diags.has_errors() {
         return (None, diags);
     }
-    let settings = Settings { pdf, epub };
+    let settings = Settings {
+        pdf,
+        epub,
+        html: manifest.html.clone(),
+    };
     (
         Some(Loaded {
             manifest,

@@ -9,7 +9,7 @@ use std::io::{Seek, Write};
 use std::path::PathBuf;
 
 use crate::diag::Sink;
-use crate::manifest::{EpubSettings, PdfSettings};
+use crate::manifest::{EpubSettings, HtmlSettings, PdfSettings};
 use crate::model::Digest;
 
 /// The manifest's settings tables for the outputs, read and checked once
@@ -20,6 +20,8 @@ pub struct Settings {
     pub pdf: PdfSettings,
     /// `[style] css`, read.
     pub epub: EpubSettings,
+    /// `[html]`.
+    pub html: HtmlSettings,
 }
 
 /// What an output is given.
@@ -54,7 +56,27 @@ pub trait Output: Send + Sync {
 pub struct Rendered<'a> {
     /// Page count, for paged formats.
     pub pages: Option<usize>,
+    /// Files that go beside the output (the HTML edition's pictures with
+    /// `[html] images = "folder"`), written before it.
+    pub companions: Vec<Companion>,
     write: WriteFn<'a>,
+}
+
+/// A file written beside an output, e.g. `NAME_files/map.png`.
+#[derive(Debug, Clone)]
+pub struct Companion {
+    /// Its path relative to the output folder, `/`-separated.
+    pub name: String,
+    pub data: std::sync::Arc<Vec<u8>>,
+}
+
+/// The name every output's file starts with: title and issue date, e.g.
+/// `frontline-weekly-2026-11-23` (an output that points at files beside
+/// it needs it too).
+pub fn file_stem(digest: &Digest) -> String {
+    let slug = crate::source::markdown::slug(&digest.meta.title);
+    let base = if slug.is_empty() { "digest" } else { &slug };
+    format!("{base}-{}", digest.meta.date.format("%Y-%m-%d"))
 }
 
 /// What writes a prepared output's bytes.
@@ -67,8 +89,15 @@ impl<'a> Rendered<'a> {
     ) -> Self {
         Rendered {
             pages,
+            companions: Vec::new(),
             write: Box::new(write),
         }
+    }
+
+    /// The same, with files to write beside it.
+    pub fn with_companions(mut self, companions: Vec<Companion>) -> Self {
+        self.companions = companions;
+        self
     }
 
     /// Writes the bytes to `out`.

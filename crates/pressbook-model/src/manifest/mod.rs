@@ -44,6 +44,36 @@ pub struct Manifest {
     /// `[style]`'s accent and files (the logo, extra CSS), read when the
     /// digest is loaded.
     pub style: StyleSettings,
+    /// `[html]`: read by the HTML edition.
+    pub html: HtmlSettings,
+    /// `[deliver]`: read by `send` for the newsletter.
+    pub deliver: DeliverSettings,
+}
+
+/// `[html]` as validated.
+#[derive(Debug, Clone, Default)]
+pub struct HtmlSettings {
+    pub images: HtmlImages,
+}
+
+/// Where the HTML edition's pictures go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HtmlImages {
+    /// Inside the page, as `data:` addresses: one file that works anywhere.
+    #[default]
+    Embed,
+    /// In `NAME_files/` beside the page: a smaller page, pictures cached.
+    Folder,
+}
+
+/// `[deliver]` as validated: the newsletter's mail.
+#[derive(Debug, Clone, Default)]
+pub struct DeliverSettings {
+    /// The subject line; `None`: "<title>, <date>".
+    pub subject: Option<String>,
+    /// Where a reader unsubscribes (`https:` or `mailto:`), sent as
+    /// `List-Unsubscribe`.
+    pub unsubscribe: Option<String>,
 }
 
 /// `[style]` as validated: the accent, and the files it names, resolved
@@ -213,6 +243,8 @@ pub fn parse(
         feeds: top.feeds(&at, diags),
         user_agent: top.user_agent(&at, diags),
         style: top.style(&at, diags),
+        html: top.html(&at, diags),
+        deliver: top.deliver(&at, diags),
     })
 }
 

@@ -8,7 +8,10 @@ use chrono::{NaiveDate, Weekday};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{ArticleOrder, ArticleRef, Columns, FeedPlan, PdfSettings, SectionPlan, StyleSettings};
+use super::{
+    ArticleOrder, ArticleRef, Columns, DeliverSettings, FeedPlan, HtmlImages, HtmlSettings,
+    PdfSettings, SectionPlan, StyleSettings,
+};
 use crate::diag::{line_col, Diagnostic, Refusal, Sink};
 use crate::house::{Accent, Colour, AA_TEXT_CONTRAST};
 use crate::model::{FontChoice, PageSize};
@@ -60,6 +63,24 @@ pub(super) struct TopTable {
     pub articles: Option<Spanned<Vec<Spanned<String>>>>,
     pub feeds: Option<Vec<FeedTable>>,
     pub user_agent: Option<Spanned<String>>,
+    pub html: Option<HtmlTable>,
+    pub deliver: Option<DeliverTable>,
+}
+
+/// `[html]`: the HTML edition's own settings.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct HtmlTable {
+    /// `"embed"` (in the page) or `"folder"` (beside it).
+    pub images: Option<Spanned<String>>,
+}
+
+/// `[deliver]`: the newsletter's mail (`send --format html`).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DeliverTable {
+    pub subject: Option<Spanned<String>>,
+    pub unsubscribe: Option<Spanned<String>>,
 }
 
 /// TOML allows both `date = 2026-11-23` and `date = "2026-11-23"`.
@@ -126,7 +147,7 @@ pub const BODY_SIZES: std::ops::RangeInclusive<f64> = 7.0..=16.0;
 
 /// Every table the manifest may hold, by the key it sits under (`""` for the
 /// top level), with the keys its struct knows.
-pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 5] {
+pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 7] {
     use super::keys::fields;
     [
         ("", fields::<TopTable>()),
@@ -134,6 +155,8 @@ pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 5] {
         ("style", fields::<StyleTable>()),
         ("sections", fields::<SectionTable>()),
         ("feeds", fields::<FeedTable>()),
+        ("html", fields::<HtmlTable>()),
+        ("deliver", fields::<DeliverTable>()),
     ]
 }
 
@@ -426,6 +449,67 @@ impl TopTable {
             return None;
         }
         Some(v.to_string())
+    }
+}
+
+impl TopTable {
+    /// `[html] images`: embedded in the page (the default) or in a folder
+    /// beside it.
+    pub fn html(&self, at: &Place, diags: &mut Sink) -> HtmlSettings {
+        let Some(images) = self.html.as_ref().and_then(|t| t.images.as_ref()) else {
+            return HtmlSettings::default();
+        };
+        let images = match images.get_ref().as_str() {
+            "embed" => HtmlImages::Embed,
+            "folder" => HtmlImages::Folder,
+            other => {
+                diags.push(
+                    at.error(images.span().start, format!("unknown [html] `images` {other:?}"))
+                        .hint("use \"embed\" (pictures inside the page) or \"folder\" (in NAME_files/ beside it)"),
+                );
+                HtmlImages::Embed
+            }
+        };
+        HtmlSettings { images }
+    }
+
+    /// `[deliver]`: the newsletter's subject and unsubscribe address.
+    pub fn deliver(&self, at: &Place, diags: &mut Sink) -> DeliverSettings {
+        let Some(t) = &self.deliver else {
+            return DeliverSettings::default();
+        };
+        let line = |key: &str, v: &Option<Spanned<String>>, diags: &mut Sink| {
+            let v = v.as_ref()?;
+            let text = v.get_ref().trim();
+            if text.is_empty() || text.chars().any(char::is_control) {
+                diags.push(
+                    at.error(
+                        v.span().start,
+                        format!("[deliver] `{key}` is empty or holds control characters"),
+                    )
+                    .hint("give one line of text, or remove the key"),
+                );
+                return None;
+            }
+            Some((text.to_string(), v.span().start))
+        };
+        let subject = line("subject", &t.subject, diags).map(|(s, _)| s);
+        let unsubscribe = line("unsubscribe", &t.unsubscribe, diags).and_then(|(u, at_byte)| {
+            match url::Url::parse(&u) {
+                Ok(p) if matches!(p.scheme(), "https" | "http" | "mailto") => Some(u),
+                _ => {
+                    diags.push(
+                        at.error(at_byte, format!("[deliver] `unsubscribe` {u:?} is not an https: or mailto: address"))
+                            .hint("give where a reader unsubscribes, e.g. \"mailto:leave@example.org\" or \"https://example.org/unsubscribe\""),
+                    );
+                    None
+                }
+            }
+        });
+        DeliverSettings {
+            subject,
+            unsubscribe,
+        }
     }
 }
 
