@@ -33,10 +33,10 @@ pub fn run(a: Args) -> Result<(), Error> {
         collect::read_article(&mut client, source.as_mut()).map_err(anyhow::Error::from)?;
     if a.json {
         let json = serde_json::to_string_pretty(&article.to_json()).map_err(anyhow::Error::from)?;
-        println!("{json}");
+        pressbook::say!("{json}");
     } else {
         let fetched = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        print!(
+        pressbook::say_raw!(
             "{}",
             save::article_text(&article.meta, &fetched, &article.blocks)
         );

@@ -81,12 +81,12 @@ pub fn run(a: Args) -> Result<(), Error> {
         env!("CARGO_PKG_VERSION")
     );
     if project.is_fresh(&path, &out_dir) {
-        eprintln!("using {} (up to date)", path.display());
+        pressbook::say_err!("using {} (up to date)", path.display());
     } else {
         let report = project.build(&[output], &out_dir, a.input.strict, None)?;
         term::print_diagnostics(&report.warnings);
         for w in &report.written {
-            eprintln!("{}", term::summary_line(w));
+            pressbook::say_err!("{}", term::summary_line(w));
         }
     }
 
@@ -107,7 +107,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         data: &data,
     };
     deliver::send(&smtp, &mail, a.max_size).map_err(|e| Error::Failed(e.into()))?;
-    println!(
+    pressbook::say!(
         "sent {file_name} ({}) to {} via {}",
         deliver::human_size(data.len() as u64),
         a.to.join(", "),
