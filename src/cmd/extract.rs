@@ -31,6 +31,7 @@ pub fn run(a: Args) -> Result<(), Error> {
     let mut source = sources::from_arg(&a.source, a.url.as_deref()).map_err(anyhow::Error::from)?;
     let article =
         collect::read_article(&mut client, source.as_mut()).map_err(anyhow::Error::from)?;
+    pressbook::term::print_diagnostics(&article.warnings);
     if a.json {
         let json = serde_json::to_string_pretty(&article.to_json()).map_err(anyhow::Error::from)?;
         pressbook::say!("{json}");
