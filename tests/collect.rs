@@ -933,7 +933,7 @@ fn readability_pages_keep_the_expected_words() {
             .unwrap()
             .read_to_end(&mut src)
             .unwrap();
-        let (html, _) = pressbook::collect::charset::decode_html(&src, None);
+        let (html, _) = pressbook::collect::charset::decode_html(&src, None).unwrap();
         let e = extract::page(&html, Some(&base), Default::default())
             .and_then(clean::clean)
             .unwrap_or_else(|e| panic!("{p:?}: {e}"));

@@ -10,6 +10,7 @@ mod collect;
 mod docs;
 mod epub;
 mod errors;
+mod hostile;
 mod invariant;
 mod pdf;
 mod pdf_nav;
