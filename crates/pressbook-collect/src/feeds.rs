@@ -316,4 +316,76 @@ mod tests {
             .iter()
             .any(|i| i.date_refused.as_deref().unwrap().contains("before 1990")));
     }
+
+    /// The fuzz target `tests/fuzz/fuzz_targets/feed.rs`, run as a bounded
+    /// randomized test: feeds in every charset, with and without marks,
+    /// cut and mutated, and plain noise. No input may crash the parser
+    /// (the guard would report it as `Crashed`). `PROPTEST_CASES` runs more.
+    mod fuzz {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        const LABELS: &[Option<&str>] = &[
+            None,
+            Some("application/rss+xml; charset=utf-8"),
+            Some("text/xml; charset=utf-16"),
+            Some("text/xml; charset=utf-16be"),
+            Some("application/atom+xml; charset=windows-1252"),
+            Some("application/xml; charset=shift_jis"),
+        ];
+
+        const SEEDS: &[&str] = &[
+            "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>T</title><item><title>Grüße 港</title><link>https://n.example/a</link><pubDate>Fri, 31 Dec 99999 08:00:00 GMT</pubDate></item></channel></rss>",
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title><entry><title>é</title><id>x</id><updated>9999-12-31T00:00:00Z</updated><content type=\"html\">&lt;p&gt;x&lt;/p&gt;</content></entry></feed>",
+            "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"J\",\"items\":[{\"id\":\"1\",\"content_html\":\"<p>x</p>\",\"date_published\":\"+99999-01-01T00:00:00Z\"}]}",
+        ];
+
+        fn bytes_of(seed: usize, form: u8) -> Vec<u8> {
+            let text = SEEDS[seed % SEEDS.len()];
+            match form % 6 {
+                0 => text.as_bytes().to_vec(),
+                1 => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+                2 => [vec![0xFF, 0xFE], text.encode_utf16().flat_map(u16::to_le_bytes).collect()].concat(),
+                3 => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+                4 => [vec![0xFE, 0xFF], text.encode_utf16().flat_map(u16::to_le_bytes).collect()].concat(),
+                _ => encoding_rs::SHIFT_JIS.encode(text).0.into_owned(),
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+            #[test]
+            fn no_feed_crashes_the_parser(
+                seed in 0usize..3,
+                form in 0u8..6,
+                edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 0..12),
+                cut in any::<prop::sample::Index>(),
+                noise in proptest::collection::vec(any::<u8>(), 0..64),
+            ) {
+                let mut b = bytes_of(seed, form);
+                for (at, byte, how) in edits {
+                    if b.is_empty() { break; }
+                    let i = at.index(b.len());
+                    match how {
+                        0 => b[i] = byte,
+                        1 => b.insert(i, byte),
+                        _ => { b.remove(i); }
+                    }
+                }
+                if !b.is_empty() {
+                    let keep = cut.index(b.len() + 1).max(b.len() / 2);
+                    b.truncate(keep);
+                }
+                for input in [b.clone(), noise.clone(), [b.as_slice(), noise.as_slice()].concat()] {
+                    for label in LABELS {
+                        let r = parse(&input, "https://feeds.example/f.xml", *label);
+                        prop_assert!(
+                            !matches!(r, Err(FeedError::Stopped(Stopped::Crashed { .. }))),
+                            "crashed on {:?} as {:?}: {:?}", input, label, r.err()
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
