@@ -341,9 +341,8 @@ fn hostile_pages_fail_cleanly_or_are_read_safely() {
 
 #[test]
 fn hostile_feeds_never_stop_the_feeds_after_them() {
-    let good = format!(
-        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Good</title><item><title>Arrived \u{1b}[2J</title><link>{{BASE}}/item</link><guid>g1</guid><pubDate>Tue, 24 Nov 2026 08:00:00 GMT</pubDate></item><item><title>Far</title><link>{{BASE}}/far</link><guid>g2</guid><pubDate>Fri, 31 Dec 9999 08:00:00 GMT</pubDate></item></channel></rss>"
-    );
+    let good = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Good</title><item><title>Arrived \u{1b}[2J</title><link>{BASE}/item</link><guid>g1</guid><pubDate>Tue, 24 Nov 2026 08:00:00 GMT</pubDate></item><item><title>Far</title><link>{BASE}/far</link><guid>g2</guid><pubDate>Fri, 31 Dec 9999 08:00:00 GMT</pubDate></item></channel></rss>"
+        .to_string();
     let wide = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>Wide</title><item><title>Wide item</title><link>{BASE}/wide</link><guid>w</guid></item></channel></rss>";
     let mut bad_utf8 = good.clone().into_bytes();
     bad_utf8.insert(70, 0xC3);

@@ -75,7 +75,7 @@ pub const MAX_NESTING: usize = 64;
 /// [`SKIP`]) at any depth, `node` itself included. Walks without recursion.
 pub fn reader_text(node: &NodeRef) -> String {
     let mut out = String::new();
-    let mut stack = vec![node.clone()];
+    let mut stack = vec![*node];
     while let Some(n) = stack.pop() {
         if n.is_text() {
             out.push_str(&n.text());
@@ -97,7 +97,7 @@ pub fn reader_text(node: &NodeRef) -> String {
 /// each cut subtree is read once, so the cost stays linear in the page.
 pub fn cut_deep(root: &NodeRef) {
     let mut cut = Vec::new();
-    let mut stack = vec![(root.clone(), 0usize)];
+    let mut stack = vec![(*root, 0usize)];
     while let Some((n, depth)) = stack.pop() {
         for child in n.children_it(false) {
             if !child.is_element() {

@@ -345,9 +345,17 @@ mod tests {
             match form % 6 {
                 0 => text.as_bytes().to_vec(),
                 1 => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
-                2 => [vec![0xFF, 0xFE], text.encode_utf16().flat_map(u16::to_le_bytes).collect()].concat(),
+                2 => [
+                    vec![0xFF, 0xFE],
+                    text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+                ]
+                .concat(),
                 3 => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
-                4 => [vec![0xFE, 0xFF], text.encode_utf16().flat_map(u16::to_le_bytes).collect()].concat(),
+                4 => [
+                    vec![0xFE, 0xFF],
+                    text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+                ]
+                .concat(),
                 _ => encoding_rs::SHIFT_JIS.encode(text).0.into_owned(),
             }
         }
