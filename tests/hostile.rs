@@ -242,35 +242,21 @@ fn hostile_pages_fail_cleanly_or_are_read_safely() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("The tide came in"), "{}", r.stdout);
 
-    let r = extract("/br");
-    assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("compressed as \"br\""), "{}", r.stderr);
-
-    let r = extract("/noise");
-    assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("binary data, not text"), "{}", r.stderr);
-
-    let r = extract("/to-file");
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr
-            .contains("redirects to file:///etc/passwd, which is not an http"),
-        "{}",
-        r.stderr
-    );
-
-    let r = extract("/busy");
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr
-            .contains("answered 503 and asks to retry after 120 s"),
-        "{}",
-        r.stderr
-    );
-
-    let r = extract("/drip");
-    assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("timed out after 3 s"), "{}", r.stderr);
+    // Refused, each said as what it is.
+    for (path, why) in [
+        ("/br", "compressed as \"br\""),
+        ("/noise", "binary data, not text"),
+        (
+            "/to-file",
+            "redirects to file:///etc/passwd, which is not an http",
+        ),
+        ("/busy", "answered 503 and asks to retry after 120 s"),
+        ("/drip", "timed out after 3 s"),
+    ] {
+        let r = extract(path);
+        assert_eq!(r.code, 1, "{path}");
+        assert!(r.stderr.contains(why), "{path}: {}", r.stderr);
+    }
 
     // Read, or given up at the --timeout: never an unbounded run.
     let r = extract("/nested");
