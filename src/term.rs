@@ -1,7 +1,8 @@
 //! What the command line shows a person: colours, the progress bar and the
 //! summary lines. Kept out of `main.rs` so that it stays argument parsing.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,10 +18,76 @@ pub fn stderr_color() -> bool {
         && std::io::stderr().is_terminal()
 }
 
-/// Prints diagnostics to stderr.
+/// `println!` through [`say`].
+#[macro_export]
+macro_rules! say {
+    ($($t:tt)*) => { $crate::term::say(format!($($t)*)) };
+}
+
+/// `eprintln!` through [`say_err`].
+#[macro_export]
+macro_rules! say_err {
+    ($($t:tt)*) => { $crate::term::say_err(format!($($t)*)) };
+}
+
+/// `print!` through [`say_raw_lines`].
+#[macro_export]
+macro_rules! say_raw {
+    ($($t:tt)*) => { $crate::term::say_raw_lines(format!($($t)*)) };
+}
+
+/// Set once a stream's reader has gone (`pressbook list | head`): what
+/// would have been printed there is dropped, the command carries on (a
+/// `fetch` still saves what it fetched) and exits as it would have.
+static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+static STDERR_GONE: AtomicBool = AtomicBool::new(false);
+
+/// Prints `text` and a line feed to stdout. Every line the commands print
+/// goes through here or [`say_err`]: control characters in it (a page's
+/// title, a server's answer) are made visible ([`crate::diag::visible`]),
+/// and a closed pipe ends the printing quietly instead of panicking.
+pub fn say(text: impl AsRef<str>) {
+    let text = format!("{}\n", crate::diag::visible(text.as_ref()));
+    write_to(&mut std::io::stdout().lock(), &STDOUT_GONE, text.as_bytes());
+}
+
+/// [`say`] without the line feed: text that brings its own (a listing,
+/// an article).
+pub fn say_raw_lines(text: impl AsRef<str>) {
+    let text = crate::diag::visible(text.as_ref());
+    write_to(&mut std::io::stdout().lock(), &STDOUT_GONE, text.as_bytes());
+}
+
+/// Bytes made by a generator (completions, the man page) to stdout, as
+/// they are: they come from this program, not from outside.
+pub fn say_bytes(bytes: &[u8]) {
+    write_to(&mut std::io::stdout().lock(), &STDOUT_GONE, bytes);
+}
+
+/// [`say`] for stderr.
+pub fn say_err(text: impl AsRef<str>) {
+    let text = format!("{}\n", crate::diag::visible(text.as_ref()));
+    write_to(&mut std::io::stderr().lock(), &STDERR_GONE, text.as_bytes());
+}
+
+/// Writes and flushes, remembering a closed pipe in `gone`. Any other
+/// failure to print (a full disk behind `>`) cannot be reported anywhere
+/// better and is dropped the same way.
+fn write_to(w: &mut dyn Write, gone: &AtomicBool, bytes: &[u8]) {
+    if gone.load(Ordering::Relaxed) {
+        return;
+    }
+    if w.write_all(bytes).and_then(|()| w.flush()).is_err() {
+        gone.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Prints diagnostics to stderr. [`Diagnostic::render`] has made their
+/// text visible already; only its own colours remain.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     if !diags.is_empty() {
-        eprint!("{}", crate::render_diagnostics(diags, stderr_color()));
+        let text = crate::render_diagnostics(diags, stderr_color());
+        write_to(&mut std::io::stderr().lock(), &STDERR_GONE, text.as_bytes());
     }
 }
 
@@ -28,8 +95,8 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
 pub fn print_error(e: &crate::Error) {
     match e {
         crate::Error::Problems(diags) => print_diagnostics(diags),
-        crate::Error::Failed(e) => eprintln!("error: {e:#}"),
-        crate::Error::Usage(e) => eprintln!("error: {e}"),
+        crate::Error::Failed(e) => say_err(format!("error: {e:#}")),
+        crate::Error::Usage(e) => say_err(format!("error: {e}")),
     }
 }
 
@@ -92,7 +159,7 @@ impl ProgressDisplay {
                 Step::Wrote(w) => format!("wrote {}", w.path.display()),
             };
             if verbose {
-                bar.suspend(|| eprintln!("{msg}"));
+                bar.suspend(|| say_err(&msg));
             }
             bar.set_message(msg);
         })

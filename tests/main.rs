@@ -10,6 +10,7 @@ mod collect;
 mod docs;
 mod epub;
 mod errors;
+mod hostile;
 mod html;
 mod invariant;
 mod pdf;

@@ -40,7 +40,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             Ok(source) => source,
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {:#}", anyhow::Error::from(e));
+                pressbook::say_err!("error: {:#}", anyhow::Error::from(e));
                 continue;
             }
         };
@@ -63,9 +63,11 @@ pub fn run(a: Args) -> Result<(), Error> {
 /// What happened to the page named `s`, as it happens.
 fn print_event(s: &str, e: &Event) {
     match e {
-        Event::Added { file, title, .. } => println!("added {file}: {title}"),
-        Event::Known { file, .. } => println!("skipped {s}: already in the digest as {file}"),
-        Event::Failed { why, .. } => eprintln!("error: {why}"),
+        Event::Added { file, title, .. } => pressbook::say!("added {file}: {title}"),
+        Event::Known { file, .. } => {
+            pressbook::say!("skipped {s}: already in the digest as {file}")
+        }
+        Event::Failed { why, .. } => pressbook::say_err!("error: {why}"),
         Event::Warning(d) => pressbook::term::print_diagnostics(std::slice::from_ref(d)),
         // Pages a person names are neither dry-run, robots-checked nor
         // conditional.

@@ -46,7 +46,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         if !a.quiet {
             term::print_diagnostics(&report.warnings);
             for w in &report.written {
-                println!("{}", term::summary_line(w));
+                pressbook::say!("{}", term::summary_line(w));
             }
         }
     };
@@ -64,7 +64,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             Err(e) => term::print_error(&e),
         }
         if !a.quiet {
-            eprintln!(
+            pressbook::say_err!(
                 "watching {} for changes (Ctrl-C to stop)",
                 opts.dir.display()
             );

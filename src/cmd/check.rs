@@ -48,7 +48,7 @@ pub fn run(a: Args) -> Result<(), Error> {
     }
     term::print_diagnostics(&warnings);
     let digest = project.digest();
-    println!(
+    pressbook::say!(
         "ok: {} articles in {} sections, {} warning(s)",
         digest.articles().count(),
         digest.sections.len(),

@@ -14,14 +14,17 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<(), Error> {
-    let mut out = std::io::stdout();
+    let mut out = Vec::new();
     clap_complete::generate(a.shell, &mut Cli::command(), "pressbook", &mut out);
+    pressbook::term::say_bytes(&out);
     Ok(())
 }
 
 pub fn man() -> Result<(), Error> {
+    let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command())
-        .render(&mut std::io::stdout())
+        .render(&mut out)
         .context("cannot write the man page")?;
+    pressbook::term::say_bytes(&out);
     Ok(())
 }

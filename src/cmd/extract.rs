@@ -31,12 +31,13 @@ pub fn run(a: Args) -> Result<(), Error> {
     let mut source = sources::from_arg(&a.source, a.url.as_deref()).map_err(anyhow::Error::from)?;
     let article =
         collect::read_article(&mut client, source.as_mut()).map_err(anyhow::Error::from)?;
+    pressbook::term::print_diagnostics(&article.warnings);
     if a.json {
         let json = serde_json::to_string_pretty(&article.to_json()).map_err(anyhow::Error::from)?;
-        println!("{json}");
+        pressbook::say!("{json}");
     } else {
         let fetched = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        print!(
+        pressbook::say_raw!(
             "{}",
             save::article_text(&article.meta, &fetched, &article.blocks)
         );

@@ -76,7 +76,7 @@ pub fn run(a: Args) -> Result<(), Error> {
     let mut sink = Sink::new();
     let events = collect::fetch(&mut c, &settings.feeds, &opts, &mut sink, &mut print_event);
     let warned = sink.len();
-    println!("{}", summary(&events, warned, a.dry_run));
+    pressbook::say!("{}", summary(&events, warned, a.dry_run));
     let failed = events.iter().filter(|e| e.failed()).count();
     if failed > 0 {
         return Err(
@@ -120,16 +120,18 @@ fn summary(events: &[Event], warned: usize, dry_run: bool) -> String {
 
 fn print_event(e: &Event) {
     match e {
-        Event::Added { file, title, .. } => println!("added {file}: {title}"),
-        Event::Known { file, url } => println!("skipped {url}: already in the digest as {file}"),
-        Event::WouldAdd { title, url } => println!("would add {title:?} from {url}"),
-        Event::Unchanged { source } => println!("{source} unchanged since the last fetch"),
-        Event::Skipped { url, why } => println!("skipped {url}: {why}"),
+        Event::Added { file, title, .. } => pressbook::say!("added {file}: {title}"),
+        Event::Known { file, url } => {
+            pressbook::say!("skipped {url}: already in the digest as {file}")
+        }
+        Event::WouldAdd { title, url } => pressbook::say!("would add {title:?} from {url}"),
+        Event::Unchanged { source } => pressbook::say!("{source} unchanged since the last fetch"),
+        Event::Skipped { url, why } => pressbook::say!("skipped {url}: {why}"),
         Event::Failed { what, why } => {
             if why.contains(what.trim_start_matches("feed ")) {
-                eprintln!("error: {why}");
+                pressbook::say_err!("error: {why}");
             } else {
-                eprintln!("error: {what}: {why}");
+                pressbook::say_err!("error: {what}: {why}");
             }
         }
         Event::Warning(d) => pressbook::term::print_diagnostics(std::slice::from_ref(d)),

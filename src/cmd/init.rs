@@ -13,8 +13,8 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<(), Error> {
     for f in scaffold::init(&a.dir, super::today())? {
-        println!("created {}", f.display());
+        pressbook::say!("created {}", f.display());
     }
-    println!("next: pressbook build {}", a.dir.display());
+    pressbook::say!("next: pressbook build {}", a.dir.display());
     Ok(())
 }

@@ -25,9 +25,9 @@ pub fn run(a: Args) -> Result<(), Error> {
     let entries = listing::entries(&digest, dir);
     if a.json {
         let json = serde_json::to_string_pretty(&entries).context("cannot write the listing")?;
-        println!("{json}");
+        pressbook::say!("{json}");
     } else {
-        print!("{}", listing::table(&entries));
+        pressbook::say_raw!("{}", listing::table(&entries));
     }
     Ok(())
 }

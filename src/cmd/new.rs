@@ -18,6 +18,6 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<(), Error> {
     let path = scaffold::new_article(&a.dir, &a.headline, a.section.as_deref(), super::today())?;
-    println!("created {}", path.display());
+    pressbook::say!("created {}", path.display());
     Ok(())
 }

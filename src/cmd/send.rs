@@ -135,7 +135,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         unsubscribe,
     };
     deliver::send(&smtp, &mail, a.max_size).map_err(|e| Error::Failed(e.into()))?;
-    println!(
+    pressbook::say!(
         "sent {what} ({}) to {} via {}",
         deliver::human_size(mail.payload_size()),
         a.to.join(", "),
@@ -191,12 +191,12 @@ fn ready(
 ) -> Result<PathBuf, Error> {
     let path = project.path_of(output, out_dir);
     if project.is_fresh(&path, out_dir) {
-        eprintln!("using {} (up to date)", path.display());
+        pressbook::say_err!("using {} (up to date)", path.display());
     } else {
         let report = project.build(&[output], out_dir, strict, None)?;
         term::print_diagnostics(&report.warnings);
         for w in &report.written {
-            eprintln!("{}", term::summary_line(w));
+            pressbook::say_err!("{}", term::summary_line(w));
         }
     }
     Ok(path)

@@ -8,7 +8,7 @@ use dom_query::Document;
 
 use crate::blocks::{self, plain, Blk};
 use crate::chrome::{drop_chrome_blocks, strip_chrome};
-use crate::convert::convert;
+use crate::convert::{convert, cut_deep};
 use crate::extract::{ExtractError, Extracted, Meta};
 use crate::markdown::{to_markdown, to_text};
 
@@ -20,6 +20,8 @@ pub struct Article {
     /// The first block is the page's lead figure, put back because the
     /// extractor left it out.
     pub lead_restored: bool,
+    /// What was wrong but did not stop the article (a date out of range).
+    pub warnings: Vec<pressbook_model::diag::Diagnostic>,
 }
 
 impl Article {
@@ -37,11 +39,13 @@ impl Article {
 /// Cleans an extracted article.
 pub fn clean(e: Extracted) -> Result<Article, ExtractError> {
     let content = Document::fragment(e.html);
+    cut_deep(&content.root());
     let Some(tidy) = e.tidy else {
         return Ok(Article {
             blocks: convert(&content.root(), e.base.as_ref()),
             meta: e.meta,
             lead_restored: false,
+            warnings: e.warnings,
         });
     };
     if tidy.opts.strip_chrome {
@@ -71,6 +75,7 @@ pub fn clean(e: Extracted) -> Result<Article, ExtractError> {
         meta: e.meta,
         blocks,
         lead_restored,
+        warnings: e.warnings,
     })
 }
 

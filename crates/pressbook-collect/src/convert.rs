@@ -63,6 +63,59 @@ const BLOCKS: &[&str] = &[
 /// hostile pages cannot exhaust the stack.
 const MAX_DEPTH: usize = 40;
 
+/// Deepest nesting of elements a page keeps before the extractor sees it:
+/// an element this deep keeps its text and loses its child elements
+/// ([`cut_deep`]). Work over a tree grows with its depth (the extractor
+/// walks ancestors for every node), so thousands of nested `<div>`s took
+/// quadratic time; real articles stay far below this.
+pub const MAX_NESTING: usize = 64;
+
+/// The text a reader sees in `node`: its text nodes, leaving out those
+/// inside elements that are never article text (script, style… in
+/// [`SKIP`]) at any depth, `node` itself included. Walks without recursion.
+pub fn reader_text(node: &NodeRef) -> String {
+    let mut out = String::new();
+    let mut stack = vec![*node];
+    while let Some(n) = stack.pop() {
+        if n.is_text() {
+            out.push_str(&n.text());
+            continue;
+        }
+        if n.is_element() && SKIP.contains(&name_of(&n).as_str()) {
+            continue;
+        }
+        // Children pushed last-first, so they come off in order.
+        let mut children: Vec<NodeRef> = n.children_it(false).collect();
+        children.reverse();
+        stack.extend(children);
+    }
+    out
+}
+
+/// Cuts the tree under `root` at [`MAX_NESTING`] levels: each element that
+/// deep is replaced by its [`reader_text`]. One pass over the tree, and
+/// each cut subtree is read once, so the cost stays linear in the page.
+pub fn cut_deep(root: &NodeRef) {
+    let mut cut = Vec::new();
+    let mut stack = vec![(*root, 0usize)];
+    while let Some((n, depth)) = stack.pop() {
+        for child in n.children_it(false) {
+            if !child.is_element() {
+                continue;
+            }
+            if depth + 1 >= MAX_NESTING {
+                cut.push(child);
+            } else {
+                stack.push((child, depth + 1));
+            }
+        }
+    }
+    for n in cut {
+        let text = reader_text(&n);
+        n.set_text(text);
+    }
+}
+
 struct Walker<'u> {
     base: Option<&'u Url>,
     depth: usize,
@@ -90,19 +143,9 @@ fn has_block_descendant(node: &NodeRef) -> bool {
 }
 
 impl Walker<'_> {
+    /// A link's address, or `None` when it may not stay a link.
     fn resolve(&self, href: &str) -> Option<String> {
-        let href = href.trim();
-        if href.is_empty() {
-            return None;
-        }
-        let lower = href.to_ascii_lowercase();
-        if lower.starts_with("javascript:") || lower.starts_with("data:") {
-            return None;
-        }
-        match self.base {
-            Some(b) => b.join(href).ok().map(|u| u.to_string()),
-            None => Some(href.to_string()),
-        }
+        allowed(href, self.base, LINK_SCHEMES)
     }
 
     fn image_src(&self, img: &NodeRef) -> Option<String> {
@@ -116,7 +159,7 @@ impl Walker<'_> {
         candidates
             .into_iter()
             .flatten()
-            .find_map(|s| self.resolve(&s))
+            .find_map(|s| allowed(&s, self.base, &["http", "https"]))
     }
 
     /// Walks a container: runs of inline content become paragraphs, block
@@ -188,7 +231,7 @@ impl Walker<'_> {
                 }
             }
             "pre" => {
-                let text = node.text().to_string();
+                let text = reader_text(node);
                 let text = text.trim_matches('\n');
                 if !text.trim().is_empty() {
                     out.push(Blk::Code(text.to_string()));
@@ -342,7 +385,7 @@ impl Walker<'_> {
 
     fn inline(&mut self, node: &NodeRef, name: &str, run: &mut Vec<Inl>) {
         if self.depth >= MAX_DEPTH {
-            run.push(Inl::Text(node.text().to_string()));
+            run.push(Inl::Text(reader_text(node)));
             return;
         }
         match name {
@@ -358,7 +401,7 @@ impl Walker<'_> {
                 let c = self.inlines(node);
                 run.push(Inl::Strike(c));
             }
-            "code" | "kbd" | "samp" | "tt" => run.push(Inl::Code(collapse(&node.text()))),
+            "code" | "kbd" | "samp" | "tt" => run.push(Inl::Code(collapse(&reader_text(node)))),
             "br" => run.push(Inl::Break),
             "img" => {
                 if let Some(src) = self.image_src(node) {
@@ -380,6 +423,38 @@ impl Walker<'_> {
             }
             _ => self.inline_children(node, run),
         }
+    }
+}
+
+/// Schemes a link of an article may have; every other (`javascript:`,
+/// `vbscript:`, `data:`, `file:`…) leaves only the link's text.
+pub const LINK_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+/// `href` as an address whose scheme is one of `schemes`, decided after
+/// parsing it as a browser would (resolved against `base`, with the tabs,
+/// line feeds and leading control characters a browser drops removed), so
+/// that `java&#x0A;script:` or `&#x01;javascript:` cannot pass as
+/// something else. Without a base, only a fragment (`#part`) stays
+/// relative.
+pub fn allowed(href: &str, base: Option<&Url>, schemes: &[&str]) -> Option<String> {
+    if href.trim().is_empty() {
+        return None;
+    }
+    let parsed = match base {
+        Some(b) => b.join(href),
+        None => Url::parse(href),
+    };
+    match parsed {
+        Ok(u) => schemes.contains(&u.scheme()).then(|| u.to_string()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let h: String = href
+                .trim_matches(|c: char| c <= ' ')
+                .chars()
+                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                .collect();
+            (h.starts_with('#') && !h[1..].contains(':')).then_some(h)
+        }
+        Err(_) => None,
     }
 }
 
@@ -525,5 +600,90 @@ mod tests {
             s.ends_with("a.png").then(|| "images/a.png".to_string())
         });
         assert_eq!(to_markdown(&blocks), "![](images/a.png)\n\n*Cap*\n");
+    }
+
+    #[test]
+    fn link_schemes_are_decided_after_parsing() {
+        let base = Url::parse("https://news.example/a/b.html").unwrap();
+        for bad in [
+            "javascript:alert(1)",
+            "java\nscript:alert(1)",
+            "java\tscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            " \u{0}JaVaScRiPt:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html,<script>x</script>",
+            "file:///etc/passwd",
+            "jar:https://x.example/!/",
+        ] {
+            assert_eq!(allowed(bad, Some(&base), LINK_SCHEMES), None, "{bad:?}");
+            assert_eq!(allowed(bad, None, LINK_SCHEMES), None, "{bad:?}");
+        }
+        assert_eq!(
+            allowed("/c?d#e", Some(&base), LINK_SCHEMES).as_deref(),
+            Some("https://news.example/c?d#e")
+        );
+        assert_eq!(
+            allowed("#notes", None, LINK_SCHEMES).as_deref(),
+            Some("#notes")
+        );
+        assert_eq!(
+            allowed("mailto:desk@news.example", None, LINK_SCHEMES).as_deref(),
+            Some("mailto:desk@news.example")
+        );
+        assert_eq!(
+            allowed("mailto:desk@news.example", None, &["http", "https"]),
+            None
+        );
+        let md = md("<p><a href='java&#x0A;script:alert(1)'>one</a> <a href='&#x01;javascript:x'>two</a> <a href='vbscript:x'>three</a> <a href='https://ok.example/'>four</a></p>");
+        assert!(!md.to_ascii_lowercase().contains("script:"), "{md}");
+        assert!(md.contains("[four](https://ok.example/)"), "{md}");
+    }
+
+    #[test]
+    fn script_and_style_never_become_text() {
+        let md = md(
+            "<pre><script>alert('pre')</script>kept</pre><p><code><style>.x{}</style>c()</code> \
+            <kbd><script>k()</script>K</kbd></p>",
+        );
+        assert!(
+            !md.contains("alert") && !md.contains(".x{}") && !md.contains("k()"),
+            "{md}"
+        );
+        assert!(md.contains("kept") && md.contains("c()"), "{md}");
+        // Deeper than the walk goes, and deeper than the cut.
+        for depth in [45, 70, 300] {
+            let html = format!(
+                "{}<p>deep words</p><script>secret()</script><style>p{{}}</style>{}",
+                "<div><span>".repeat(depth),
+                "</span></div>".repeat(depth)
+            );
+            let doc = dom_query::Document::from(html.as_str());
+            cut_deep(&doc.root());
+            let body = doc.body().unwrap();
+            let out = to_markdown(&convert(&body, None));
+            assert!(out.contains("deep words"), "{depth}: {out}");
+            assert!(
+                !out.contains("secret") && !out.contains("p{}"),
+                "{depth}: {out}"
+            );
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_at_the_documented_level() {
+        let n = 20_000;
+        let html = format!("{}<b>bottom</b>{}", "<div>".repeat(n), "</div>".repeat(n));
+        let doc = dom_query::Document::from(html.as_str());
+        cut_deep(&doc.root());
+        let deepest = doc
+            .root()
+            .descendants_it()
+            .filter(|d| d.is_element())
+            .map(|d| d.ancestors_it(None).count())
+            .max()
+            .unwrap();
+        assert!(deepest <= MAX_NESTING, "{deepest}");
+        assert!(reader_text(&doc.root()).contains("bottom"));
     }
 }

@@ -8,9 +8,13 @@ use dom_query::Document;
 use serde::Serialize;
 use url::Url;
 
+use pressbook_model::diag::Diagnostic;
+
 use crate::blocks::collapse;
+use crate::convert::cut_deep;
 use crate::fetch::Fetched;
-use crate::meta::{clean_byline, iso_date, nonempty, PageMeta};
+use crate::guard::Stopped;
+use crate::meta::{clean_byline, iso_date, nonempty, sane_published, PageMeta};
 use crate::source::Hints;
 
 /// Fewer words than this after extraction: the page holds no article.
@@ -44,6 +48,8 @@ pub struct Extracted {
     /// What the page showed around the article, for cleaning; `None` for
     /// a feed's full text, which is taken as it is.
     pub tidy: Option<Tidy>,
+    /// What was wrong but did not stop the article (a date out of range).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What the cleaning of an extracted page needs from the page.
@@ -66,6 +72,8 @@ pub enum ExtractError {
     NoArticle(usize),
     #[error("the page is too complex to read ({0})")]
     Extractor(String),
+    #[error(transparent)]
+    Stopped(#[from] Stopped),
 }
 
 /// Options for [`page`]; the defaults are what pressbook uses.
@@ -89,14 +97,14 @@ impl Default for ExtractOptions {
 /// page leaves out, and everything of a feed's full text.
 pub fn extract(fetched: Fetched, hints: &Hints) -> Result<Extracted, ExtractError> {
     let published = hints.published.map(|p| p.to_rfc3339());
-    match fetched {
+    let mut e = match fetched {
         Fetched::Page(p) => {
             let mut e = page(&p.html, p.url.as_ref(), ExtractOptions::default())?;
             e.meta.published = e.meta.published.or(published);
             e.meta.byline = e.meta.byline.or_else(|| hints.author.clone());
-            Ok(e)
+            e
         }
-        Fetched::Fragment { html, url } => Ok(Extracted {
+        Fetched::Fragment { html, url } => Extracted {
             base: url.as_deref().and_then(|u| Url::parse(u).ok()),
             meta: Meta {
                 title: hints.title.clone(),
@@ -110,7 +118,25 @@ pub fn extract(fetched: Fetched, hints: &Hints) -> Result<Extracted, ExtractErro
             },
             html,
             tidy: None,
-        }),
+            warnings: Vec::new(),
+        },
+    };
+    e.warnings.splice(0..0, hints.warnings.iter().cloned());
+    Ok(e)
+}
+
+/// The page's stated date, when it is one an article can have; else
+/// `None` and a warning saying why (a page dated 9999 or 1970).
+fn sane_date(published: Option<String>, warnings: &mut Vec<Diagnostic>) -> Option<String> {
+    let p = published?;
+    match sane_published(&p, chrono::Utc::now()) {
+        Ok(()) => Some(p),
+        Err(why) => {
+            warnings.push(Diagnostic::warning(format!(
+                "{why}, so the article is taken as undated"
+            )));
+            None
+        }
     }
 }
 
@@ -122,6 +148,7 @@ pub fn page(
     opts: ExtractOptions,
 ) -> Result<Extracted, ExtractError> {
     let doc = Document::from(html);
+    cut_deep(&doc.root());
     let pm = PageMeta::read(&doc, page_url);
     let cfg = dom_smoothie::Config {
         max_elements_to_parse: 200_000,
@@ -145,6 +172,7 @@ pub fn page(
             None => Some(u),
         }
     };
+    let mut warnings = Vec::new();
     let site = nonempty(article.site_name.clone())
         .or(pm.publisher.clone())
         .or_else(|| {
@@ -157,8 +185,11 @@ pub fn page(
             .or(pm.title.clone())
             .map(|t| collapse(&t)),
         byline: clean_byline(article.byline.as_deref()).or(pm.author.clone()),
-        published: iso_date(article.published_time.as_deref())
-            .or_else(|| pm.published.as_deref().and_then(|p| iso_date(Some(p)))),
+        published: sane_date(
+            iso_date(article.published_time.as_deref())
+                .or_else(|| pm.published.as_deref().and_then(|p| iso_date(Some(p)))),
+            &mut warnings,
+        ),
         site: site.map(|s| collapse(&s)),
         url: resolve(pm.canonical.clone()).or_else(|| page_url.map(|u| u.to_string())),
         language: nonempty(article.lang.clone())
@@ -180,5 +211,6 @@ pub fn page(
             lead_figure: pm.lead_figure,
         }),
         base,
+        warnings,
     })
 }

@@ -39,6 +39,8 @@ pub enum FetchError {
     NotHtml { url: String, mime: String },
     #[error("the item has neither a link nor its full text")]
     Nothing,
+    #[error("{url} is no page: {why}")]
+    NotText { url: String, why: charset::NotText },
 }
 
 /// What pages are asked for.
@@ -75,7 +77,13 @@ fn page(http: &mut Http, url: &str, base: Option<Url>) -> Result<Page, FetchErro
             });
         }
     }
-    let (html, _) = charset::decode_html(&resp.body, resp.content_type.as_deref());
+    let (html, _) =
+        charset::decode_html(&resp.body, resp.content_type.as_deref()).map_err(|why| {
+            FetchError::NotText {
+                url: url.to_string(),
+                why,
+            }
+        })?;
     let read_as = Url::parse(&resp.url).ok().or_else(|| Url::parse(url).ok());
     let mut addresses = vec![url.to_string()];
     if resp.url != url {

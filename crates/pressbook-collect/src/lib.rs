@@ -39,6 +39,7 @@ pub mod error;
 pub mod extract;
 pub mod feeds;
 pub mod fetch;
+pub mod guard;
 pub mod http;
 pub mod images;
 pub mod markdown;
@@ -193,12 +194,9 @@ impl Collector {
         if let Some(file) = self.state.find(&keys) {
             return Ok(Outcome::Known(file));
         }
-        let article = extract::extract(fetched, &item.hints)
-            .and_then(clean::clean)
-            .map_err(|source| Error::Extract {
-                name: item.shown.clone(),
-                source,
-            })?;
+        let limit = self.http.options().timeout;
+        let mut article = cut_out(fetched, &item.hints, &item.shown, limit)?;
+        let warnings = std::mem::take(&mut article.warnings);
         keys.addresses.extend(article.meta.url.clone());
         if let Some(file) = self.state.find(&keys) {
             return Ok(Outcome::Known(file));
@@ -207,7 +205,7 @@ impl Collector {
         let section = run.section.as_deref().or(item.section.as_deref());
         let saved = save::save(&self.dir, &illustrated, section);
         let path = saved.as_ref().ok().map(|s| self.dir.join(&s.file));
-        for d in illustrated.left_out {
+        for d in warnings.into_iter().chain(illustrated.left_out) {
             sink.push(match &path {
                 Some(p) => d.at(p),
                 None => d,
@@ -296,12 +294,28 @@ pub fn read_article(http: &mut Http, source: &mut dyn Source) -> Result<Article,
         return Err(Error::Empty(source.name()));
     };
     let fetched = fetch::fetch(http, item.body)?;
-    extract::extract(fetched, &item.hints)
-        .and_then(clean::clean)
-        .map_err(|source| Error::Extract {
-            name: item.shown,
-            source,
-        })
+    cut_out(fetched, &item.hints, &item.shown, http.options().timeout)
+}
+
+/// The article cut out of what was fetched and cleaned, behind the
+/// [`guard`]: a crash of the HTML parser or the extractor is this item's
+/// error, and reading one page takes at most `limit` (the `--timeout`).
+fn cut_out(
+    fetched: fetch::Fetched,
+    hints: &source::Hints,
+    name: &str,
+    limit: std::time::Duration,
+) -> Result<Article, Error> {
+    let hints = hints.clone();
+    guard::guarded("article extractor", Some(limit), move || {
+        extract::extract(fetched, &hints).and_then(clean::clean)
+    })
+    .map_err(extract::ExtractError::from)
+    .and_then(|r| r)
+    .map_err(|source| Error::Extract {
+        name: name.to_string(),
+        source,
+    })
 }
 
 #[cfg(test)]

@@ -61,6 +61,43 @@ pub fn iso_date(s: Option<&str>) -> Option<String> {
         .map(|d| d.format("%Y-%m-%d").to_string())
 }
 
+/// The first day an article's date may fall on: the web is younger.
+pub const EARLIEST_DATE: (i32, u32, u32) = (1990, 1, 1);
+
+/// Why `day` is no date for an article read at `now`: more than a day
+/// ahead (a feed dated 9999 would hold the newest slots for ever), or
+/// before [`EARLIEST_DATE`]. `None` when it is a sane date.
+pub fn outside_window(
+    day: chrono::NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<&'static str> {
+    let (y, m, d) = EARLIEST_DATE;
+    if day > (now + chrono::Days::new(1)).date_naive() {
+        Some("more than a day in the future")
+    } else if chrono::NaiveDate::from_ymd_opt(y, m, d).is_some_and(|first| day < first) {
+        Some("before 1990")
+    } else {
+        None
+    }
+}
+
+/// The date an ISO 8601 `published` from a page falls on, when it is one
+/// an article can have: `Err` says why not (for the warning).
+pub fn sane_published(published: &str, now: chrono::DateTime<chrono::Utc>) -> Result<(), String> {
+    let day = published
+        .get(..10)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    match day {
+        Some(day) => match outside_window(day, now) {
+            Some(why) => Err(format!("the page's date {published} is {why}")),
+            None => Ok(()),
+        },
+        None => Err(format!(
+            "the page's date {published} is not a calendar date"
+        )),
+    }
+}
+
 /// Metadata the page states about itself.
 #[derive(Debug, Default, Clone)]
 pub struct PageMeta {
@@ -239,7 +276,7 @@ fn lead_figure(
         let caption = f
             .descendants_it()
             .find(|d| d.node_name().is_some_and(|n| &*n == "figcaption"))
-            .map(|c| collapse(&c.text()))
+            .map(|c| collapse(&crate::convert::reader_text(&c)))
             .unwrap_or_default();
         Some((src, alt, caption))
     };

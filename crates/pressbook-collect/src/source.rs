@@ -70,6 +70,9 @@ pub struct Hints {
     pub published: Option<DateTime<Utc>>,
     pub summary: Option<String>,
     pub language: Option<String>,
+    /// What the source found wrong with what it says (a date out of
+    /// range), reported with the article.
+    pub warnings: Vec<pressbook_model::diag::Diagnostic>,
 }
 
 /// Where the item's text is.
@@ -122,7 +125,11 @@ pub enum SourceError {
     StdinTooLarge(u64),
     #[error(transparent)]
     Http(#[from] HttpError),
-    // The feed parser's words go in brackets, not into the chain of causes.
-    #[error("it is not an RSS, Atom or JSON feed ({0})")]
+    #[error(transparent)]
     NotAFeed(FeedError),
+    #[error("{name} is no page: {why}")]
+    NotText {
+        name: String,
+        why: crate::charset::NotText,
+    },
 }

@@ -33,6 +33,12 @@ pub enum SendError {
         file: std::path::PathBuf,
         why: String,
     },
+    #[error("refusing to send the password for {user} unencrypted to {endpoint} ({masked}): use smtps:// or ?tls=required, or add ?insecure=true to the URL if this network is yours")]
+    InsecureAuth {
+        user: String,
+        endpoint: String,
+        masked: String,
+    },
     #[error("cannot send through {endpoint} ({masked}): {why}")]
     Server {
         endpoint: String,
@@ -64,6 +70,13 @@ pub fn send(settings: &SmtpSettings, mail: &Mail, limit: u64) -> Result<(), Send
             limit,
         });
     }
+    if settings.exposes_password() && !settings.insecure {
+        return Err(SendError::InsecureAuth {
+            user: settings.user.clone().unwrap_or_default(),
+            endpoint: settings.endpoint(),
+            masked: settings.masked(),
+        });
+    }
     let message = message(mail).map_err(|e| SendError::Message(e.to_string()))?;
     let server = |why: String| SendError::Server {
         endpoint: settings.endpoint(),
@@ -87,17 +100,68 @@ pub fn send(settings: &SmtpSettings, mail: &Mail, limit: u64) -> Result<(), Send
     let mut transport = SmtpTransport::builder_dangerous(settings.host.as_str())
         .port(settings.port)
         .tls(tls)
-        .timeout(Some(Duration::from_secs(60)));
+        // Each read and write waits at most this; `within` bounds the
+        // whole exchange.
+        .timeout(Some(settings.timeout.min(Duration::from_secs(60))));
     if let Some(user) = &settings.user {
         let password = settings.password.as_ref().map(|p| p.expose().to_string());
         transport =
             transport.credentials(Credentials::new(user.clone(), password.unwrap_or_default()));
     }
-    transport
-        .build()
-        .send(&message)
-        .map(|_| ())
-        .map_err(|e| server(error_chain(&e)))
+    within(settings.timeout, transport.build(), message).map_err(|e| {
+        server(match e {
+            Exchange::Failed(e) if e.is_timeout() || timed_out(&e) => format!(
+                "the server timed out (no answer within {} s); {}",
+                settings.timeout.as_secs().min(60),
+                error_chain(&e)
+            ),
+            Exchange::Failed(e) => error_chain(&e),
+            Exchange::Late => format!(
+                "timed out after {} s, the most one message may take (the URL's ?timeout=SECS sets it)",
+                settings.timeout.as_secs()
+            ),
+        })
+    })
+}
+
+/// How an exchange with the server ended badly.
+enum Exchange {
+    Failed(lettre::transport::smtp::Error),
+    /// Not over by the deadline.
+    Late,
+}
+
+/// Sends `message` on a thread of its own and waits at most `deadline`:
+/// a server that stalls after each line (or after the final dot) cannot
+/// stretch one message past it. A late exchange is left to end on its
+/// own; the command is over by then.
+fn within(deadline: Duration, transport: SmtpTransport, message: Message) -> Result<(), Exchange> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(transport.send(&message).map(|_| ()));
+    });
+    match rx.recv_timeout(deadline) {
+        Ok(result) => result.map_err(Exchange::Failed),
+        Err(_) => Err(Exchange::Late),
+    }
+}
+
+/// Whether a lettre error is a socket timeout it does not call one (a read
+/// that hit its timeout says "Resource temporarily unavailable").
+fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) {
+                return true;
+            }
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// The certificates of `?ca=FILE`, read before connecting so that a wrong
@@ -183,6 +247,57 @@ mod tests {
         assert_eq!(parse_size("lots"), None);
         assert_eq!(parse_size("5 parsecs"), None);
         assert_eq!(human_size(62_300_000), "62.3 MB");
+    }
+
+    #[test]
+    fn a_password_never_crosses_the_network_unencrypted_unless_told() {
+        let data = b"book".to_vec();
+        let mail = Mail {
+            from: "a@example.org".parse().unwrap(),
+            to: vec!["b@example.org".parse().unwrap()],
+            subject: "s".into(),
+            body: "b".into(),
+            file_name: "book.epub".into(),
+            content_type: content_type("book.epub"),
+            data: &data,
+        };
+        for url in [
+            "smtp://me:hunter2@192.0.2.1:9",
+            "smtp://me:hunter2@relay.example.org:9?tls=opportunistic",
+        ] {
+            let s = SmtpSettings::parse(url, "test").unwrap();
+            let e = send(&s, &mail, 1000).unwrap_err();
+            assert!(matches!(e, SendError::InsecureAuth { .. }), "{url}: {e}");
+            assert!(
+                e.to_string().contains("?insecure=true") && !e.to_string().contains("hunter2"),
+                "{e}"
+            );
+        }
+        for url in [
+            "smtp://me:hunter2@127.0.0.1:25",
+            "smtp://me:hunter2@[::1]:25",
+            "smtp://me:hunter2@localhost:25",
+            "smtp://me:hunter2@relay.example.org?insecure=true",
+            "smtp://relay.example.org",
+            "smtp://me:hunter2@relay.example.org?tls=required",
+        ] {
+            let s = SmtpSettings::parse(url, "test").unwrap();
+            assert!(!s.exposes_password() || s.insecure, "{url}");
+        }
+    }
+
+    #[test]
+    fn the_deadline_is_read_from_the_url() {
+        let s = SmtpSettings::parse("smtp://h?timeout=5", "test").unwrap();
+        assert_eq!(s.timeout, Duration::from_secs(5));
+        assert_eq!(s.masked(), "smtp://h:25?timeout=5");
+        let s = SmtpSettings::parse("smtp://h", "test").unwrap();
+        assert_eq!(
+            s.timeout,
+            Duration::from_secs(settings::DEFAULT_TIMEOUT_SECS)
+        );
+        assert!(SmtpSettings::parse("smtp://h?timeout=0", "test").is_err());
+        assert!(SmtpSettings::parse("smtp://h?timeout=soon", "test").is_err());
     }
 
     #[test]

@@ -53,6 +53,61 @@ pub struct SmtpSettings {
     pub from: Option<String>,
     /// Where the settings came from, for messages.
     pub origin: String,
+    /// The most one message may take, connection to last reply
+    /// (`?timeout=SECS`, default [`DEFAULT_TIMEOUT_SECS`]).
+    pub timeout: std::time::Duration,
+    /// `?insecure=true`: the password may cross the network unencrypted
+    /// (plain `smtp://` to a host other than this machine).
+    pub insecure: bool,
+}
+
+/// The deadline of one message when the URL sets none: room for a 50 MB
+/// book on a slow line.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 300;
+
+/// The URL's `?…` settings.
+#[derive(Default)]
+struct Query {
+    tls: Option<String>,
+    ca: Option<PathBuf>,
+    timeout: Option<u64>,
+    insecure: bool,
+}
+
+impl Query {
+    fn parse(
+        query: Option<&str>,
+        bad: &dyn Fn(&str) -> SettingsError,
+    ) -> Result<Query, SettingsError> {
+        let mut q = Query::default();
+        for pair in query
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .filter(|p| !p.is_empty())
+        {
+            match pair.split_once('=') {
+                Some(("tls", v)) => q.tls = Some(v.to_string()),
+                Some(("ca", v)) => {
+                    let file = percent_decode(v)
+                        .filter(|f| !f.is_empty())
+                        .ok_or_else(|| bad("ca= must name a PEM file"))?;
+                    q.ca = Some(PathBuf::from(file));
+                }
+                Some(("timeout", v)) => {
+                    let secs = v.parse::<u64>().ok().filter(|s| (1..=86_400).contains(s));
+                    q.timeout = Some(secs.ok_or_else(|| bad("timeout= must be a number of seconds from 1 to 86400"))?);
+                }
+                Some(("insecure", "true")) => q.insecure = true,
+                Some(("insecure", "false")) => q.insecure = false,
+                _ => {
+                    return Err(bad(
+                        "the query settings are tls=required|opportunistic|none, ca=FILE, timeout=SECS and insecure=true",
+                    ))
+                }
+            }
+        }
+        Ok(q)
+    }
 }
 
 /// Why the settings cannot be used. Messages never contain the password.
@@ -115,28 +170,12 @@ impl SmtpSettings {
         if host.is_empty() {
             return Err(bad("it names no host"));
         }
-        let mut tls = None;
-        let mut ca = None;
-        for pair in query
-            .into_iter()
-            .flat_map(|q| q.split('&'))
-            .filter(|p| !p.is_empty())
-        {
-            match pair.split_once('=') {
-                Some(("tls", v)) => tls = Some(v.to_string()),
-                Some(("ca", v)) => {
-                    let file = percent_decode(v)
-                        .filter(|f| !f.is_empty())
-                        .ok_or_else(|| bad("ca= must name a PEM file"))?;
-                    ca = Some(PathBuf::from(file));
-                }
-                _ => {
-                    return Err(bad(
-                        "the query settings are tls=required|opportunistic|none and ca=FILE",
-                    ))
-                }
-            }
-        }
+        let Query {
+            tls,
+            ca,
+            timeout,
+            insecure,
+        } = Query::parse(query, &bad)?;
         let security = match (scheme.to_ascii_lowercase().as_str(), tls.as_deref()) {
             ("smtps", None) => Security::Tls,
             ("smtps", Some(_)) => return Err(bad("smtps:// is always TLS; drop ?tls=")),
@@ -163,6 +202,8 @@ impl SmtpSettings {
             ca,
             from: None,
             origin: origin.to_string(),
+            timeout: std::time::Duration::from_secs(timeout.unwrap_or(DEFAULT_TIMEOUT_SECS)),
+            insecure,
         })
     }
 
@@ -232,12 +273,30 @@ impl SmtpSettings {
             _ => vec![],
         };
         query.extend(self.ca.iter().map(|f| format!("ca={}", f.display())));
+        if self.timeout.as_secs() != DEFAULT_TIMEOUT_SECS {
+            query.push(format!("timeout={}", self.timeout.as_secs()));
+        }
+        if self.insecure {
+            query.push("insecure=true".into());
+        }
         let query = if query.is_empty() {
             String::new()
         } else {
             format!("?{}", query.join("&"))
         };
         format!("{scheme}://{user}{}{query}", self.endpoint())
+    }
+
+    /// Whether a password sent with these settings could cross the network
+    /// unencrypted: no TLS required, and a host other than this machine.
+    pub fn exposes_password(&self) -> bool {
+        let plain = matches!(self.security, Security::Plain | Security::StartTlsIfOffered);
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        self.user.is_some() && plain && !loopback
     }
 
     /// `host:port`, as messages name the server.

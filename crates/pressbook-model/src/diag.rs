@@ -83,9 +83,13 @@ impl Diagnostic {
             Severity::Error => paint("1;31", "error"),
             Severity::Warning => paint("1;33", "warning"),
         };
-        let mut out = format!("{label}{} {}", paint("1", ":"), paint("1", &self.message));
+        // Messages quote titles, addresses and server answers: what came
+        // from outside is made visible before the colours go around it.
+        let message = visible(&self.message);
+        let mut out = format!("{label}{} {}", paint("1", ":"), paint("1", &message));
         if let Some(path) = &self.path {
-            out.push_str(&format!("\n  {} {}", paint("1;34", "-->"), path.display()));
+            let shown = visible(&path.display().to_string()).into_owned();
+            out.push_str(&format!("\n  {} {shown}", paint("1;34", "-->")));
             if let Some(line) = self.line {
                 out.push_str(&format!(":{line}"));
                 if let Some(col) = self.column {
@@ -94,6 +98,7 @@ impl Diagnostic {
             }
         }
         if let Some(hint) = &self.hint {
+            let hint = visible(hint);
             out.push_str(&format!("\n  {} {hint}", paint("1;36", "help:")));
         }
         out
@@ -202,6 +207,35 @@ impl From<&str> for Refusal {
     }
 }
 
+/// `text` safe to print on a terminal: every control character but line
+/// feed and tab, and every character that reorders the text around it
+/// (bidirectional overrides and isolates), shown as a `\u{..}` escape, so
+/// that a title holding `ESC]0;…BEL` or `ESC[2J` cannot retitle or clear
+/// the terminal, nor a U+202E make a line read backwards. Every text from
+/// outside (titles, addresses, server answers) reaches the terminal
+/// through this function.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether `c` acts on the terminal or on the order of what follows it
+/// rather than showing as itself.
+fn hidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// 1-based line and column of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -247,6 +281,23 @@ mod tests {
         assert!(!sink.iter().next().unwrap().is_error());
         sink.make_strict();
         assert!(sink.iter().all(Diagnostic::is_error));
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(
+            visible("plain – text\nnext\tcol"),
+            "plain – text\nnext\tcol"
+        );
+        assert_eq!(visible("a\x1b]0;owned\x07b"), "a\\u{1b}]0;owned\\u{7}b");
+        assert_eq!(
+            visible("\x1b[2J\r\u{9b}\u{7f}"),
+            "\\u{1b}[2J\\u{d}\\u{9b}\\u{7f}"
+        );
+        assert_eq!(visible("abc\u{202e}fdp.exe"), "abc\\u{202e}fdp.exe");
+        let d = Diagnostic::warning("title \x1b[2Jgone").hint("see \x07");
+        assert!(!d.render(true).contains("\x1b[2J"), "{}", d.render(true));
+        assert!(!d.render(false).contains('\x07'));
     }
 
     #[test]

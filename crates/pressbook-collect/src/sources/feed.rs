@@ -56,6 +56,16 @@ impl FeedItems {
                 published: i.published,
                 summary: i.summary.clone(),
                 language: feed.language.clone(),
+                warnings: i
+                    .date_refused
+                    .iter()
+                    .map(|why| {
+                        pressbook_model::diag::Diagnostic::warning(format!(
+                            "{}: {why}",
+                            i.link.as_deref().unwrap_or(&i.key)
+                        ))
+                    })
+                    .collect(),
             },
             body,
             section: section.map(str::to_string),
@@ -81,7 +91,8 @@ impl Source for FeedItems {
             Fetched::Body(r) => r,
             Fetched::NotModified => return Ok(Offer::Unchanged),
         };
-        let feed = feeds::parse(&resp.body, &resp.url).map_err(SourceError::NotAFeed)?;
+        let feed = feeds::parse(&resp.body, &resp.url, resp.content_type.as_deref())
+            .map_err(SourceError::NotAFeed)?;
         self.validators = resp.validators;
         let section = self
             .plan

@@ -83,7 +83,11 @@ impl Source for SavedPage {
     }
 
     fn offer(&mut self, _cx: &mut Cx) -> Result<Offer, SourceError> {
-        let (html, _) = charset::decode_html(&self.bytes()?, None);
+        let (html, _) =
+            charset::decode_html(&self.bytes()?, None).map_err(|why| SourceError::NotText {
+                name: self.name(),
+                why,
+            })?;
         let page = Page {
             html,
             url: self.base.clone(),
