@@ -13,6 +13,7 @@ mod errors;
 mod invariant;
 mod pdf;
 mod pdf_nav;
+mod pictures;
 mod readers;
 mod robustness;
 mod scripts;

@@ -14,6 +14,7 @@ pub mod load;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod picture;
 pub mod render;
 pub mod source;
 pub mod typography;

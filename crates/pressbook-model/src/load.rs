@@ -85,7 +85,11 @@ pub fn digest(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Sink) {
     if diags.has_errors() {
         return (None, diags);
     }
-    let settings = Settings { pdf, epub };
+    let settings = Settings {
+        pdf,
+        epub,
+        images: manifest.images.clone(),
+    };
     (
         Some(Loaded {
             manifest,
@@ -147,7 +151,12 @@ fn house(
             .logo
             .as_ref()
             .and_then(|path| match assets.load_named(path, root, &opts.limits) {
-                Ok(id) => Some(id),
+                Ok(id) => {
+                    for d in assets.take_notes() {
+                        diags.push(d.at(m.dir.join(manifest::MANIFEST_NAME)));
+                    }
+                    Some(id)
+                }
                 Err(mut d) => {
                     d.message = format!("[style] logo: {}", d.message);
                     if d.message.contains("cannot be read") {

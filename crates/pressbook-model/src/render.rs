@@ -20,6 +20,9 @@ pub struct Settings {
     pub pdf: PdfSettings,
     /// `[style] css`, read.
     pub epub: EpubSettings,
+    /// `[images]` (with `build --image-budget`): read by the image step,
+    /// which runs before any output.
+    pub images: crate::picture::ImageSettings,
 }
 
 /// What an output is given.

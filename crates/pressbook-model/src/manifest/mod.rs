@@ -44,6 +44,9 @@ pub struct Manifest {
     /// `[style]`'s accent and files (the logo, extra CSS), read when the
     /// digest is loaded.
     pub style: StyleSettings,
+    /// `[images]`: the image step's settings and `add`/`fetch`'s picture
+    /// limits.
+    pub images: crate::picture::ImageSettings,
 }
 
 /// `[style]` as validated: the accent, and the files it names, resolved
@@ -213,6 +216,7 @@ pub fn parse(
         feeds: top.feeds(&at, diags),
         user_agent: top.user_agent(&at, diags),
         style: top.style(&at, diags),
+        images: top.images(&at, diags),
     })
 }
 

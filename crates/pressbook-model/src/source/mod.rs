@@ -23,6 +23,17 @@ pub struct Limits {
     pub max_image_pixels: u64,
 }
 
+impl Limits {
+    /// The limits on one picture.
+    pub fn pictures(&self) -> crate::picture::PictureLimits {
+        crate::picture::PictureLimits {
+            max_bytes: self.max_image_bytes,
+            max_pixels: self.max_image_pixels,
+            ..Default::default()
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
