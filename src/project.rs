@@ -14,6 +14,7 @@ use pressbook_model::render::{Output, RenderContext, Written};
 use pressbook_model::source::markdown::slug;
 
 use crate::{outputs, Error, LoadOptions, Loaded, Progress, Step};
+use pressbook_pictures as pictures;
 
 /// A loaded digest folder.
 pub struct Project {
@@ -22,6 +23,20 @@ pub struct Project {
     loaded: Loaded,
     /// What loading found that is not an error.
     pub warnings: Vec<Diagnostic>,
+    /// A size every output is fitted to (`send --max-size`), besides the
+    /// e-reader outputs' `[images] budget`.
+    pub max_size: Option<u64>,
+}
+
+/// The image step's cache, inside the output folder.
+pub const PICTURE_CACHE: &str = ".pictures";
+
+/// A rendered book, in memory.
+struct Book {
+    bytes: Vec<u8>,
+    pages: Option<usize>,
+    /// What fitting to a budget did, in one line.
+    pictures: Option<String>,
 }
 
 /// The result of a successful build.
@@ -41,6 +56,7 @@ impl Project {
             options: options.clone(),
             loaded,
             warnings,
+            max_size: None,
         })
     }
 
@@ -81,16 +97,61 @@ impl Project {
         format!("{}.{}", output_stem(self.digest()), output.extension())
     }
 
-    /// Renders `output` into memory, reporting into `sink` (for `check
+    /// Renders `output` into memory, its pictures prepared as a build
+    /// would (cached in `out_dir`), reporting into `sink` (for `check
     /// --device`, which inspects the book a device would get).
     pub fn render_to_memory(
         &self,
         output: &dyn Output,
+        out_dir: &Path,
         sink: &mut Sink,
     ) -> anyhow::Result<Vec<u8>> {
-        let mut book = std::io::Cursor::new(Vec::new());
-        output.render(self.context(), sink)?.write(&mut book)?;
-        Ok(book.into_inner())
+        Ok(self.render(output, out_dir, sink)?.bytes)
+    }
+
+    /// The image step, then the output: fitted to the budget when the
+    /// output has one (or `max_size` is set).
+    fn render(&self, o: &dyn Output, out_dir: &Path, sink: &mut Sink) -> anyhow::Result<Book> {
+        let settings = &self.loaded.settings;
+        let mut target = o.pictures(&settings.images);
+        if let Some(max) = self.max_size {
+            target.budget = Some(target.budget.map_or(max, |b| b.min(max)));
+        }
+        let cache = pictures::Cache::new(out_dir.join(PICTURE_CACHE));
+        let digest = self.digest();
+        let mut pages = None;
+        let mut render = |d: &Digest, sink: &mut Sink| -> anyhow::Result<Vec<u8>> {
+            let cx = RenderContext {
+                digest: d,
+                settings,
+            };
+            let rendered = o.render(cx, sink)?;
+            pages = rendered.pages;
+            let mut book = std::io::Cursor::new(Vec::new());
+            rendered.write(&mut book)?;
+            Ok(book.into_inner())
+        };
+        let (prepared, bytes, summary) = match target.budget {
+            Some(budget) => {
+                let f = pictures::budget::fit(digest, &target, budget, Some(&cache), &mut |d| {
+                    render(d, sink)
+                })?;
+                (f.prepared, f.book, f.summary)
+            }
+            None => {
+                let p = pictures::prepare(digest, &target, &[], Some(&cache))?;
+                let bytes = render(&pictures::with_assets(digest, p.assets.clone()), sink)?;
+                (p, bytes, None)
+            }
+        };
+        for n in prepared.notes {
+            sink.push(n);
+        }
+        Ok(Book {
+            bytes,
+            pages,
+            pictures: summary,
+        })
     }
 
     /// Writes `outputs` into `out_dir`, one after the other. With `strict`,
@@ -151,28 +212,21 @@ impl Project {
             )))
         };
         let mut sink = Sink::new();
-        let rendered = o.render(self.context(), &mut sink).map_err(failed)?;
+        let book = self.render(o, out_dir, &mut sink).map_err(failed)?;
         if strict && !sink.is_empty() {
             sink.make_strict();
             return Err(Error::Problems(sink.into_vec()));
         }
-        let pages = rendered.pages;
-        let bytes = output::write_buffered(&path, |w| rendered.write(w)).map_err(failed)?;
+        output::write_bytes(&path, &book.bytes).map_err(failed)?;
         let written = Written {
             path,
             format: o.label(),
-            bytes,
-            pages,
+            bytes: book.bytes.len() as u64,
+            pages: book.pages,
             articles: self.digest().articles().count(),
+            pictures: book.pictures,
         };
         Ok((written, sink.into_vec()))
-    }
-
-    fn context(&self) -> RenderContext<'_> {
-        RenderContext {
-            digest: &self.loaded.digest,
-            settings: &self.loaded.settings,
-        }
     }
 
     /// Whether `book` is newer than everything it is built from: every

@@ -36,7 +36,7 @@ pub struct Args {
     input: InputArgs,
 }
 
-fn parse_size(s: &str) -> Result<u64, Error> {
+pub fn parse_size(s: &str) -> Result<u64, Error> {
     deliver::parse_size(s)
         .ok_or_else(|| Error::Usage(format!("{s:?} is not a size such as 50MB or 800kB")))
 }
@@ -68,7 +68,7 @@ pub fn run(a: Args) -> Result<(), Error> {
 
     let output = outputs::find(&a.format)
         .ok_or_else(|| Error::Usage(format!("no output format {:?}", a.format)))?;
-    let project = Project::load(&a.dir.dir, &a.input.load_options(), a.input.strict)?;
+    let mut project = Project::load(&a.dir.dir, &a.input.load_options(), a.input.strict)?;
     term::print_diagnostics(&project.warnings);
     let meta = &project.digest().meta;
     let out_dir = project.out_dir(a.out.as_deref());
@@ -80,9 +80,13 @@ pub fn run(a: Args) -> Result<(), Error> {
         project.file_name(output),
         env!("CARGO_PKG_VERSION")
     );
-    if project.is_fresh(&path, &out_dir) {
+    let fits = std::fs::metadata(&path).is_ok_and(|m| m.len() <= a.max_size);
+    if project.is_fresh(&path, &out_dir) && fits {
         eprintln!("using {} (up to date)", path.display());
     } else {
+        // The image step fits the book to the limit when its pictures can
+        // be made smaller; a book that cannot fit is refused with the reason.
+        project.max_size = Some(a.max_size);
         let report = project.build(&[output], &out_dir, a.input.strict, None)?;
         term::print_diagnostics(&report.warnings);
         for w in &report.written {

@@ -27,6 +27,8 @@ pub struct LoadOptions {
     pub font_path: Vec<PathBuf>,
     /// `--no-system-fonts`: search no system font folder.
     pub no_system_fonts: bool,
+    /// `build --image-budget`: overrides `[images] budget`.
+    pub image_budget: Option<u64>,
 }
 
 impl LoadOptions {
@@ -88,7 +90,10 @@ pub fn digest(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Sink) {
     let settings = Settings {
         pdf,
         epub,
-        images: manifest.images.clone(),
+        images: crate::picture::ImageSettings {
+            budget: opts.image_budget.or(manifest.images.budget),
+            ..manifest.images.clone()
+        },
     };
     (
         Some(Loaded {

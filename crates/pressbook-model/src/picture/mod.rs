@@ -11,7 +11,7 @@ mod settings;
 pub mod svg;
 
 pub use settings::{
-    parse_size, ImageSettings, PictureQuota, DEFAULT_QUALITY, EREADER_MAX_HEIGHT, EREADER_MAX_WIDTH,
+    parse_size, ImageSettings, PictureQuota, PictureTarget, DEFAULT_QUALITY, EREADER_MAX_HEIGHT, EREADER_MAX_WIDTH,
 };
 
 use std::io::Cursor;

@@ -38,6 +38,46 @@ impl Default for ImageSettings {
     }
 }
 
+/// What one output asks of its pictures; the image step
+/// (`pressbook-pictures`) prepares every picture to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PictureTarget {
+    /// Longest width and height (`u32::MAX`: any).
+    pub max_width: u32,
+    pub max_height: u32,
+    /// JPEG quality of re-encoded pictures.
+    pub quality: u8,
+    pub greyscale: bool,
+    /// The whole book's size to fit, in bytes.
+    pub budget: Option<u64>,
+}
+
+impl PictureTarget {
+    /// Any size, in colour: pictures upright, in a format every output
+    /// reads, metadata removed (the PDF resamples by placed size itself).
+    pub fn any_size(s: &ImageSettings) -> Self {
+        PictureTarget {
+            max_width: u32::MAX,
+            max_height: u32::MAX,
+            quality: s.quality,
+            greyscale: false,
+            budget: None,
+        }
+    }
+
+    /// An e-reader's: within the screen sizes `check --device` accepts,
+    /// greyscale and the budget as `[images]` says.
+    pub fn ereader(s: &ImageSettings) -> Self {
+        PictureTarget {
+            max_width: s.max_width.unwrap_or(EREADER_MAX_WIDTH),
+            max_height: s.max_height.unwrap_or(EREADER_MAX_HEIGHT),
+            quality: s.quality,
+            greyscale: s.greyscale,
+            budget: s.budget,
+        }
+    }
+}
+
 /// Limits on the pictures `add` and `fetch` download: per article and per
 /// run, in count and bytes. Pictures past a limit are left out with a
 /// warning; the article is kept.

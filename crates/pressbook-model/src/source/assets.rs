@@ -160,6 +160,22 @@ impl AssetStore {
     }
 }
 
+/// The local pictures an article shows, in order (for messages that name
+/// the article a picture is in).
+pub fn assets_of(article: &Article) -> Vec<AssetId> {
+    let mut ids = Vec::new();
+    let mut note = |src: &mut ImageSrc| {
+        if let ImageSrc::Asset(id) = src {
+            ids.push(*id);
+        }
+    };
+    for_each_image(&mut article.body.clone(), &mut note);
+    for n in &article.footnotes {
+        for_each_image(&mut n.content.clone(), &mut note);
+    }
+    ids
+}
+
 /// Calls `f` on every image source in `blocks`.
 fn for_each_image(blocks: &mut [Block], f: &mut dyn FnMut(&mut ImageSrc)) {
     fn inlines(v: &mut [Inline], f: &mut dyn FnMut(&mut ImageSrc)) {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{line_col, Diagnostic, Sink};
 use crate::model::Article;
-pub use assets::AssetStore;
+pub use assets::{assets_of, AssetStore};
 
 /// Limits that keep hostile input from exhausting the machine.
 #[derive(Debug, Clone, Copy)]
