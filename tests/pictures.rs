@@ -318,3 +318,188 @@ fn build_drops_bad_local_pictures_with_a_warning() {
 fn rgba(w: u32, h: u32) -> RgbaImage {
     RgbaImage::from_fn(w, h, |x, y| Rgba([(x % 256) as u8, (y % 256) as u8, 90, ((x + y) % 256) as u8]))
 }
+
+/// A JPEG of `img` with an EXIF segment saying `orientation` and holding
+/// a GPS-like string, as a phone writes it.
+fn jpeg_with_exif(img: &RgbImage, orientation: u16) -> Vec<u8> {
+    let plain = encode(&DynamicImage::ImageRgb8(img.clone()), ImageFormat::Jpeg);
+    let mut tiff = b"II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0".to_vec();
+    tiff.extend(orientation.to_le_bytes());
+    tiff.extend([0, 0, 0, 0, 0, 0]);
+    tiff.extend(b"GPSLatitude 52.3676N");
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let len = (app1.len() + 2) as u16;
+    let mut out = plain[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(len.to_be_bytes());
+    out.extend(app1);
+    out.extend(&plain[2..]);
+    out
+}
+
+fn animated_gif() -> Vec<u8> {
+    let mut v = Vec::new();
+    {
+        let mut enc = image::codecs::gif::GifEncoder::new(&mut v);
+        let frames = (0..3).map(|i| {
+            image::Frame::new(RgbaImage::from_pixel(60, 40, Rgba([80 * i as u8, 90, 200, 255])))
+        });
+        enc.encode_frames(frames).unwrap();
+    }
+    v
+}
+
+/// Mean SSIM of two grey pictures of one size, over 8 × 8 windows.
+fn ssim(a: &image::GrayImage, b: &image::GrayImage) -> f64 {
+    assert_eq!(a.dimensions(), b.dimensions());
+    let (c1, c2) = ((0.01f64 * 255.0).powi(2), (0.03f64 * 255.0).powi(2));
+    let (w, h) = a.dimensions();
+    let (mut total, mut n) = (0.0, 0.0);
+    for by in (0..h.saturating_sub(7)).step_by(8) {
+        for bx in (0..w.saturating_sub(7)).step_by(8) {
+            let px = |img: &image::GrayImage| -> Vec<f64> {
+                (0..64).map(|k| f64::from(img.get_pixel(bx + k % 8, by + k / 8).0[0])).collect()
+            };
+            let (x, y) = (px(a), px(b));
+            let mx = x.iter().sum::<f64>() / 64.0;
+            let my = y.iter().sum::<f64>() / 64.0;
+            let vx = x.iter().map(|v| (v - mx).powi(2)).sum::<f64>() / 63.0;
+            let vy = y.iter().map(|v| (v - my).powi(2)).sum::<f64>() / 63.0;
+            let cov = x.iter().zip(&y).map(|(p, q)| (p - mx) * (q - my)).sum::<f64>() / 63.0;
+            total += ((2.0 * mx * my + c1) * (2.0 * cov + c2))
+                / ((mx * mx + my * my + c1) * (vx + vy + c2));
+            n += 1.0;
+        }
+    }
+    total / n
+}
+
+/// A digest of the pictures real pages carry.
+fn picture_digest(name: &str, extra: &str) -> (PathBuf, RgbImage) {
+    let dir = new_digest(name, extra);
+    let pics = dir.join("articles/images");
+    std::fs::create_dir_all(&pics).unwrap();
+    let big = photo(6000, 4000);
+    let mut rotated = photo(300, 200);
+    for y in 0..40 {
+        for x in 0..40 {
+            rotated.put_pixel(x, y, Rgb([250, 0, 0]));
+        }
+    }
+    let wide16 = image::ImageBuffer::<image::Rgba<u16>, Vec<u16>>::from_fn(2400, 900, |x, y| {
+        image::Rgba([(x * 27) as u16, (y * 70) as u16, 30000, if x < 100 { 0 } else { 65535 }])
+    });
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("harbour.jpg", jpeg_with_exif(&big, 1)),
+        ("phone.jpg", jpeg_with_exif(&rotated, 6)),
+        ("chart16.png", encode(&DynamicImage::ImageRgba16(wide16), ImageFormat::Png)),
+        ("quay.webp", encode(&DynamicImage::ImageRgb8(photo(2200, 1400)), ImageFormat::WebP)),
+        ("map.bmp", encode(&DynamicImage::ImageRgb8(photo(2500, 1800)), ImageFormat::Bmp)),
+        ("scan.tif", encode(&DynamicImage::ImageRgb8(photo(2100, 2900)), ImageFormat::Tiff)),
+        ("spinner.gif", animated_gif()),
+        ("pixel.png", encode(&DynamicImage::ImageRgba8(RgbaImage::new(1, 1)), ImageFormat::Png)),
+    ];
+    let mut body = String::from("# The harbour in pictures\n\nA week at the harbour, in photographs and drawings sent in by readers.\n\n");
+    for (n, data) in &files {
+        std::fs::write(pics.join(n), data).unwrap();
+        body.push_str(&format!("![Picture {n}](images/{n})\n\nSent in by a reader this week.\n\n"));
+    }
+    std::fs::write(dir.join("articles/pictures.md"), body).unwrap();
+    (dir, big)
+}
+
+/// The pictures inside a book: (name, bytes).
+fn book_pictures(epub: &Path) -> Vec<(String, Vec<u8>)> {
+    unzip(epub)
+        .into_iter()
+        .filter(|(n, _)| n.contains("/images/img-"))
+        .collect()
+}
+
+#[test]
+fn pictures_are_fitted_to_e_readers() {
+    let (dir, big) = picture_digest("pictures-fit", "");
+    let out = scratch("pictures-fit-out");
+    let (code, _, err) = run(&["build", s(&dir), "--out", s(&out), "--format", "epub"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("spinner.gif is animated"), "{err}");
+    let epub = file_in(&out, "epub");
+    assert_epub_valid(&epub);
+    let pics = book_pictures(&epub);
+    assert_eq!(pics.len(), 8, "{:?}", pics.iter().map(|p| &p.0).collect::<Vec<_>>());
+    for (name, data) in &pics {
+        assert!(
+            [".jpg", ".png", ".gif"].iter().any(|e| name.ends_with(e)),
+            "{name} is not a format every reader shows"
+        );
+        let img = image::load_from_memory(data).unwrap();
+        assert!(img.width() <= 1600 && img.height() <= 1920, "{name}: {}×{}", img.width(), img.height());
+        for meta in [&b"Exif\0\0"[..], b"GPSLatitude"] {
+            assert!(!data.windows(meta.len()).any(|w| w == meta), "{name} keeps its metadata");
+        }
+    }
+    let find = |stem: &str| {
+        let (_, d) = pics.iter().find(|(n, _)| n.contains(stem)).unwrap();
+        image::load_from_memory(d).unwrap()
+    };
+    // The phone photo stands upright: portrait, its red corner at the top right.
+    let phone = find("phone").to_rgb8();
+    assert_eq!(phone.dimensions(), (200, 300));
+    let corner = phone.get_pixel(185, 15).0;
+    assert!(corner[0] > 200 && corner[1] < 60, "{corner:?}");
+    // The big photo still looks like itself.
+    let harbour = find("harbour");
+    let (w, h) = (harbour.width(), harbour.height());
+    let reference = DynamicImage::ImageRgb8(big)
+        .resize_exact(w, h, image::imageops::FilterType::Triangle)
+        .to_luma8();
+    let score = ssim(&harbour.to_luma8(), &reference);
+    assert!(score >= 0.9, "SSIM {score}");
+    // Transparency is kept as PNG.
+    assert!(pics.iter().any(|(n, _)| n.contains("chart16") && n.ends_with(".png")));
+    // check --device finds nothing about the pictures for any reader.
+    for device in ["kindle", "kobo", "apple"] {
+        let (_, o, e) = run(&["check", s(&dir), "--device", device]);
+        let all = format!("{o}{e}");
+        assert!(!all.contains("px in the book") && !all.contains("WebP"), "{device}: {all}");
+    }
+    // A rebuild uses the cache and gives the same bytes.
+    let first = std::fs::read(&epub).unwrap();
+    assert!(out.join(".pictures").is_dir());
+    let (code, _, err) = run(&["build", s(&dir), "--out", s(&out), "--format", "epub"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(&epub).unwrap(), first, "a rebuild changed the book");
+    // The originals are never changed.
+    assert!(std::fs::read(dir.join("articles/images/phone.jpg")).unwrap().windows(6).any(|w| w == b"Exif\0\0"));
+}
+
+#[test]
+fn a_budget_and_greyscale_fit_the_kepub() {
+    let (dir, _) = picture_digest("pictures-budget", "[images]\ngreyscale = true\n");
+    let out = scratch("pictures-budget-out");
+    let (code, _, err) = run(&["build", s(&dir), "--out", s(&out), "--format", "kepub"]);
+    assert_eq!(code, 0, "{err}");
+    let book = file_in(&out, "epub");
+    let free = std::fs::metadata(&book).unwrap().len();
+    let budget = free * 6 / 10;
+    let (code, o, err) = run(&[
+        "build", s(&dir), "--out", s(&out), "--format", "kepub",
+        "--image-budget", &budget.to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(o.contains("pictures fitted to the"), "{o}");
+    let size = std::fs::metadata(&book).unwrap().len();
+    assert!(size <= budget, "{size} over {budget} (unfitted {free})");
+    assert_epub_valid(&book);
+    for (name, data) in book_pictures(&book) {
+        let img = image::load_from_memory(&data).unwrap().to_rgba8();
+        assert!(img.pixels().all(|p| p.0[0] == p.0[1] && p.0[1] == p.0[2]), "{name} is not grey");
+    }
+    // A budget the text alone cannot meet is refused with the reason.
+    let (code, _, err) = run(&[
+        "build", s(&dir), "--out", s(&out), "--format", "kepub", "--image-budget", "20kB",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot be made to fit"), "{err}");
+}
