@@ -657,10 +657,7 @@ fn add_keeps_the_article_when_an_image_fails_and_exits_1() {
         line(&srv.url("/news/gone.html")).starts_with("error: "),
         "{err}"
     );
-    assert!(
-        err.contains("1 source(s) of 3 could not be added"),
-        "{err}"
-    );
+    assert!(err.contains("1 source(s) of 3 could not be added"), "{err}");
     let files = tree(&dir.join("articles"));
     assert_eq!(
         files,

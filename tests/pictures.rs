@@ -132,8 +132,15 @@ pub fn hostile_svgs() -> Vec<(&'static str, String)> {
 
 /// Words that must not appear anywhere in a book's SVG or XHTML.
 pub const ACTIVE: &[&str] = &[
-    "<script", "onload=", "onmouseover=", "javascript:", "foreignObject", "evil.example",
-    "@import", "/etc/passwd", "<!DOCTYPE svg [",
+    "<script",
+    "onload=",
+    "onmouseover=",
+    "javascript:",
+    "foreignObject",
+    "evil.example",
+    "@import",
+    "/etc/passwd",
+    "<!DOCTYPE svg [",
 ];
 
 fn run(args: &[&str]) -> (i32, String, String) {
@@ -221,7 +228,11 @@ fn add_keeps_the_article_and_drops_bad_pictures() {
         "<p>The new cranes arrived on Tuesday and were lifted into place by the morning shift, watched by a crowd of dock workers and their families.</p>".repeat(4),
         "<p>By evening the first container ship had been unloaded, two hours faster than the old cranes ever managed.</p>".repeat(3),
     );
-    routes.push(("/news/cranes.html", "text/html; charset=utf-8", page.into_bytes()));
+    routes.push((
+        "/news/cranes.html",
+        "text/html; charset=utf-8",
+        page.into_bytes(),
+    ));
     let site = Site::start(routes);
     let dir = new_digest("pictures-add-hostile", "");
     let (code, out, err) = run(&["add", s(&dir), &site.url("/news/cranes.html")]);
@@ -246,13 +257,24 @@ fn add_keeps_the_article_and_drops_bad_pictures() {
     let saved = files(&dir.join("articles"));
     assert!(saved.iter().any(|f| f.ends_with("good.png")), "{saved:?}");
     for gone in ["huge", "junk", "logo", "malformed"] {
-        assert!(!saved.iter().any(|f| f.contains(gone)), "{gone} saved: {saved:?}");
+        assert!(
+            !saved.iter().any(|f| f.contains(gone)),
+            "{gone} saved: {saved:?}"
+        );
     }
     for f in saved.iter().filter(|f| f.ends_with(".svg")) {
         assert_inert(&std::fs::read_to_string(dir.join("articles").join(f)).unwrap());
     }
     let outdir = scratch("pictures-add-hostile-out");
-    let (code, _, err) = run(&["build", s(&dir), "--out", s(&outdir), "--format", "epub", "--strict"]);
+    let (code, _, err) = run(&[
+        "build",
+        s(&dir),
+        "--out",
+        s(&outdir),
+        "--format",
+        "epub",
+        "--strict",
+    ]);
     assert_eq!(code, 0, "{err}");
     let epub = file_in(&outdir, "epub");
     assert_epub_valid(&epub);
@@ -273,11 +295,20 @@ fn build_drops_bad_local_pictures_with_a_warning() {
         [&b"\x89PNG\r\n\x1a\n"[..], &[7u8; 500]].concat(),
     )
     .unwrap();
-    std::fs::write(pics.join("page.svg"), b"<!DOCTYPE html><html><body><svg></svg></body></html>").unwrap();
+    std::fs::write(
+        pics.join("page.svg"),
+        b"<!DOCTYPE html><html><body><svg></svg></body></html>",
+    )
+    .unwrap();
     // Over 60 megapixels, and a small file.
     let big = image::GrayImage::from_pixel(8000, 7600, image::Luma([200]));
-    std::fs::write(pics.join("big.png"), encode(&DynamicImage::ImageLuma8(big), ImageFormat::Png)).unwrap();
-    let mut body = String::from("# Harbour drawings\n\nThe harbour office published its plans this week.\n\n");
+    std::fs::write(
+        pics.join("big.png"),
+        encode(&DynamicImage::ImageLuma8(big), ImageFormat::Png),
+    )
+    .unwrap();
+    let mut body =
+        String::from("# Harbour drawings\n\nThe harbour office published its plans this week.\n\n");
     for n in ["huge.png", "junk.png", "page.svg", "big.png"] {
         body.push_str(&format!("![bad {n}](images/{n})\n\n"));
     }
@@ -297,11 +328,15 @@ fn build_drops_bad_local_pictures_with_a_warning() {
         ("malformed.svg", "not well-formed"),
     ] {
         assert!(
-            err.lines().any(|l| l.starts_with("warning: image ") && l.contains(name) && l.contains(why)),
+            err.lines()
+                .any(|l| l.starts_with("warning: image ") && l.contains(name) && l.contains(why)),
             "{name}: {err}"
         );
     }
-    assert!(err.contains("removed from the SVG: <foreignObject>"), "{err}");
+    assert!(
+        err.contains("removed from the SVG: <foreignObject>"),
+        "{err}"
+    );
     let epub = file_in(&out, "epub");
     assert_epub_valid(&epub);
     let markup = book_markup(&epub);
@@ -309,14 +344,24 @@ fn build_drops_bad_local_pictures_with_a_warning() {
     assert!(markup.contains("Harbour drawings"));
     // --strict makes the warnings stop the build, writing nothing new.
     let strict_out = scratch("pictures-build-hostile-strict");
-    let (code, _, _) = run(&["build", s(&dir), "--out", s(&strict_out), "--format", "epub", "--strict"]);
+    let (code, _, _) = run(&[
+        "build",
+        s(&dir),
+        "--out",
+        s(&strict_out),
+        "--format",
+        "epub",
+        "--strict",
+    ]);
     assert_eq!(code, 1);
     assert!(files(&strict_out).is_empty());
 }
 
 #[allow(dead_code)]
 fn rgba(w: u32, h: u32) -> RgbaImage {
-    RgbaImage::from_fn(w, h, |x, y| Rgba([(x % 256) as u8, (y % 256) as u8, 90, ((x + y) % 256) as u8]))
+    RgbaImage::from_fn(w, h, |x, y| {
+        Rgba([(x % 256) as u8, (y % 256) as u8, 90, ((x + y) % 256) as u8])
+    })
 }
 
 /// A JPEG of `img` with an EXIF segment saying `orientation` and holding
@@ -343,7 +388,11 @@ fn animated_gif() -> Vec<u8> {
     {
         let mut enc = image::codecs::gif::GifEncoder::new(&mut v);
         let frames = (0..3).map(|i| {
-            image::Frame::new(RgbaImage::from_pixel(60, 40, Rgba([80 * i as u8, 90, 200, 255])))
+            image::Frame::new(RgbaImage::from_pixel(
+                60,
+                40,
+                Rgba([80 * i as u8, 90, 200, 255]),
+            ))
         });
         enc.encode_frames(frames).unwrap();
     }
@@ -359,14 +408,21 @@ fn ssim(a: &image::GrayImage, b: &image::GrayImage) -> f64 {
     for by in (0..h.saturating_sub(7)).step_by(8) {
         for bx in (0..w.saturating_sub(7)).step_by(8) {
             let px = |img: &image::GrayImage| -> Vec<f64> {
-                (0..64).map(|k| f64::from(img.get_pixel(bx + k % 8, by + k / 8).0[0])).collect()
+                (0..64)
+                    .map(|k| f64::from(img.get_pixel(bx + k % 8, by + k / 8).0[0]))
+                    .collect()
             };
             let (x, y) = (px(a), px(b));
             let mx = x.iter().sum::<f64>() / 64.0;
             let my = y.iter().sum::<f64>() / 64.0;
             let vx = x.iter().map(|v| (v - mx).powi(2)).sum::<f64>() / 63.0;
             let vy = y.iter().map(|v| (v - my).powi(2)).sum::<f64>() / 63.0;
-            let cov = x.iter().zip(&y).map(|(p, q)| (p - mx) * (q - my)).sum::<f64>() / 63.0;
+            let cov = x
+                .iter()
+                .zip(&y)
+                .map(|(p, q)| (p - mx) * (q - my))
+                .sum::<f64>()
+                / 63.0;
             total += ((2.0 * mx * my + c1) * (2.0 * cov + c2))
                 / ((mx * mx + my * my + c1) * (vx + vy + c2));
             n += 1.0;
@@ -388,22 +444,56 @@ fn picture_digest(name: &str, extra: &str) -> (PathBuf, RgbImage) {
         }
     }
     let wide16 = image::ImageBuffer::<image::Rgba<u16>, Vec<u16>>::from_fn(2400, 900, |x, y| {
-        image::Rgba([(x * 27) as u16, (y * 70) as u16, 30000, if x < 100 { 0 } else { 65535 }])
+        image::Rgba([
+            (x * 27) as u16,
+            (y * 70) as u16,
+            30000,
+            if x < 100 { 0 } else { 65535 },
+        ])
     });
     let files: Vec<(&str, Vec<u8>)> = vec![
         ("harbour.jpg", jpeg_with_exif(&big, 1)),
         ("phone.jpg", jpeg_with_exif(&rotated, 6)),
-        ("chart16.png", encode(&DynamicImage::ImageRgba16(wide16), ImageFormat::Png)),
-        ("quay.webp", encode(&DynamicImage::ImageRgb8(photo(2200, 1400)), ImageFormat::WebP)),
-        ("map.bmp", encode(&DynamicImage::ImageRgb8(photo(2500, 1800)), ImageFormat::Bmp)),
-        ("scan.tif", encode(&DynamicImage::ImageRgb8(photo(2100, 2900)), ImageFormat::Tiff)),
+        (
+            "chart16.png",
+            encode(&DynamicImage::ImageRgba16(wide16), ImageFormat::Png),
+        ),
+        (
+            "quay.webp",
+            encode(
+                &DynamicImage::ImageRgb8(photo(2200, 1400)),
+                ImageFormat::WebP,
+            ),
+        ),
+        (
+            "map.bmp",
+            encode(
+                &DynamicImage::ImageRgb8(photo(2500, 1800)),
+                ImageFormat::Bmp,
+            ),
+        ),
+        (
+            "scan.tif",
+            encode(
+                &DynamicImage::ImageRgb8(photo(2100, 2900)),
+                ImageFormat::Tiff,
+            ),
+        ),
         ("spinner.gif", animated_gif()),
-        ("pixel.png", encode(&DynamicImage::ImageRgba8(RgbaImage::new(1, 1)), ImageFormat::Png)),
+        (
+            "pixel.png",
+            encode(
+                &DynamicImage::ImageRgba8(RgbaImage::new(1, 1)),
+                ImageFormat::Png,
+            ),
+        ),
     ];
     let mut body = String::from("# The harbour in pictures\n\nA week at the harbour, in photographs and drawings sent in by readers.\n\n");
     for (n, data) in &files {
         std::fs::write(pics.join(n), data).unwrap();
-        body.push_str(&format!("![Picture {n}](images/{n})\n\nSent in by a reader this week.\n\n"));
+        body.push_str(&format!(
+            "![Picture {n}](images/{n})\n\nSent in by a reader this week.\n\n"
+        ));
     }
     std::fs::write(dir.join("articles/pictures.md"), body).unwrap();
     (dir, big)
@@ -427,16 +517,29 @@ fn pictures_are_fitted_to_e_readers() {
     let epub = file_in(&out, "epub");
     assert_epub_valid(&epub);
     let pics = book_pictures(&epub);
-    assert_eq!(pics.len(), 8, "{:?}", pics.iter().map(|p| &p.0).collect::<Vec<_>>());
+    assert_eq!(
+        pics.len(),
+        8,
+        "{:?}",
+        pics.iter().map(|p| &p.0).collect::<Vec<_>>()
+    );
     for (name, data) in &pics {
         assert!(
             [".jpg", ".png", ".gif"].iter().any(|e| name.ends_with(e)),
             "{name} is not a format every reader shows"
         );
         let img = image::load_from_memory(data).unwrap();
-        assert!(img.width() <= 1600 && img.height() <= 1920, "{name}: {}×{}", img.width(), img.height());
+        assert!(
+            img.width() <= 1600 && img.height() <= 1920,
+            "{name}: {}×{}",
+            img.width(),
+            img.height()
+        );
         for meta in [&b"Exif\0\0"[..], b"GPSLatitude"] {
-            assert!(!data.windows(meta.len()).any(|w| w == meta), "{name} keeps its metadata");
+            assert!(
+                !data.windows(meta.len()).any(|w| w == meta),
+                "{name} keeps its metadata"
+            );
         }
     }
     let find = |stem: &str| {
@@ -457,21 +560,33 @@ fn pictures_are_fitted_to_e_readers() {
     let score = ssim(&harbour.to_luma8(), &reference);
     assert!(score >= 0.9, "SSIM {score}");
     // Transparency is kept as PNG.
-    assert!(pics.iter().any(|(n, _)| n.contains("chart16") && n.ends_with(".png")));
+    assert!(pics
+        .iter()
+        .any(|(n, _)| n.contains("chart16") && n.ends_with(".png")));
     // check --device finds nothing about the pictures for any reader.
     for device in ["kindle", "kobo", "apple"] {
         let (_, o, e) = run(&["check", s(&dir), "--device", device]);
         let all = format!("{o}{e}");
-        assert!(!all.contains("px in the book") && !all.contains("WebP"), "{device}: {all}");
+        assert!(
+            !all.contains("px in the book") && !all.contains("WebP"),
+            "{device}: {all}"
+        );
     }
     // A rebuild uses the cache and gives the same bytes.
     let first = std::fs::read(&epub).unwrap();
     assert!(out.join(".pictures").is_dir());
     let (code, _, err) = run(&["build", s(&dir), "--out", s(&out), "--format", "epub"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(std::fs::read(&epub).unwrap(), first, "a rebuild changed the book");
+    assert_eq!(
+        std::fs::read(&epub).unwrap(),
+        first,
+        "a rebuild changed the book"
+    );
     // The originals are never changed.
-    assert!(std::fs::read(dir.join("articles/images/phone.jpg")).unwrap().windows(6).any(|w| w == b"Exif\0\0"));
+    assert!(std::fs::read(dir.join("articles/images/phone.jpg"))
+        .unwrap()
+        .windows(6)
+        .any(|w| w == b"Exif\0\0"));
 }
 
 #[test]
@@ -484,8 +599,14 @@ fn a_budget_and_greyscale_fit_the_kepub() {
     let free = std::fs::metadata(&book).unwrap().len();
     let budget = free * 6 / 10;
     let (code, o, err) = run(&[
-        "build", s(&dir), "--out", s(&out), "--format", "kepub",
-        "--image-budget", &budget.to_string(),
+        "build",
+        s(&dir),
+        "--out",
+        s(&out),
+        "--format",
+        "kepub",
+        "--image-budget",
+        &budget.to_string(),
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(o.contains("pictures fitted to the"), "{o}");
@@ -494,11 +615,21 @@ fn a_budget_and_greyscale_fit_the_kepub() {
     assert_epub_valid(&book);
     for (name, data) in book_pictures(&book) {
         let img = image::load_from_memory(&data).unwrap().to_rgba8();
-        assert!(img.pixels().all(|p| p.0[0] == p.0[1] && p.0[1] == p.0[2]), "{name} is not grey");
+        assert!(
+            img.pixels().all(|p| p.0[0] == p.0[1] && p.0[1] == p.0[2]),
+            "{name} is not grey"
+        );
     }
     // A budget the text alone cannot meet is refused with the reason.
     let (code, _, err) = run(&[
-        "build", s(&dir), "--out", s(&out), "--format", "kepub", "--image-budget", "20kB",
+        "build",
+        s(&dir),
+        "--out",
+        s(&out),
+        "--format",
+        "kepub",
+        "--image-budget",
+        "20kB",
     ]);
     assert_eq!(code, 1);
     assert!(err.contains("cannot be made to fit"), "{err}");

@@ -62,7 +62,10 @@ pub fn run(a: Args) -> Result<(), Error> {
 fn picture_sources(project: &Project) -> Vec<device::PictureSource> {
     let digest = project.digest();
     let rel = |p: &std::path::Path| {
-        let dir = project.dir.canonicalize().unwrap_or_else(|_| project.dir.clone());
+        let dir = project
+            .dir
+            .canonicalize()
+            .unwrap_or_else(|_| project.dir.clone());
         p.strip_prefix(&dir)
             .or_else(|_| p.strip_prefix(&project.dir))
             .unwrap_or(p)
@@ -73,7 +76,10 @@ fn picture_sources(project: &Project) -> Vec<device::PictureSource> {
         .assets
         .iter()
         .map(|a| device::PictureSource {
-            stem: a.name.rsplit_once('.').map_or(a.name.clone(), |(s, _)| s.to_string()),
+            stem: a
+                .name
+                .rsplit_once('.')
+                .map_or(a.name.clone(), |(s, _)| s.to_string()),
             file: rel(&a.source),
             articles: Vec::new(),
         })

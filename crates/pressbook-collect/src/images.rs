@@ -78,7 +78,10 @@ impl Quota {
         } else if bytes >= l.article_bytes {
             Some(format!("the article's pictures already take {} MiB, the limit per article ([images] max_article_size)", l.article_bytes >> 20))
         } else if self.taken >= l.per_run {
-            Some(format!("this run already took {} pictures, the limit per run ([images] max_per_run)", l.per_run))
+            Some(format!(
+                "this run already took {} pictures, the limit per run ([images] max_per_run)",
+                l.per_run
+            ))
         } else if self.taken_bytes >= l.run_bytes {
             Some(format!("this run's pictures already take {} MiB, the limit per run ([images] max_run_size)", l.run_bytes >> 20))
         } else {

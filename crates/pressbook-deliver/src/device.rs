@@ -219,7 +219,10 @@ fn resource_rules(book: &mut Book, cx: &Context, f: &mut Findings) {
         let path = book.path(&item);
         match item.media_type.as_str() {
             "image/webp" if f.device != Device::Apple => f.warn(
-                format!("{} is a WebP image, which {dev} does not show", cx.picture(&path)),
+                format!(
+                    "{} is a WebP image, which {dev} does not show",
+                    cx.picture(&path)
+                ),
                 "convert it to JPEG (photographs) or PNG (drawings) before adding it",
             ),
             "image/png" | "image/jpeg" | "image/gif" => {

@@ -220,10 +220,10 @@ pub(crate) mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use pressbook_model::model::ImageFormat;
     use crate::furniture::Setter;
     use crate::inline::{Align, TextStyle};
     use crate::{BlockRole, Placed};
+    use pressbook_model::model::ImageFormat;
     use pressbook_model::model::{AssetId, DigestMeta};
 
     /// A digest with no articles, titled `title`, holding `assets`.

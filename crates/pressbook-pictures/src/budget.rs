@@ -70,7 +70,9 @@ pub fn fit(
             mb(size.saturating_sub(pictures))
         );
     }
-    let stepped: Vec<usize> = (0..levels.len()).filter(|&i| levels[i] > Level(0)).collect();
+    let stepped: Vec<usize> = (0..levels.len())
+        .filter(|&i| levels[i] > Level(0))
+        .collect();
     let summary = (!stepped.is_empty()).then(|| {
         let quality = stepped
             .iter()

@@ -90,9 +90,8 @@ pub(crate) fn fit_cached(
             ));
         }
     }
-    let fitted = prepare::fit(a, target, level).map_err(|e| {
-        anyhow::anyhow!("cannot prepare the image {}: {e}", a.source.display())
-    })?;
+    let fitted = prepare::fit(a, target, level)
+        .map_err(|e| anyhow::anyhow!("cannot prepare the image {}: {e}", a.source.display()))?;
     if let (Some(c), Some(k), None) = (cache, &key, &fitted.note) {
         c.put(k, &fitted.asset);
     }

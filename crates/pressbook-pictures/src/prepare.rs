@@ -47,7 +47,11 @@ impl Level {
             let base = max.min(own) as f32;
             ((base * share).round() as u32).max(16)
         };
-        (t.quality.min(q), side(t.max_width, w), side(t.max_height, h))
+        (
+            t.quality.min(q),
+            side(t.max_width, w),
+            side(t.max_height, h),
+        )
     }
 }
 
@@ -69,8 +73,8 @@ pub fn fit(a: &Asset, t: &PictureTarget, level: Level) -> anyhow::Result<Fitted>
         });
     };
     let limits = PictureLimits::default();
-    let mut decoder = image::ImageReader::with_format(Cursor::new(&a.data[..]), raster)
-        .into_decoder()?;
+    let mut decoder =
+        image::ImageReader::with_format(Cursor::new(&a.data[..]), raster).into_decoder()?;
     decoder.set_limits(decode_limits(&limits))?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let (w, h) = decoder.dimensions();
@@ -121,12 +125,19 @@ pub fn fit(a: &Asset, t: &PictureTarget, level: Level) -> anyhow::Result<Fitted>
 
 fn has_colour(c: image::ExtendedColorType) -> bool {
     use image::ExtendedColorType::*;
-    !matches!(c, L1 | L2 | L4 | L8 | L16 | La1 | La2 | La4 | La8 | La16 | A8)
+    !matches!(
+        c,
+        L1 | L2 | L4 | L8 | L16 | La1 | La2 | La4 | La8 | La16 | A8
+    )
 }
 
 /// PNG when the picture has transparency or few colours (drawings,
 /// charts, screenshots of text), JPEG for photographs.
-fn encode(img: DynamicImage, from: ImageFormat, quality: u8) -> anyhow::Result<(Vec<u8>, ImageFormat)> {
+fn encode(
+    img: DynamicImage,
+    from: ImageFormat,
+    quality: u8,
+) -> anyhow::Result<(Vec<u8>, ImageFormat)> {
     let alpha = img.color().has_alpha() && {
         let rgba = img.to_rgba8();
         rgba.pixels().any(|p| p.0[3] != 255)
@@ -146,7 +157,12 @@ fn encode(img: DynamicImage, from: ImageFormat, quality: u8) -> anyhow::Result<(
             DynamicImage::ImageLuma8(img.to_luma8())
         };
         PngEncoder::new_with_quality(&mut out, CompressionType::Best, PngFilter::Adaptive)
-            .write_image(img.as_bytes(), img.width(), img.height(), img.color().into())?;
+            .write_image(
+                img.as_bytes(),
+                img.width(),
+                img.height(),
+                img.color().into(),
+            )?;
         return Ok((out, ImageFormat::Png));
     }
     let img = if img.color().has_color() {

@@ -444,8 +444,14 @@ impl TopTable {
                 Some(n) if (range.0..=range.1).contains(&n) => Some(n),
                 _ => {
                     diags.push(
-                        at.error(v.span().start, format!("`{key}` must be a whole number from {} to {}", range.0, range.1))
-                            .hint("e.g. quality = 85, max_width = 1600"),
+                        at.error(
+                            v.span().start,
+                            format!(
+                                "`{key}` must be a whole number from {} to {}",
+                                range.0, range.1
+                            ),
+                        )
+                        .hint("e.g. quality = 85, max_width = 1600"),
                     );
                     None
                 }
@@ -468,8 +474,11 @@ impl TopTable {
             let parsed = parse_size(v.get_ref()).filter(|&n| n > 0);
             if parsed.is_none() {
                 diags.push(
-                    at.error(v.span().start, format!("`{key}` {:?} is not a size", v.get_ref()))
-                        .hint("write it like \"45MB\", \"800kB\" or \"2GB\""),
+                    at.error(
+                        v.span().start,
+                        format!("`{key}` {:?} is not a size", v.get_ref()),
+                    )
+                    .hint("write it like \"45MB\", \"800kB\" or \"2GB\""),
                 );
             }
             parsed

@@ -11,7 +11,8 @@ mod settings;
 pub mod svg;
 
 pub use settings::{
-    parse_size, ImageSettings, PictureQuota, PictureTarget, DEFAULT_QUALITY, EREADER_MAX_HEIGHT, EREADER_MAX_WIDTH,
+    parse_size, ImageSettings, PictureQuota, PictureTarget, DEFAULT_QUALITY, EREADER_MAX_HEIGHT,
+    EREADER_MAX_WIDTH,
 };
 
 use std::io::Cursor;
@@ -202,15 +203,13 @@ mod tests {
     fn formats_come_from_the_bytes_and_html_is_never_a_picture() {
         assert_eq!(sniff(&png(2, 2)), Ok(ImageFormat::Png));
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Ok(ImageFormat::Webp));
-        assert_eq!(
-            sniff(b"\0\0\0\x1cftypavif\0\0\0\0"),
-            Err(Refused::Avif)
-        );
+        assert_eq!(sniff(b"\0\0\0\x1cftypavif\0\0\0\0"), Err(Refused::Avif));
         assert_eq!(
             sniff(b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
             Ok(ImageFormat::Svg)
         );
-        let page = b"<!DOCTYPE html><html><body><svg><path d=\"M0 0\"/></svg>Not found</body></html>";
+        let page =
+            b"<!DOCTYPE html><html><body><svg><path d=\"M0 0\"/></svg>Not found</body></html>";
         assert_eq!(sniff(page), Err(Refused::Html));
         assert_eq!(
             sniff(b"<html><svg xmlns=\"http://www.w3.org/2000/svg\"/></html>"),

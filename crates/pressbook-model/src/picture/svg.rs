@@ -69,19 +69,62 @@ fn nesting(text: &str) -> usize {
 
 /// Elements kept with their content.
 const ELEMENTS: &[&str] = &[
-    "svg", "g", "defs", "symbol", "use", "path", "rect", "circle", "ellipse", "line",
-    "polyline", "polygon", "text", "tspan", "textPath", "title", "desc", "linearGradient",
-    "radialGradient", "stop", "clipPath", "mask", "pattern", "marker", "image", "style",
-    "filter", "feGaussianBlur", "feOffset", "feBlend", "feColorMatrix", "feFlood",
-    "feComposite", "feMerge", "feMergeNode", "feMorphology", "feDropShadow",
+    "svg",
+    "g",
+    "defs",
+    "symbol",
+    "use",
+    "path",
+    "rect",
+    "circle",
+    "ellipse",
+    "line",
+    "polyline",
+    "polygon",
+    "text",
+    "tspan",
+    "textPath",
+    "title",
+    "desc",
+    "linearGradient",
+    "radialGradient",
+    "stop",
+    "clipPath",
+    "mask",
+    "pattern",
+    "marker",
+    "image",
+    "style",
+    "filter",
+    "feGaussianBlur",
+    "feOffset",
+    "feBlend",
+    "feColorMatrix",
+    "feFlood",
+    "feComposite",
+    "feMerge",
+    "feMergeNode",
+    "feMorphology",
+    "feDropShadow",
 ];
 
 /// Elements that run, load or show something from outside: reported when
 /// removed (other unknown elements, such as an editor's metadata, go
 /// silently).
 const ACTIVE: &[&str] = &[
-    "script", "foreignObject", "iframe", "embed", "object", "set", "animate",
-    "animateTransform", "animateMotion", "audio", "video", "handler", "listener",
+    "script",
+    "foreignObject",
+    "iframe",
+    "embed",
+    "object",
+    "set",
+    "animate",
+    "animateTransform",
+    "animateMotion",
+    "audio",
+    "video",
+    "handler",
+    "listener",
 ];
 
 /// Elements replaced by their content (a link becomes what it shows).
@@ -89,24 +132,117 @@ const UNWRAPPED: &[&str] = &["a", "switch"];
 
 /// Attributes kept (values still checked for references).
 const ATTRIBUTES: &[&str] = &[
-    "id", "class", "style", "transform", "d", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy",
-    "r", "rx", "ry", "fx", "fy", "fr", "width", "height", "points", "viewBox",
-    "preserveAspectRatio", "version", "fill", "fill-opacity", "fill-rule", "stroke",
-    "stroke-width", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit",
-    "stroke-dasharray", "stroke-dashoffset", "stroke-opacity", "opacity", "color",
-    "display", "visibility", "font-family", "font-size", "font-weight", "font-style",
-    "font-variant", "text-anchor", "dominant-baseline", "alignment-baseline",
-    "baseline-shift", "letter-spacing", "word-spacing", "text-decoration", "dx", "dy",
-    "rotate", "textLength", "lengthAdjust", "startOffset", "gradientUnits",
-    "gradientTransform", "spreadMethod", "offset", "stop-color", "stop-opacity",
-    "clip-path", "clip-rule", "clipPathUnits", "mask", "maskUnits", "maskContentUnits",
-    "marker-start", "marker-mid", "marker-end", "markerWidth", "markerHeight", "refX",
-    "refY", "orient", "markerUnits", "patternUnits", "patternContentUnits",
-    "patternTransform", "filter", "filterUnits", "primitiveUnits", "stdDeviation", "in",
-    "in2", "result", "mode", "type", "values", "operator", "k1", "k2", "k3", "k4",
-    "flood-color", "flood-opacity", "radius", "vector-effect", "paint-order",
-    "shape-rendering", "text-rendering", "image-rendering", "role", "aria-label",
-    "aria-hidden", "lang", "href", "media",
+    "id",
+    "class",
+    "style",
+    "transform",
+    "d",
+    "x",
+    "y",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "fx",
+    "fy",
+    "fr",
+    "width",
+    "height",
+    "points",
+    "viewBox",
+    "preserveAspectRatio",
+    "version",
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "stroke",
+    "stroke-width",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-miterlimit",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-opacity",
+    "opacity",
+    "color",
+    "display",
+    "visibility",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "font-style",
+    "font-variant",
+    "text-anchor",
+    "dominant-baseline",
+    "alignment-baseline",
+    "baseline-shift",
+    "letter-spacing",
+    "word-spacing",
+    "text-decoration",
+    "dx",
+    "dy",
+    "rotate",
+    "textLength",
+    "lengthAdjust",
+    "startOffset",
+    "gradientUnits",
+    "gradientTransform",
+    "spreadMethod",
+    "offset",
+    "stop-color",
+    "stop-opacity",
+    "clip-path",
+    "clip-rule",
+    "clipPathUnits",
+    "mask",
+    "maskUnits",
+    "maskContentUnits",
+    "marker-start",
+    "marker-mid",
+    "marker-end",
+    "markerWidth",
+    "markerHeight",
+    "refX",
+    "refY",
+    "orient",
+    "markerUnits",
+    "patternUnits",
+    "patternContentUnits",
+    "patternTransform",
+    "filter",
+    "filterUnits",
+    "primitiveUnits",
+    "stdDeviation",
+    "in",
+    "in2",
+    "result",
+    "mode",
+    "type",
+    "values",
+    "operator",
+    "k1",
+    "k2",
+    "k3",
+    "k4",
+    "flood-color",
+    "flood-opacity",
+    "radius",
+    "vector-effect",
+    "paint-order",
+    "shape-rendering",
+    "text-rendering",
+    "image-rendering",
+    "role",
+    "aria-label",
+    "aria-hidden",
+    "lang",
+    "href",
+    "media",
 ];
 
 /// A rebuilt SVG.
@@ -215,7 +351,8 @@ impl Rebuild {
     fn element(&mut self, n: roxmltree::Node, depth: usize) {
         let name = n.tag_name().name();
         if depth > MAX_DEPTH {
-            self.removed.push(format!("elements nested deeper than {MAX_DEPTH}"));
+            self.removed
+                .push(format!("elements nested deeper than {MAX_DEPTH}"));
             return;
         }
         if !in_svg_ns(n) {
@@ -255,10 +392,8 @@ impl Rebuild {
         let _ = write!(self.out, "</{name}>");
         if depth == 0 && self.uses_xlink {
             let open = "<svg xmlns=\"http://www.w3.org/2000/svg\"";
-            self.out.insert_str(
-                open.len(),
-                " xmlns:xlink=\"http://www.w3.org/1999/xlink\"",
-            );
+            self.out
+                .insert_str(open.len(), " xmlns:xlink=\"http://www.w3.org/1999/xlink\"");
         }
     }
 
@@ -295,7 +430,8 @@ impl Rebuild {
             }
             self.uses_xlink |= qualified == "xlink:href";
         } else if !style_allowed(value) {
-            self.removed.push(format!("{name} with a remote or active value"));
+            self.removed
+                .push(format!("{name} with a remote or active value"));
             return true;
         }
         let _ = write!(self.out, " {qualified}=\"");
@@ -312,7 +448,8 @@ impl Rebuild {
             escape_into(&mut self.out, &css, false);
             self.out.push_str("</style>");
         } else {
-            self.removed.push("<style> with @import or a remote url()".into());
+            self.removed
+                .push("<style> with @import or a remote url()".into());
         }
     }
 }
@@ -367,7 +504,9 @@ fn shorten(s: &str) -> String {
     if s.chars().count() > 60 {
         t.push('…');
     }
-    t.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
+    t.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }
 
 fn escape_into(out: &mut String, s: &str, attr: bool) {
@@ -450,8 +589,15 @@ mod tests {
 </svg>"##,
         );
         for bad in [
-            "alert", "javascript", "foreignObject", "iframe", "evil.example", "tracker",
-            "@import", "onclick", "onload",
+            "alert",
+            "javascript",
+            "foreignObject",
+            "iframe",
+            "evil.example",
+            "tracker",
+            "@import",
+            "onclick",
+            "onload",
         ] {
             assert!(!s.svg.contains(bad), "{bad} left in {}", s.svg);
         }
@@ -503,7 +649,10 @@ mod tests {
             first_element(b"\xEF\xBB\xBF<?xml version='1.0'?><!DOCTYPE svg PUBLIC \"a\" \"b\" [<!ENTITY x \"y\">]><!-- c --><svg/>").as_deref(),
             Some("svg")
         );
-        assert_eq!(first_element(b"<!doctype html><html>").as_deref(), Some("html"));
+        assert_eq!(
+            first_element(b"<!doctype html><html>").as_deref(),
+            Some("html")
+        );
         assert_eq!(first_element(b"hello"), None);
     }
 }
