@@ -423,11 +423,18 @@ impl Rebuild {
             }
             return true;
         }
+        // A reference is written as it was checked, whitespace removed
+        // (found by fuzzing: "data\t:image/png" passed the check and was
+        // kept as a relative link).
+        let squeezed: String;
+        let mut value = value;
         if name == "href" {
             if !href_allowed(element, value) {
                 self.removed.push(format!("reference {}", shorten(value)));
                 return !matches!(element, "image" | "use");
             }
+            squeezed = value.chars().filter(|c| !c.is_whitespace()).collect();
+            value = &squeezed;
             self.uses_xlink |= qualified == "xlink:href";
         } else if !style_allowed(value) {
             self.removed
@@ -641,6 +648,16 @@ mod tests {
         );
         let s = sanitise(svg.as_bytes()).unwrap();
         assert!(s.svg.matches("<g>").count() <= MAX_DEPTH);
+    }
+
+    #[test]
+    fn references_are_written_as_checked() {
+        let s = clean("<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"data\t\t:image/png;base64,AAAA\"/></svg>");
+        assert!(
+            s.svg.contains("href=\"data:image/png;base64,AAAA\""),
+            "{}",
+            s.svg
+        );
     }
 
     #[test]
