@@ -131,14 +131,19 @@ impl Project {
             rendered.write(&mut book)?;
             Ok(book.into_inner())
         };
-        let (prepared, bytes, summary) = match target.budget {
-            Some(budget) => {
-                let f = pictures::budget::fit(digest, &target, budget, Some(&cache), &mut |d| {
-                    render(d, sink)
-                })?;
-                (f.prepared, f.book, f.summary)
-            }
-            None => {
+        // A size from `send --max-size` alone is a wish: a book that cannot
+        // be fitted is rendered as it is, and `send` refuses it with its
+        // own message. An `[images] budget` that cannot be met is an error.
+        let own_budget = o.pictures(&settings.images).budget.is_some();
+        let fitted = target.budget.map(|budget| {
+            pictures::budget::fit(digest, &target, budget, Some(&cache), &mut |d| {
+                render(d, sink)
+            })
+        });
+        let (prepared, bytes, summary) = match fitted {
+            Some(Ok(f)) => (f.prepared, f.book, f.summary),
+            Some(Err(e)) if own_budget => return Err(e),
+            _ => {
                 let p = pictures::prepare(digest, &target, &[], Some(&cache))?;
                 let bytes = render(&pictures::with_assets(digest, p.assets.clone()), sink)?;
                 (p, bytes, None)
