@@ -21,7 +21,8 @@ pub use pressbook_html as html;
 pub use pressbook_layout as layout;
 pub use pressbook_layout::cover;
 pub use pressbook_model::{
-    diag, direction, house, links, load, manifest, model, output, render, source, typography, xml,
+    diag, direction, house, links, load, manifest, model, output, picture, render, source,
+    typography, xml,
 };
 pub use pressbook_pdf as pdf;
 

@@ -11,8 +11,10 @@ use pressbook_model::manifest::MANIFEST_NAME;
 use pressbook_model::model::Digest;
 use pressbook_model::output;
 use pressbook_model::render::{Companion, Output, RenderContext, Written};
+use pressbook_model::source::markdown::slug;
 
 use crate::{outputs, Error, LoadOptions, Loaded, Progress, Step};
+use pressbook_pictures as pictures;
 
 /// A loaded digest folder.
 pub struct Project {
@@ -21,6 +23,22 @@ pub struct Project {
     loaded: Loaded,
     /// What loading found that is not an error.
     pub warnings: Vec<Diagnostic>,
+    /// A size every output is fitted to (`send --max-size`), besides the
+    /// e-reader outputs' `[images] budget`.
+    pub max_size: Option<u64>,
+}
+
+/// The image step's cache, inside the output folder.
+pub const PICTURE_CACHE: &str = ".pictures";
+
+/// A rendered book, in memory.
+struct Book {
+    bytes: Vec<u8>,
+    pages: Option<usize>,
+    /// What fitting to a budget did, in one line.
+    pictures: Option<String>,
+    /// Files written beside the book (the HTML edition's picture folder).
+    companions: Vec<Companion>,
 }
 
 /// The result of a successful build.
@@ -40,6 +58,7 @@ impl Project {
             options: options.clone(),
             loaded,
             warnings,
+            max_size: None,
         })
     }
 
@@ -80,16 +99,69 @@ impl Project {
         format!("{}.{}", output_stem(self.digest()), output.extension())
     }
 
-    /// Renders `output` into memory, reporting into `sink` (for `check
+    /// Renders `output` into memory, its pictures prepared as a build
+    /// would (cached in `out_dir`), reporting into `sink` (for `check
     /// --device`, which inspects the book a device would get).
     pub fn render_to_memory(
         &self,
         output: &dyn Output,
+        out_dir: &Path,
         sink: &mut Sink,
     ) -> anyhow::Result<Vec<u8>> {
-        let mut book = std::io::Cursor::new(Vec::new());
-        output.render(self.context(), sink)?.write(&mut book)?;
-        Ok(book.into_inner())
+        Ok(self.render(output, out_dir, sink)?.bytes)
+    }
+
+    /// The image step, then the output: fitted to the budget when the
+    /// output has one (or `max_size` is set).
+    fn render(&self, o: &dyn Output, out_dir: &Path, sink: &mut Sink) -> anyhow::Result<Book> {
+        let settings = &self.loaded.settings;
+        let mut target = o.pictures(&settings.images);
+        if let Some(max) = self.max_size {
+            target.budget = Some(target.budget.map_or(max, |b| b.min(max)));
+        }
+        let cache = pictures::Cache::new(out_dir.join(PICTURE_CACHE));
+        let digest = self.digest();
+        let mut pages = None;
+        let mut companions = Vec::new();
+        let mut render = |d: &Digest, sink: &mut Sink| -> anyhow::Result<Vec<u8>> {
+            let cx = RenderContext {
+                digest: d,
+                settings,
+            };
+            let rendered = o.render(cx, sink)?;
+            pages = rendered.pages;
+            companions = rendered.companions.clone();
+            let mut book = std::io::Cursor::new(Vec::new());
+            rendered.write(&mut book)?;
+            Ok(book.into_inner())
+        };
+        // A size from `send --max-size` alone is a wish: a book that cannot
+        // be fitted is rendered as it is, and `send` refuses it with its
+        // own message. An `[images] budget` that cannot be met is an error.
+        let own_budget = o.pictures(&settings.images).budget.is_some();
+        let fitted = target.budget.map(|budget| {
+            pictures::budget::fit(digest, &target, budget, Some(&cache), &mut |d| {
+                render(d, sink)
+            })
+        });
+        let (prepared, bytes, summary) = match fitted {
+            Some(Ok(f)) => (f.prepared, f.book, f.summary),
+            Some(Err(e)) if own_budget => return Err(e),
+            _ => {
+                let p = pictures::prepare(digest, &target, &[], Some(&cache))?;
+                let bytes = render(&pictures::with_assets(digest, p.assets.clone()), sink)?;
+                (p, bytes, None)
+            }
+        };
+        for n in prepared.notes {
+            sink.push(n);
+        }
+        Ok(Book {
+            bytes,
+            pages,
+            companions,
+            pictures: summary,
+        })
     }
 
     /// Writes `outputs` into `out_dir`, one after the other. With `strict`,
@@ -150,31 +222,24 @@ impl Project {
             )))
         };
         let mut sink = Sink::new();
-        let rendered = o.render(self.context(), &mut sink).map_err(failed)?;
+        let book = self.render(o, out_dir, &mut sink).map_err(failed)?;
         if strict && !sink.is_empty() {
             sink.make_strict();
             return Err(Error::Problems(sink.into_vec()));
         }
-        let pages = rendered.pages;
-        for c in &rendered.companions {
+        for c in &book.companions {
             write_companion(out_dir, c).map_err(failed)?;
         }
-        let bytes = output::write_buffered(&path, |w| rendered.write(w)).map_err(failed)?;
+        output::write_bytes(&path, &book.bytes).map_err(failed)?;
         let written = Written {
             path,
             format: o.label(),
-            bytes,
-            pages,
+            bytes: book.bytes.len() as u64,
+            pages: book.pages,
             articles: self.digest().articles().count(),
+            pictures: book.pictures,
         };
         Ok((written, sink.into_vec()))
-    }
-
-    fn context(&self) -> RenderContext<'_> {
-        RenderContext {
-            digest: &self.loaded.digest,
-            settings: &self.loaded.settings,
-        }
     }
 
     /// Whether `book` is newer than everything it is built from: every
@@ -210,7 +275,9 @@ pub fn default_out_dir(dir: &Path) -> PathBuf {
 /// The output file name without extension: title and issue date, e.g.
 /// `frontline-weekly-2026-11-23`.
 pub fn output_stem(digest: &Digest) -> String {
-    pressbook_model::render::file_stem(digest)
+    let slug = slug(&digest.meta.title);
+    let base = if slug.is_empty() { "digest" } else { &slug };
+    format!("{base}-{}", digest.meta.date.format("%Y-%m-%d"))
 }
 
 /// Loads and validates the digest at `dir`, writing nothing.
@@ -250,20 +317,6 @@ fn newest_in(dir: &Path, skip: Option<&Path>) -> Option<SystemTime> {
     Some(newest)
 }
 
-/// Writes a file an output puts beside itself, atomically, creating its
-/// folder.
-fn write_companion(out_dir: &Path, c: &Companion) -> anyhow::Result<()> {
-    let path = c
-        .name
-        .split('/')
-        .fold(out_dir.to_path_buf(), |p, part| p.join(part));
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", parent.display()))?;
-    }
-    output::write_bytes(&path, &c.data)
-}
-
 /// Makes sure the output folder exists and is writable, and removes
 /// temporaries a killed build left behind.
 fn prepare_out_dir(dir: &Path) -> Result<(), Diagnostic> {
@@ -282,4 +335,18 @@ fn prepare_out_dir(dir: &Path) -> Result<(), Diagnostic> {
     let _ = std::fs::remove_file(probe);
     output::clean_stale(dir);
     Ok(())
+}
+
+/// Writes a file an output puts beside itself, atomically, creating its
+/// folder.
+fn write_companion(out_dir: &Path, c: &Companion) -> anyhow::Result<()> {
+    let path = c
+        .name
+        .split('/')
+        .fold(out_dir.to_path_buf(), |p, part| p.join(part));
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", parent.display()))?;
+    }
+    output::write_bytes(&path, &c.data)
 }

@@ -103,8 +103,13 @@ pub fn print_error(e: &crate::Error) {
 /// One summary line for a written file.
 pub fn summary_line(w: &Written) -> String {
     let pages = w.pages.map(|p| format!(", {p} pages")).unwrap_or_default();
+    let pictures = w
+        .pictures
+        .as_ref()
+        .map(|p| format!("\n  {p}"))
+        .unwrap_or_default();
     format!(
-        "wrote {} ({}, {}{pages}, {} articles)",
+        "wrote {} ({}, {}{pages}, {} articles){pictures}",
         w.path.display(),
         w.format,
         human_size(w.bytes),

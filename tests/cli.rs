@@ -208,9 +208,11 @@ fn format_cover_writes_the_epubs_cover_picture() {
     let out = scratch("cli-cover");
     let (code, _, err) = run(&["build", "input", "--out", s(&out), "-f", "cover", "-q"]);
     assert_eq!(code, 0, "{err}");
+    // Hidden: the image step's cache (`.pictures`).
     let files: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| e.path())
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");

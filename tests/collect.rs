@@ -657,10 +657,7 @@ fn add_keeps_the_article_when_an_image_fails_and_exits_1() {
         line(&srv.url("/news/gone.html")).starts_with("error: "),
         "{err}"
     );
-    assert!(
-        err.contains("2 problem(s) while adding 3 source(s)"),
-        "{err}"
-    );
+    assert!(err.contains("1 source(s) of 3 could not be added"), "{err}");
     let files = tree(&dir.join("articles"));
     assert_eq!(
         files,
@@ -1009,7 +1006,8 @@ fn images_over_the_size_limit_are_refused_and_the_article_kept() {
         &srv.url("/news/big-picture.html"),
         &srv.url("/news/endless-picture.html"),
     ]);
-    assert_eq!(code, 1, "{out}{err}");
+    // The pictures left out are warnings: the articles came in.
+    assert_eq!(code, 0, "{out}{err}");
     for img in ["/img/huge.png", "/img/endless.png"] {
         let line = err
             .lines()

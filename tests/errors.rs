@@ -182,7 +182,7 @@ fn missing_and_undecodable_images() {
             "a.md:5",
             "images/nope.png cannot be read",
             "a.md:7",
-            "bad.png cannot be decoded",
+            "bad.png is left out: it cannot be decoded",
         ],
     );
 }

@@ -15,6 +15,7 @@ mod html;
 mod invariant;
 mod pdf;
 mod pdf_nav;
+mod pictures;
 mod readers;
 mod robustness;
 mod scripts;

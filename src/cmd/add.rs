@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use pressbook::collect::{sources, Collector, Event, Run};
+use pressbook::collect::{sources, Event, Run};
 use pressbook::diag::Sink;
 use pressbook::Error;
 
@@ -27,8 +27,7 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<(), Error> {
     let (dir, sources) = split_dir(&a.args);
-    let net = super::fetch::net_options(&dir, a.timeout)?;
-    let mut c = Collector::open(&dir, net).map_err(anyhow::Error::from)?;
+    let mut c = super::fetch::open_collector(&dir, a.timeout)?;
     let run = Run {
         dry_run: false,
         section: a.section.clone(),
@@ -47,12 +46,12 @@ pub fn run(a: Args) -> Result<(), Error> {
         let events = c.collect(source.as_mut(), &run, &mut sink, &mut |e| print_event(s, e));
         failed += events.iter().filter(|e| e.failed()).count();
     }
-    // A picture left out fails the run too: the article is not as the
-    // page showed it.
-    let problems = failed + sink.len();
-    if problems > 0 {
+    // A picture left out is a warning, already printed with the reason:
+    // the article is saved without it (a hostile page's pictures must not
+    // make the run fail), and `build` uses what was saved.
+    if failed > 0 {
         return Err(anyhow::anyhow!(
-            "{problems} problem(s) while adding {} source(s); the others were saved",
+            "{failed} source(s) of {} could not be added; the others were saved",
             sources.len()
         )
         .into());

@@ -18,6 +18,10 @@ pub struct Args {
     #[arg(long, short, default_value = outputs::ALL,
           value_parser = clap::builder::PossibleValuesParser::new(outputs::format_values(true)))]
     format: String,
+    /// Fit the EPUB and KEPUB to this size, e.g. 45MB (overrides
+    /// `[images] budget`): pictures step down until the book fits.
+    #[arg(long, value_name = "SIZE", value_parser = super::send::parse_size)]
+    image_budget: Option<u64>,
     /// Rebuild whenever an article, image or the manifest changes.
     #[arg(long, short)]
     watch: bool,
@@ -33,8 +37,10 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<(), Error> {
     let progress = term::ProgressDisplay::new(a.verbose);
+    let mut load = a.input.load_options();
+    load.image_budget = a.image_budget;
     let opts = BuildOptions {
-        load: a.input.load_options(),
+        load,
         dir: a.dir.dir,
         out: a.out,
         outputs: outputs::select(&a.format)

@@ -57,6 +57,45 @@ pub fn run(a: Args) -> Result<(), Error> {
     Ok(())
 }
 
+/// Each picture of the digest by its name in the book, with its file and
+/// the articles that show it (relative to the digest folder).
+fn picture_sources(project: &Project) -> Vec<device::PictureSource> {
+    let digest = project.digest();
+    let rel = |p: &std::path::Path| {
+        let dir = project
+            .dir
+            .canonicalize()
+            .unwrap_or_else(|_| project.dir.clone());
+        p.strip_prefix(&dir)
+            .or_else(|_| p.strip_prefix(&project.dir))
+            .unwrap_or(p)
+            .display()
+            .to_string()
+    };
+    let mut sources: Vec<device::PictureSource> = digest
+        .assets
+        .iter()
+        .map(|a| device::PictureSource {
+            stem: a
+                .name
+                .rsplit_once('.')
+                .map_or(a.name.clone(), |(s, _)| s.to_string()),
+            file: rel(&a.source),
+            articles: Vec::new(),
+        })
+        .collect();
+    for article in digest.articles() {
+        for id in pressbook::source::assets_of(article) {
+            let file = rel(&article.path);
+            let users = &mut sources[id.0].articles;
+            if !users.contains(&file) {
+                users.push(file);
+            }
+        }
+    }
+    sources
+}
+
 /// What `device` would reject or show badly in the book it gets (the KEPUB
 /// on a Kobo, else the EPUB), built in memory.
 fn preflight(project: &Project, device: Device) -> Result<Sink, Error> {
@@ -66,9 +105,10 @@ fn preflight(project: &Project, device: Device) -> Result<Sink, Error> {
     };
     let output = outputs::find(name).ok_or_else(|| Error::Usage(format!("no {name} output")))?;
     let mut found = Sink::new();
-    let book = project.render_to_memory(output, &mut found)?;
+    let book = project.render_to_memory(output, &project.out_dir(None), &mut found)?;
     let cx = device::Context {
         language_stated: project.loaded().manifest.language_stated,
+        pictures: picture_sources(project),
     };
     found.extend(device::preflight(
         device,

@@ -54,6 +54,14 @@ pub fn net_options(dir: &Path, timeout: u64) -> Result<NetOptions, Error> {
     Ok(net)
 }
 
+/// The collector of the digest at `dir`, with the manifest's `user_agent`
+/// and `[images]` picture limits.
+pub fn open_collector(dir: &Path, timeout: u64) -> Result<Collector, Error> {
+    let mut c = Collector::open(dir, net_options(dir, timeout)?).map_err(anyhow::Error::from)?;
+    c.pictures = collect::images::Quota::new(manifest(dir)?.images.quota);
+    Ok(c)
+}
+
 pub fn run(a: Args) -> Result<(), Error> {
     let dir: PathBuf = a.dir.dir;
     let settings = manifest(&dir)?;
@@ -67,8 +75,7 @@ pub fn run(a: Args) -> Result<(), Error> {
     let date = settings.date.unwrap_or_else(super::today);
     let day = a.since.unwrap_or_else(|| date - chrono::Days::new(7));
     let since = Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default());
-    let mut c =
-        Collector::open(&dir, net_options(&dir, a.timeout)?).map_err(anyhow::Error::from)?;
+    let mut c = open_collector(&dir, a.timeout)?;
     let opts = FetchOptions {
         since,
         dry_run: a.dry_run,
@@ -83,10 +90,8 @@ pub fn run(a: Args) -> Result<(), Error> {
             anyhow::anyhow!("{failed} feed(s) or item(s) failed; the others came in").into(),
         );
     }
-    // As for `add`: an article saved without a picture fails the run.
-    if warned > 0 {
-        return Err(anyhow::anyhow!("{warned} warning(s); the articles came in").into());
-    }
+    // As for `add`: a picture left out is a warning (printed, and counted
+    // in the summary line); the article came in without it.
     Ok(())
 }
 

@@ -47,7 +47,7 @@ pub struct Args {
     input: InputArgs,
 }
 
-fn parse_size(s: &str) -> Result<u64, Error> {
+pub(super) fn parse_size(s: &str) -> Result<u64, Error> {
     deliver::parse_size(s)
         .ok_or_else(|| Error::Usage(format!("{s:?} is not a size such as 50MB or 800kB")))
 }
@@ -78,14 +78,14 @@ pub fn run(a: Args) -> Result<(), Error> {
     };
 
     let (output, newsletter, attach) = formats(&a)?;
-    let project = Project::load(&a.dir.dir, &a.input.load_options(), a.input.strict)?;
+    let mut project = Project::load(&a.dir.dir, &a.input.load_options(), a.input.strict)?;
     term::print_diagnostics(&project.warnings);
     let out_dir = project.out_dir(a.out.as_deref());
-    let deliver = &project.loaded().manifest.deliver;
+    let deliver = project.loaded().manifest.deliver.clone();
     let subject = newsletter::subject(project.digest(), deliver.subject.as_deref());
     let book = match (newsletter, attach) {
-        (false, _) => Some(ready(&project, output, &out_dir, a.input.strict)?),
-        (true, Some(o)) => Some(ready(&project, o, &out_dir, a.input.strict)?),
+        (false, _) => Some(ready(&mut project, output, &out_dir, a.input.strict, a.max_size)?),
+        (true, Some(o)) => Some(ready(&mut project, o, &out_dir, a.input.strict, a.max_size)?),
         (true, None) => None,
     };
     let data = match &book {
@@ -184,15 +184,20 @@ fn newsletter_body(project: &Project, extras: &Extras) -> Body {
 
 /// The file `output` writes, built unless the one on disk is up to date.
 fn ready(
-    project: &Project,
+    project: &mut Project,
     output: &'static dyn Output,
     out_dir: &Path,
     strict: bool,
+    max_size: u64,
 ) -> Result<PathBuf, Error> {
     let path = project.path_of(output, out_dir);
-    if project.is_fresh(&path, out_dir) {
+    let fits = std::fs::metadata(&path).is_ok_and(|m| m.len() <= max_size);
+    if project.is_fresh(&path, out_dir) && fits {
         pressbook::say_err!("using {} (up to date)", path.display());
     } else {
+        // The image step fits the book to the limit when its pictures can
+        // be made smaller; a book that cannot fit is refused with the reason.
+        project.max_size = Some(max_size);
         let report = project.build(&[output], out_dir, strict, None)?;
         term::print_diagnostics(&report.warnings);
         for w in &report.written {

@@ -1,9 +1,12 @@
 //! The fifth step: [`Article`] → [`Illustrated`], the article's pictures
-//! downloaded, each once. A picture that cannot be had (gone, too large,
-//! a format no book can hold) is left out with a warning; the article is
-//! saved without it.
+//! downloaded, each once, and checked as `build` checks local files
+//! ([`picture::check`]: format from the bytes, size from the header, one
+//! decode under a memory limit, SVG rebuilt from an allow-list). A picture
+//! that cannot be had (gone, too large, past the [`Quota`], not a picture)
+//! is left out with a warning; the article is saved without it.
 
 use pressbook_model::diag::Diagnostic;
+use pressbook_model::picture::{self, PictureLimits, PictureQuota, Refused};
 use url::Url;
 
 use crate::blocks::{self, Blk};
@@ -11,7 +14,8 @@ use crate::clean::Article;
 use crate::http::{Fetched, Http, HttpError};
 
 /// What pictures are asked for.
-const ACCEPT_IMAGES: &str = "image/png,image/jpeg,image/gif,image/svg+xml;q=0.9,*/*;q=0.1";
+const ACCEPT_IMAGES: &str =
+    "image/png,image/jpeg,image/gif,image/webp,image/svg+xml;q=0.9,*/*;q=0.1";
 
 /// A downloaded picture.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,15 +48,51 @@ enum ImageError {
     Http(#[from] HttpError),
     #[error("it answered 304")]
     NotModified,
-    #[error("it is WebP, which pressbook cannot package (PNG, JPEG, GIF and SVG can be)")]
-    WebP,
-    #[error("it is not a PNG, JPEG, GIF or SVG image")]
-    Unknown,
+    #[error(transparent)]
+    Refused(#[from] Refused),
+}
+
+/// What a run may still download, against its [`PictureQuota`].
+#[derive(Debug, Clone, Default)]
+pub struct Quota {
+    pub limits: PictureQuota,
+    /// Pictures and bytes taken so far in this run.
+    pub taken: usize,
+    pub taken_bytes: u64,
+}
+
+impl Quota {
+    pub fn new(limits: PictureQuota) -> Self {
+        Quota {
+            limits,
+            ..Quota::default()
+        }
+    }
+
+    /// Why no more pictures are taken for an article that has `count`
+    /// pictures and `bytes` bytes so far, if so.
+    fn full(&self, count: usize, bytes: u64) -> Option<String> {
+        let l = &self.limits;
+        if count >= l.per_article {
+            Some(format!("the article already has {} pictures, the limit per article ([images] max_per_article)", l.per_article))
+        } else if bytes >= l.article_bytes {
+            Some(format!("the article's pictures already take {} MiB, the limit per article ([images] max_article_size)", l.article_bytes >> 20))
+        } else if self.taken >= l.per_run {
+            Some(format!(
+                "this run already took {} pictures, the limit per run ([images] max_per_run)",
+                l.per_run
+            ))
+        } else if self.taken_bytes >= l.run_bytes {
+            Some(format!("this run's pictures already take {} MiB, the limit per run ([images] max_run_size)", l.run_bytes >> 20))
+        } else {
+            None
+        }
+    }
 }
 
 /// Downloads the article's pictures. The page's lead image opens an
 /// article that has no picture of its own.
-pub fn illustrate(http: &mut Http, mut article: Article) -> Illustrated {
+pub fn illustrate(http: &mut Http, quota: &mut Quota, mut article: Article) -> Illustrated {
     if blocks::images(&article.blocks).is_empty() {
         if let Some(lead) = article.meta.lead_image.clone() {
             article.blocks.insert(
@@ -65,17 +105,37 @@ pub fn illustrate(http: &mut Http, mut article: Article) -> Illustrated {
             );
         }
     }
-    let mut pictures = Vec::new();
+    let mut pictures: Vec<Picture> = Vec::new();
     let mut left_out = Vec::new();
-    for (i, src) in blocks::images(&article.blocks).into_iter().enumerate() {
-        match download(http, &src) {
-            Ok((ext, bytes)) => pictures.push(Picture {
-                stem: stem(&src),
-                src,
-                n: i + 1,
-                ext,
-                bytes,
-            }),
+    let mut bytes_here = 0u64;
+    let images = blocks::images(&article.blocks);
+    for (i, src) in images.iter().enumerate() {
+        if let Some(why) = quota.full(pictures.len(), bytes_here) {
+            left_out.push(Diagnostic::warning(format!(
+                "{} pictures from {src} on are left out: {why}",
+                images.len() - i
+            )));
+            break;
+        }
+        match download(http, src) {
+            Ok(checked) => {
+                if !checked.removed.is_empty() {
+                    left_out.push(Diagnostic::warning(format!(
+                        "image {src}: removed from the SVG: {}",
+                        checked.removed.join(", ")
+                    )));
+                }
+                bytes_here += checked.data.len() as u64;
+                quota.taken += 1;
+                quota.taken_bytes += checked.data.len() as u64;
+                pictures.push(Picture {
+                    stem: stem(src),
+                    src: src.clone(),
+                    n: i + 1,
+                    ext: checked.format.extension(),
+                    bytes: checked.data,
+                });
+            }
             Err(why) => left_out.push(Diagnostic::warning(format!(
                 "image {src} is left out: {why}"
             ))),
@@ -88,11 +148,15 @@ pub fn illustrate(http: &mut Http, mut article: Article) -> Illustrated {
     }
 }
 
-/// The picture's bytes and the extension they call for.
-fn download(http: &mut Http, src: &str) -> Result<(&'static str, Vec<u8>), ImageError> {
+/// The picture, downloaded and checked.
+fn download(http: &mut Http, src: &str) -> Result<picture::Checked, ImageError> {
     let limit = http.options().max_image_bytes;
+    let limits = PictureLimits {
+        max_bytes: limit,
+        ..PictureLimits::default()
+    };
     match http.get(src, ACCEPT_IMAGES, limit, None)? {
-        Fetched::Body(r) => Ok((sniff(&r.body)?, r.body)),
+        Fetched::Body(r) => Ok(picture::check(r.body, &limits)?),
         Fetched::NotModified => Err(ImageError::NotModified),
     }
 }
@@ -117,42 +181,9 @@ fn stem(src: &str) -> String {
         .unwrap_or_else(|| "image".into())
 }
 
-/// Sniffs an image's format from its first bytes: the extension to save
-/// it under, or why it cannot be used.
-fn sniff(bytes: &[u8]) -> Result<&'static str, ImageError> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Ok("png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Ok("jpg")
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Ok("gif")
-    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Err(ImageError::WebP)
-    } else {
-        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_lowercase();
-        if head.contains("<svg") {
-            Ok("svg")
-        } else {
-            Err(ImageError::Unknown)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_are_sniffed_from_the_bytes() {
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n....").unwrap(), "png");
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap(), "jpg");
-        assert_eq!(sniff(b"<?xml?><svg xmlns='x'/>").unwrap(), "svg");
-        assert!(matches!(
-            sniff(b"RIFF\0\0\0\0WEBPVP8 "),
-            Err(ImageError::WebP)
-        ));
-        assert!(matches!(sniff(b"%PDF-1.4"), Err(ImageError::Unknown)));
-    }
 
     #[test]
     fn file_stems_come_from_the_address() {

@@ -85,6 +85,8 @@ pub struct Collector {
     pub state: State,
     /// robots.txt of each host `fetch` reads pages from.
     pub robots: RobotsCache,
+    /// The pictures this run may still download (`[images]` limits).
+    pub pictures: images::Quota,
 }
 
 impl Collector {
@@ -103,6 +105,7 @@ impl Collector {
             http: Http::new(net),
             state: State::load(dir).map_err(Error::State)?,
             robots: RobotsCache::default(),
+            pictures: images::Quota::default(),
         })
     }
 
@@ -201,7 +204,7 @@ impl Collector {
         if let Some(file) = self.state.find(&keys) {
             return Ok(Outcome::Known(file));
         }
-        let illustrated = images::illustrate(&mut self.http, article);
+        let illustrated = images::illustrate(&mut self.http, &mut self.pictures, article);
         let section = run.section.as_deref().or(item.section.as_deref());
         let saved = save::save(&self.dir, &illustrated, section);
         let path = saved.as_ref().ok().map(|s| self.dir.join(&s.file));

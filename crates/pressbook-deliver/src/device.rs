@@ -41,6 +41,34 @@ pub const MAX_COVER_SIDE: u32 = 2560;
 pub struct Context {
     /// The manifest sets `language` (otherwise the book says `en` by default).
     pub language_stated: bool,
+    /// Where the book's pictures came from, so findings name the file the
+    /// user has and the article it is in, not a path inside the EPUB.
+    pub pictures: Vec<PictureSource>,
+}
+
+/// One picture of the book, as the user knows it.
+#[derive(Debug, Clone)]
+pub struct PictureSource {
+    /// Its file name in the book without the extension (the image step
+    /// may change the format), e.g. `img-03-harbour`.
+    pub stem: String,
+    /// The file it was made from, e.g. `articles/images/harbour.jpg`.
+    pub file: String,
+    /// The articles that show it.
+    pub articles: Vec<String>,
+}
+
+impl Context {
+    /// How a finding names the picture at `path` inside the book.
+    fn picture(&self, path: &str) -> String {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        match self.pictures.iter().find(|p| p.stem == stem) {
+            Some(p) if p.articles.is_empty() => format!("picture {}", p.file),
+            Some(p) => format!("picture {} (in {})", p.file, p.articles.join(", ")),
+            None => path.to_string(),
+        }
+    }
 }
 
 /// One item of the OPF manifest.
@@ -149,7 +177,7 @@ pub fn preflight(
     };
     language_rule(&book, cx, &mut f);
     cover_rule(&book, &mut f);
-    resource_rules(&mut book, &mut f);
+    resource_rules(&mut book, cx, &mut f);
     match device {
         Device::Kindle => kindle_rules(&book, &mut f),
         Device::Kobo => kobo_rules(&book, &mut f),
@@ -184,14 +212,17 @@ fn cover_rule(book: &Book, f: &mut Findings) {
 }
 
 /// Images and fonts, item by item.
-fn resource_rules(book: &mut Book, f: &mut Findings) {
+fn resource_rules(book: &mut Book, cx: &Context, f: &mut Findings) {
     let apple_fonts = book.asks_apple_for_fonts();
     let dev = f.device.name();
     for item in std::mem::take(&mut book.items) {
         let path = book.path(&item);
         match item.media_type.as_str() {
             "image/webp" if f.device != Device::Apple => f.warn(
-                format!("{path} is a WebP image, which {dev} does not show"),
+                format!(
+                    "{} is a WebP image, which {dev} does not show",
+                    cx.picture(&path)
+                ),
                 "convert it to JPEG (photographs) or PNG (drawings) before adding it",
             ),
             "image/png" | "image/jpeg" | "image/gif" => {
@@ -210,8 +241,8 @@ fn resource_rules(book: &mut Book, f: &mut Findings) {
                 };
                 if let Some((w, h)) = size.filter(|(w, h)| *w.max(h) > limit) {
                     f.warn(
-                        format!("{path} is {w}×{h} px, over {limit} px"),
-                        "no e-reader screen is that large: the device scales it down, spending memory and page-turn time, and Kindle's conversion may refuse very large images; scale it to 1920 px on its long side",
+                        format!("{} is {w}×{h} px in the book, over {limit} px", cx.picture(&path)),
+                        "no e-reader screen is that large: the device scales it down, spending memory and page-turn time, and Kindle's conversion may refuse very large images; pressbook scales pictures to 1600 × 1920 px unless [images] max_width or max_height asks for more",
                     );
                 }
             }
@@ -380,6 +411,11 @@ mod tests {
             data,
             &Context {
                 language_stated: stated,
+                pictures: vec![PictureSource {
+                    stem: "big".into(),
+                    file: "articles/images/big.png".into(),
+                    articles: vec!["articles/plans.md".into()],
+                }],
             },
         )
         .unwrap()
@@ -438,7 +474,7 @@ mod tests {
             "Send to Kindle rejects",
             "w.webp is a WebP image",
             "OEBPS/f.woff2 is a WOFF font",
-            "OEBPS/big.png is 2400×100 px",
+            "picture articles/images/big.png (in articles/plans.md) is 2400×100 px in the book",
         ] {
             assert!(k.contains(needle), "{needle} missing from:\n{k}");
         }

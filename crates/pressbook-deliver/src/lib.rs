@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{SmtpTransport, Transport};
+use lettre::{Message, SmtpTransport, Transport};
 
 pub use compose::{message, Attached, Body, InlinePart, Mail};
 pub use lettre::message::Mailbox;
@@ -216,23 +216,7 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-/// Parses a size such as `50MB`, `25 MB`, `800kB` or a number of bytes.
-pub fn parse_size(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let factor = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "k" | "kb" => 1e3,
-        "m" | "mb" => 1e6,
-        "g" | "gb" => 1e9,
-        _ => return None,
-    };
-    (n >= 0.0).then(|| (n * factor).round() as u64)
-}
+pub use pressbook_model::picture::parse_size;
 
 #[cfg(test)]
 mod tests {

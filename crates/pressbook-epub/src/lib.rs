@@ -16,6 +16,7 @@ use zip::{CompressionMethod, DateTime as ZipDateTime, ZipArchive, ZipWriter};
 use pressbook_model::diag::Sink;
 use pressbook_model::manifest::EpubSettings;
 use pressbook_model::model::Digest;
+use pressbook_model::picture::{ImageSettings, PictureTarget};
 use pressbook_model::render::{Output, RenderContext, Rendered, Settings};
 use pressbook_model::typography::tie_dashes;
 use pressbook_model::xml;
@@ -65,6 +66,9 @@ impl Output for EpubOutput {
     }
     fn in_all(&self) -> bool {
         self.flavour == Flavour::Epub
+    }
+    fn pictures(&self, settings: &ImageSettings) -> PictureTarget {
+        PictureTarget::ereader(settings)
     }
     fn render<'a>(&self, cx: RenderContext<'a>, _sink: &mut Sink) -> anyhow::Result<Rendered<'a>> {
         let flavour = self.flavour;

@@ -15,7 +15,7 @@ use tiny_skia::{
     Transform,
 };
 
-use pressbook_model::model::{Asset, Digest, ImageFormat};
+use pressbook_model::model::{Asset, Digest};
 
 use crate::fonts::FontSet;
 use crate::units::{Point, Rgb};
@@ -161,11 +161,8 @@ impl Canvas<'_> {
 /// `asset` decoded and resampled to `w` × `h` pixels, premultiplied as
 /// tiny-skia draws it; `None` for an SVG or an empty size.
 fn image_pixmap(asset: &Asset, w: u32, h: u32) -> anyhow::Result<Option<Pixmap>> {
-    let format = match asset.format {
-        ImageFormat::Png => image::ImageFormat::Png,
-        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
-        ImageFormat::Gif => image::ImageFormat::Gif,
-        ImageFormat::Svg => return Ok(None),
+    let Some(format) = asset.format.raster() else {
+        return Ok(None);
     };
     let Some(size) = IntSize::from_wh(w, h) else {
         return Ok(None);
@@ -226,6 +223,7 @@ pub(crate) mod tests {
     use crate::furniture::Setter;
     use crate::inline::{Align, TextStyle};
     use crate::{BlockRole, Placed};
+    use pressbook_model::model::ImageFormat;
     use pressbook_model::model::{AssetId, DigestMeta};
 
     /// A digest with no articles, titled `title`, holding `assets`.
@@ -382,6 +380,7 @@ pub(crate) mod tests {
             width: 4,
             height: 2,
             format,
+            source: "x.png".into(),
         };
         let d = digest(
             "t",

@@ -15,6 +15,7 @@ pub mod manifest;
 pub mod markup;
 pub mod model;
 pub mod output;
+pub mod picture;
 pub mod render;
 pub mod source;
 pub mod typography;

@@ -27,6 +27,8 @@ pub struct LoadOptions {
     pub font_path: Vec<PathBuf>,
     /// `--no-system-fonts`: search no system font folder.
     pub no_system_fonts: bool,
+    /// `build --image-budget`: overrides `[images] budget`.
+    pub image_budget: Option<u64>,
 }
 
 impl LoadOptions {
@@ -89,6 +91,10 @@ pub fn digest(dir: &Path, opts: &LoadOptions) -> (Option<Loaded>, Sink) {
         pdf,
         epub,
         html: manifest.html.clone(),
+        images: crate::picture::ImageSettings {
+            budget: opts.image_budget.or(manifest.images.budget),
+            ..manifest.images.clone()
+        },
     };
     (
         Some(Loaded {
@@ -151,7 +157,12 @@ fn house(
             .logo
             .as_ref()
             .and_then(|path| match assets.load_named(path, root, &opts.limits) {
-                Ok(id) => Some(id),
+                Ok(id) => {
+                    for d in assets.take_notes() {
+                        diags.push(d.at(m.dir.join(manifest::MANIFEST_NAME)));
+                    }
+                    Some(id)
+                }
                 Err(mut d) => {
                     d.message = format!("[style] logo: {}", d.message);
                     if d.message.contains("cannot be read") {

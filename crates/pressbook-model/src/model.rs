@@ -478,14 +478,22 @@ pub struct Asset {
     pub width: u32,
     pub height: u32,
     pub format: ImageFormat,
+    /// The file it was read from, for messages that name it.
+    pub source: std::path::PathBuf,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A picture's format, read from its bytes. PNG, JPEG, GIF and SVG go into
+/// every output as they are; WebP, BMP and TIFF are read and converted by
+/// the image step (`pressbook-pictures`) before any writer sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ImageFormat {
     Png,
     Jpeg,
     Gif,
     Svg,
+    Webp,
+    Bmp,
+    Tiff,
 }
 
 impl ImageFormat {
@@ -495,7 +503,36 @@ impl ImageFormat {
             ImageFormat::Jpeg => "image/jpeg",
             ImageFormat::Gif => "image/gif",
             ImageFormat::Svg => "image/svg+xml",
+            ImageFormat::Webp => "image/webp",
+            ImageFormat::Bmp => "image/bmp",
+            ImageFormat::Tiff => "image/tiff",
         }
+    }
+
+    /// The file extension pictures of this format are saved under.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Jpeg => "jpg",
+            ImageFormat::Gif => "gif",
+            ImageFormat::Svg => "svg",
+            ImageFormat::Webp => "webp",
+            ImageFormat::Bmp => "bmp",
+            ImageFormat::Tiff => "tif",
+        }
+    }
+
+    /// The `image` crate's name for a raster format (`None` for SVG).
+    pub fn raster(self) -> Option<image::ImageFormat> {
+        Some(match self {
+            ImageFormat::Png => image::ImageFormat::Png,
+            ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+            ImageFormat::Gif => image::ImageFormat::Gif,
+            ImageFormat::Webp => image::ImageFormat::WebP,
+            ImageFormat::Bmp => image::ImageFormat::Bmp,
+            ImageFormat::Tiff => image::ImageFormat::Tiff,
+            ImageFormat::Svg => return None,
+        })
     }
 }
 

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use crate::diag::Sink;
 use crate::manifest::{EpubSettings, HtmlSettings, PdfSettings};
 use crate::model::Digest;
+use crate::picture::{ImageSettings, PictureTarget};
 
 /// The manifest's settings tables for the outputs, read and checked once
 /// when the digest loads.
@@ -22,6 +23,9 @@ pub struct Settings {
     pub epub: EpubSettings,
     /// `[html]`.
     pub html: HtmlSettings,
+    /// `[images]` (with `build --image-budget`): read by the image step,
+    /// which runs before any output.
+    pub images: crate::picture::ImageSettings,
 }
 
 /// What an output is given.
@@ -46,6 +50,11 @@ pub trait Output: Send + Sync {
     fn about(&self) -> &'static str;
     /// Whether `--format all` writes it.
     fn in_all(&self) -> bool;
+    /// What the image step prepares this output's pictures to (it runs
+    /// before [`Output::render`], which sees only prepared pictures).
+    fn pictures(&self, settings: &ImageSettings) -> PictureTarget {
+        PictureTarget::any_size(settings)
+    }
     /// Prepares the output: everything that can find a problem (layout,
     /// fonts) happens here, reported into `sink`; the bytes are produced
     /// by [`Rendered::write`] only once the caller accepts the warnings.
@@ -121,4 +130,6 @@ pub struct Written {
     /// Page count, for paged formats.
     pub pages: Option<usize>,
     pub articles: usize,
+    /// What the image step did to fit a budget, in one line.
+    pub pictures: Option<String>,
 }

@@ -72,12 +72,13 @@ enum Samples {
 
 impl XImage {
     fn of(a: &Asset) -> anyhow::Result<XImage> {
-        let fmt = match a.format {
-            ImageFormat::Png => image::ImageFormat::Png,
-            ImageFormat::Jpeg => return Self::jpeg(a),
-            ImageFormat::Gif => image::ImageFormat::Gif,
-            ImageFormat::Svg => return Err(anyhow!("SVG cannot be embedded in the PDF")),
-        };
+        if a.format == ImageFormat::Jpeg {
+            return Self::jpeg(a);
+        }
+        let fmt = a
+            .format
+            .raster()
+            .ok_or_else(|| anyhow!("SVG cannot be embedded in the PDF"))?;
         Ok(Self::pixels(image::load_from_memory_with_format(
             &a.data, fmt,
         )?))
@@ -210,6 +211,7 @@ mod tests {
             width: 8,
             height: 4,
             format,
+            source: "x.png".into(),
         }
     }
 

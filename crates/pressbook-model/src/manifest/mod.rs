@@ -48,6 +48,9 @@ pub struct Manifest {
     pub html: HtmlSettings,
     /// `[deliver]`: read by `send` for the newsletter.
     pub deliver: DeliverSettings,
+    /// `[images]`: the image step's settings and `add`/`fetch`'s picture
+    /// limits.
+    pub images: crate::picture::ImageSettings,
 }
 
 /// `[html]` as validated.
@@ -245,6 +248,7 @@ pub fn parse(
         style: top.style(&at, diags),
         html: top.html(&at, diags),
         deliver: top.deliver(&at, diags),
+        images: top.images(&at, diags),
     })
 }
 

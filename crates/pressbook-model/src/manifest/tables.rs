@@ -15,6 +15,7 @@ use super::{
 use crate::diag::{line_col, Diagnostic, Refusal, Sink};
 use crate::house::{Accent, Colour, AA_TEXT_CONTRAST};
 use crate::model::{FontChoice, PageSize};
+use crate::picture::{parse_size, ImageSettings};
 use crate::source::Format;
 
 /// Where the manifest is, for messages that point into it.
@@ -65,6 +66,7 @@ pub(super) struct TopTable {
     pub user_agent: Option<Spanned<String>>,
     pub html: Option<HtmlTable>,
     pub deliver: Option<DeliverTable>,
+    pub images: Option<ImagesTable>,
 }
 
 /// `[html]`: the HTML edition's own settings.
@@ -81,6 +83,23 @@ pub(super) struct HtmlTable {
 pub(super) struct DeliverTable {
     pub subject: Option<Spanned<String>>,
     pub unsubscribe: Option<Spanned<String>>,
+}
+
+/// `[images]`: how pictures are fitted to each output, and how many
+/// `add` and `fetch` take. Numbers are read as any value so that a string
+/// or a fraction gets a message naming the key.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ImagesTable {
+    pub budget: Option<Spanned<String>>,
+    pub quality: Option<Spanned<toml::Value>>,
+    pub max_width: Option<Spanned<toml::Value>>,
+    pub max_height: Option<Spanned<toml::Value>>,
+    pub greyscale: Option<bool>,
+    pub max_per_article: Option<Spanned<toml::Value>>,
+    pub max_article_size: Option<Spanned<String>>,
+    pub max_per_run: Option<Spanned<toml::Value>>,
+    pub max_run_size: Option<Spanned<String>>,
 }
 
 /// TOML allows both `date = 2026-11-23` and `date = "2026-11-23"`.
@@ -147,7 +166,7 @@ pub const BODY_SIZES: std::ops::RangeInclusive<f64> = 7.0..=16.0;
 
 /// Every table the manifest may hold, by the key it sits under (`""` for the
 /// top level), with the keys its struct knows.
-pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 7] {
+pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 8] {
     use super::keys::fields;
     [
         ("", fields::<TopTable>()),
@@ -157,6 +176,7 @@ pub(super) fn known_tables() -> [(&'static str, &'static [&'static str]); 7] {
         ("feeds", fields::<FeedTable>()),
         ("html", fields::<HtmlTable>()),
         ("deliver", fields::<DeliverTable>()),
+        ("images", fields::<ImagesTable>()),
     ]
 }
 
@@ -431,6 +451,67 @@ impl TopTable {
                 section,
                 max,
             });
+        }
+        out
+    }
+
+    /// `[images]`, validated; a bad value is an error naming the key.
+    pub fn images(&self, at: &Place, diags: &mut Sink) -> ImageSettings {
+        let mut out = ImageSettings::default();
+        let Some(t) = &self.images else {
+            return out;
+        };
+        let mut int = |key: &str, v: &Option<Spanned<toml::Value>>, range: (i64, i64)| {
+            let v = v.as_ref()?;
+            match v.get_ref().as_integer() {
+                Some(n) if (range.0..=range.1).contains(&n) => Some(n),
+                _ => {
+                    diags.push(
+                        at.error(
+                            v.span().start,
+                            format!(
+                                "`{key}` must be a whole number from {} to {}",
+                                range.0, range.1
+                            ),
+                        )
+                        .hint("e.g. quality = 85, max_width = 1600"),
+                    );
+                    None
+                }
+            }
+        };
+        if let Some(q) = int("quality", &t.quality, (1, 100)) {
+            out.quality = q as u8;
+        }
+        out.max_width = int("max_width", &t.max_width, (16, 20_000)).map(|n| n as u32);
+        out.max_height = int("max_height", &t.max_height, (16, 20_000)).map(|n| n as u32);
+        if let Some(n) = int("max_per_article", &t.max_per_article, (0, 100_000)) {
+            out.quota.per_article = n as usize;
+        }
+        if let Some(n) = int("max_per_run", &t.max_per_run, (0, 1_000_000)) {
+            out.quota.per_run = n as usize;
+        }
+        out.greyscale = t.greyscale.unwrap_or(false);
+        let mut size = |key: &str, v: &Option<Spanned<String>>| {
+            let v = v.as_ref()?;
+            let parsed = parse_size(v.get_ref()).filter(|&n| n > 0);
+            if parsed.is_none() {
+                diags.push(
+                    at.error(
+                        v.span().start,
+                        format!("`{key}` {:?} is not a size", v.get_ref()),
+                    )
+                    .hint("write it like \"45MB\", \"800kB\" or \"2GB\""),
+                );
+            }
+            parsed
+        };
+        out.budget = size("budget", &t.budget);
+        if let Some(n) = size("max_article_size", &t.max_article_size) {
+            out.quota.article_bytes = n;
+        }
+        if let Some(n) = size("max_run_size", &t.max_run_size) {
+            out.quota.run_bytes = n;
         }
         out
     }

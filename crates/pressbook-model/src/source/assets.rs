@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{markdown, Limits};
-use crate::diag::{Diagnostic, Refusal, Sink};
-use crate::model::{Article, Asset, AssetId, Block, ImageFormat, ImageSrc, Inline};
+use crate::diag::{Diagnostic, Sink};
+use crate::model::{Article, Asset, AssetId, Block, ImageSrc, Inline};
+use crate::picture::{self, Refused};
 use markdown::ImageResolver;
 
 /// Local images, each read and checked once, shared by all articles.
@@ -16,6 +17,8 @@ pub struct AssetStore {
     paths: Vec<PathBuf>,
     /// Images must lie in this folder (resolved); `None` with `--allow-outside`.
     root: Option<PathBuf>,
+    /// Warnings about what the SVG allow-list removed, one per file.
+    removed: Vec<Diagnostic>,
 }
 
 impl AssetStore {
@@ -25,6 +28,11 @@ impl AssetStore {
             root,
             ..AssetStore::default()
         }
+    }
+
+    /// Warnings about SVG content removed since the last call.
+    pub fn take_notes(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.removed)
     }
 
     pub fn into_assets(self) -> Vec<Asset> {
@@ -106,43 +114,37 @@ impl AssetStore {
                     .hint("check the path; it is relative to the article file")
             })?
             .len();
-        if size > limits.max_image_bytes {
-            return Err(Diagnostic::error(format!(
-                "image {} is {} MiB, over the {} MiB limit",
-                path.display(),
-                size >> 20,
-                limits.max_image_bytes >> 20
-            ))
-            .hint("scale the image down before adding it"));
+        let limits = limits.pictures();
+        if size > limits.max_bytes {
+            let why = Refused::TooLarge {
+                size: size >> 20,
+                limit: limits.max_bytes >> 20,
+            };
+            return Err(refused(path, &why));
         }
         let data = std::fs::read(path).map_err(|e| {
             Diagnostic::error(format!("image {} cannot be read: {e}", path.display()))
                 .hint("check the file's permissions")
         })?;
-        let (format, width, height) = probe_image(&data).map_err(|why| {
-            Diagnostic::error(format!("image {} cannot be decoded: {why}", path.display()))
-                .hint("use a PNG, JPEG, GIF or SVG file")
-        })?;
-        if u64::from(width) * u64::from(height) > limits.max_image_pixels {
-            return Err(Diagnostic::error(format!(
-                "image {} is {width}×{height} pixels, over the limit of {} megapixels",
-                path.display(),
-                limits.max_image_pixels / 1_000_000
-            ))
-            .hint("scale the image down before adding it"));
-        }
+        let checked = picture::check(data, &limits).map_err(|why| refused(path, &why))?;
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
             .map(markdown::slug)
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "image".into());
-        let ext = match format {
-            ImageFormat::Png => "png",
-            ImageFormat::Jpeg => "jpg",
-            ImageFormat::Gif => "gif",
-            ImageFormat::Svg => "svg",
-        };
+        let ext = checked.format.extension();
+        let format = checked.format;
+        let (width, height) = (checked.width, checked.height);
+        if !checked.removed.is_empty() {
+            self.removed.push(Diagnostic::warning(format!(
+                "image {}: removed from the SVG: {}",
+                path.display(),
+                checked.removed.join(", ")
+            ))
+            .hint("the book holds the drawing without them: nothing in an e-book may run a script or load from the web"));
+        }
+        let data = checked.data;
         let id = AssetId(self.assets.len());
         self.assets.push(Asset {
             name: format!("img-{:02}-{stem}.{ext}", id.0 + 1),
@@ -151,10 +153,27 @@ impl AssetStore {
             width,
             height,
             format,
+            source: key.clone(),
         });
         self.paths.push(key);
         Ok(id)
     }
+}
+
+/// The local pictures an article shows, in order (for messages that name
+/// the article a picture is in).
+pub fn assets_of(article: &Article) -> Vec<AssetId> {
+    let mut ids = Vec::new();
+    let mut note = |src: &mut ImageSrc| {
+        if let ImageSrc::Asset(id) = src {
+            ids.push(*id);
+        }
+    };
+    for_each_image(&mut article.body.clone(), &mut note);
+    for n in &article.footnotes {
+        for_each_image(&mut n.content.clone(), &mut note);
+    }
+    ids
 }
 
 /// Calls `f` on every image source in `blocks`.
@@ -185,69 +204,12 @@ fn for_each_image(blocks: &mut [Block], f: &mut dyn FnMut(&mut ImageSrc)) {
     }
 }
 
-/// Format and pixel size of an image, from its bytes (not its name).
-fn probe_image(data: &[u8]) -> Result<(ImageFormat, u32, u32), Refusal> {
-    let head = &data[..data.len().min(512)];
-    let head_text = String::from_utf8_lossy(head);
-    if head_text.contains("<svg") || head_text.trim_start().starts_with("<?xml") {
-        let text = String::from_utf8_lossy(data);
-        if !text.contains("<svg") {
-            return Err("XML file without an <svg> element".into());
-        }
-        let (w, h) = svg_size(&text).unwrap_or((800, 600));
-        return Ok((ImageFormat::Svg, w, h));
-    }
-    let format = match image::guess_format(data) {
-        Ok(image::ImageFormat::Png) => ImageFormat::Png,
-        Ok(image::ImageFormat::Jpeg) => ImageFormat::Jpeg,
-        Ok(image::ImageFormat::Gif) => ImageFormat::Gif,
-        Ok(other) => return Err(format!("{other:?} images are not supported").into()),
-        Err(_) => return Err("not a known image format".into()),
-    };
-    let reader = image::ImageReader::with_format(
-        std::io::Cursor::new(data),
-        match format {
-            ImageFormat::Png => image::ImageFormat::Png,
-            ImageFormat::Jpeg => image::ImageFormat::Jpeg,
-            _ => image::ImageFormat::Gif,
-        },
-    );
-    let (w, h) = reader.into_dimensions().map_err(|e| e.to_string())?;
-    if w == 0 || h == 0 {
-        return Err("the image is empty".into());
-    }
-    // Decode fully once so a truncated file is caught here, not in a reader.
-    image::load_from_memory(data).map_err(|e| e.to_string())?;
-    Ok((format, w, h))
-}
-
-/// Width and height of an SVG from its root attributes or viewBox.
-fn svg_size(text: &str) -> Option<(u32, u32)> {
-    let start = text.find("<svg")?;
-    let tag = &text[start..start + text[start..].find('>')?];
-    let attr = |name: &str| -> Option<f64> {
-        let i = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-        let v = &tag[i..i + tag[i..].find('"')?];
-        let num: String = v
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
-        num.parse().ok()
-    };
-    if let (Some(w), Some(h)) = (attr("width"), attr("height")) {
-        return Some((w.round().max(1.0) as u32, h.round().max(1.0) as u32));
-    }
-    let i = tag.find("viewBox=\"")? + 9;
-    let nums: Vec<f64> = tag[i..i + tag[i..].find('"')?]
-        .split([' ', ','])
-        .filter_map(|n| n.parse().ok())
-        .collect();
-    (nums.len() == 4).then(|| {
-        (
-            nums[2].round().max(1.0) as u32,
-            nums[3].round().max(1.0) as u32,
-        )
-    })
+/// A picture refused by [`picture::check`]: a warning (the image is left
+/// out and the article kept), naming the file.
+fn refused(path: &Path, why: &Refused) -> Diagnostic {
+    Diagnostic::warning(format!("image {} is left out: {why}", path.display())).hint(
+        "the article is built without it (its alt text shows instead); replace the file with a PNG, JPEG, GIF, WebP or SVG picture of at most 60 megapixels",
+    )
 }
 
 /// Resolves a Markdown article's image references against its folder.
@@ -269,10 +231,14 @@ impl ImageResolver for LocalImages<'_> {
         }
         let decoded = percent_decode(url);
         let target = self.dir.join(&decoded);
-        match self.assets.load(&target, self.limits) {
+        let loaded = self.assets.load(&target, self.limits);
+        let line = markdown::body_line(self.file_text, self.body_offset, offset);
+        for d in self.assets.take_notes() {
+            self.diags.push(d.at(self.path).line(line));
+        }
+        match loaded {
             Ok(id) => ImageSrc::Asset(id),
             Err(d) => {
-                let line = markdown::body_line(self.file_text, self.body_offset, offset);
                 self.diags.push(d.at(self.path).line(line));
                 ImageSrc::Remote(url.to_string())
             }
@@ -307,14 +273,5 @@ mod tests {
     fn percent_decoding() {
         assert_eq!(percent_decode("my%20pic.png"), "my pic.png");
         assert_eq!(percent_decode("100%"), "100%");
-    }
-
-    #[test]
-    fn svg_sizes() {
-        assert_eq!(
-            svg_size("<svg width=\"120\" height=\"40.4\">"),
-            Some((120, 40))
-        );
-        assert_eq!(svg_size("<svg viewBox=\"0 0 300 150\">"), Some((300, 150)));
     }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{line_col, Diagnostic, Sink};
 use crate::model::Article;
-pub use assets::AssetStore;
+pub use assets::{assets_of, AssetStore};
 
 /// Limits that keep hostile input from exhausting the machine.
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +21,17 @@ pub struct Limits {
     pub max_article_bytes: u64,
     pub max_image_bytes: u64,
     pub max_image_pixels: u64,
+}
+
+impl Limits {
+    /// The limits on one picture.
+    pub fn pictures(&self) -> crate::picture::PictureLimits {
+        crate::picture::PictureLimits {
+            max_bytes: self.max_image_bytes,
+            max_pixels: self.max_image_pixels,
+            ..Default::default()
+        }
+    }
 }
 
 impl Default for Limits {
