@@ -84,8 +84,20 @@ pub fn run(a: Args) -> Result<(), Error> {
     let deliver = project.loaded().manifest.deliver.clone();
     let subject = newsletter::subject(project.digest(), deliver.subject.as_deref());
     let book = match (newsletter, attach) {
-        (false, _) => Some(ready(&mut project, output, &out_dir, a.input.strict, a.max_size)?),
-        (true, Some(o)) => Some(ready(&mut project, o, &out_dir, a.input.strict, a.max_size)?),
+        (false, _) => Some(ready(
+            &mut project,
+            output,
+            &out_dir,
+            a.input.strict,
+            a.max_size,
+        )?),
+        (true, Some(o)) => Some(ready(
+            &mut project,
+            o,
+            &out_dir,
+            a.input.strict,
+            a.max_size,
+        )?),
         (true, None) => None,
     };
     let data = match &book {

@@ -240,10 +240,13 @@ mod tests {
             from: "a@example.org".parse().unwrap(),
             to: vec!["b@example.org".parse().unwrap()],
             subject: "s".into(),
-            body: "b".into(),
-            file_name: "book.epub".into(),
-            content_type: content_type("book.epub"),
-            data: &data,
+            body: Body::Text("b".into()),
+            attachment: Some(Attached {
+                file_name: "book.epub".into(),
+                content_type: content_type("book.epub"),
+                data: &data,
+            }),
+            unsubscribe: None,
         };
         for url in [
             "smtp://me:hunter2@192.0.2.1:9",
