@@ -83,22 +83,18 @@ pub fn run(a: Args) -> Result<(), Error> {
     let out_dir = project.out_dir(a.out.as_deref());
     let deliver = project.loaded().manifest.deliver.clone();
     let subject = newsletter::subject(project.digest(), deliver.subject.as_deref());
-    let book = match (newsletter, attach) {
-        (false, _) => Some(ready(
-            &mut project,
-            output,
-            &out_dir,
-            a.input.strict,
-            a.max_size,
-        )?),
-        (true, Some(o)) => Some(ready(
+    // The book to attach: the one asked for, or none for a newsletter
+    // without `--attach`.
+    let attached = if newsletter { attach } else { Some(output) };
+    let book = match attached {
+        Some(o) => Some(ready(
             &mut project,
             o,
             &out_dir,
             a.input.strict,
             a.max_size,
         )?),
-        (true, None) => None,
+        None => None,
     };
     let data = match &book {
         Some(path) => std::fs::read(path)
