@@ -239,28 +239,6 @@ fn html_edition_is_reproducible_and_keeps_pictures_in_the_page_or_beside_it() {
 }
 
 /// Values of attribute `name` in a page, in order.
-fn attr_values(page: &str, name: &str) -> Vec<String> {
-    let key = format!(" {name}=\"");
-    page.split(&key)
-        .skip(1)
-        .map(|s| s.split('"').next().unwrap().to_string())
-        .collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            if e.file_name() != "dist" {
-                copy_dir(&e.path(), &target);
-            }
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 /// A message the test SMTP server received, read by Python's `email`
 /// package (`tests/tools/mail_parts.py`).
 fn mail_parts(eml: &Path) -> serde_json::Value {

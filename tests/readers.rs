@@ -9,14 +9,6 @@ use std::process::{Child, Command, Output, Stdio};
 use crate::common::*;
 
 /// Values of attribute `name` in an XHTML page, in order.
-fn attr_values(page: &str, name: &str) -> Vec<String> {
-    let key = format!(" {name}=\"");
-    page.split(&key)
-        .skip(1)
-        .map(|s| s.split('"').next().unwrap().to_string())
-        .collect()
-}
-
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

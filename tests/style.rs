@@ -18,18 +18,6 @@ fn variant(name: &str, edit: impl Fn(String) -> String) -> PathBuf {
     dir
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 /// Runs `pressbook build DIR --out OUT --strict`.
 fn strict(dir: &Path, out: &Path) -> std::process::Output {
     pressbook(&[

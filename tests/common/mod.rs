@@ -576,3 +576,27 @@ pub fn assert_no_overprint(pdf: &Path) {
             .join("\n")
     );
 }
+
+/// The values of every `name="…"` attribute in `page`, in order.
+pub fn attr_values(page: &str, name: &str) -> Vec<String> {
+    let key = format!(" {name}=\"");
+    page.split(&key)
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+/// Copies a digest folder, leaving out a `dist/` of earlier builds.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            if e.file_name() != "dist" {
+                copy_dir(&e.path(), &target);
+            }
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}

@@ -75,19 +75,7 @@ pub(crate) fn fit_cached(
     if let (Some(c), Some(k)) = (cache, &key) {
         // Animated GIFs are never kept (their note must be said again).
         if let Some((format, w, h, data)) = c.get(k) {
-            let stem = a.name.rsplit_once('.').map_or(a.name.as_str(), |(s, _)| s);
-            return Ok((
-                Asset {
-                    name: format!("{stem}.{}", format.extension()),
-                    media_type: format.media_type(),
-                    data: std::sync::Arc::new(data),
-                    width: w,
-                    height: h,
-                    format,
-                    source: a.source.clone(),
-                },
-                None,
-            ));
+            return Ok((prepare::with_data(a, format, data, w, h), None));
         }
     }
     let fitted = prepare::fit(a, target, level)

@@ -193,7 +193,8 @@ fn few_colours(img: &DynamicImage) -> bool {
     true
 }
 
-fn with_data(a: &Asset, format: ImageFormat, data: Vec<u8>, w: u32, h: u32) -> Asset {
+/// `a` holding `data` in `format`, its name's extension to match.
+pub(crate) fn with_data(a: &Asset, format: ImageFormat, data: Vec<u8>, w: u32, h: u32) -> Asset {
     let stem = a.name.rsplit_once('.').map_or(a.name.as_str(), |(s, _)| s);
     Asset {
         name: format!("{stem}.{}", format.extension()),
